@@ -1,0 +1,124 @@
+/**
+ * The `tracemark` command: registers commands and their options, validates options into typed
+ * objects, lazily imports each command, prints its result (human view or --json) and maps errors
+ * to exit codes. Commands return data, so tests call them without argv.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { classifyError, ExitCode, type ExitCodeValue } from './errors.ts';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+export function parseNumber(name: string, min: number, max: number, integer = false) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+    }
+    return n;
+  };
+}
+
+export function parseAlpha(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('alpha must be a number in (0, 1), e.g. 1e-3');
+  return n;
+}
+
+function emit(io: CliIo, json: boolean, data: unknown, human: string): void {
+  io.stdout(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
+}
+
+/** Build the program. `setExit` receives the exit code a command decided on (e.g. --fail-on-detect). */
+export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void): Command {
+  const program = new Command('tracemark')
+    .description('Keyed watermarks and exact statistical tests for LLM distillation forensics')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('keygen')
+    .description('create a watermark key (written owner-only; the secret is never printed)')
+    .addOption(new Option('--scheme <scheme>', 'watermark scheme').choices(['kgw', 'unigram', 'gumbel', 'synthid']).makeOptionMandatory())
+    .option('--tokenizer <name|path>', 'o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, or a tokenizer.json path', 'o200k_base')
+    .option('--gamma <γ>', 'green fraction (kgw, unigram)', parseNumber('gamma', 0, 0.99))
+    .option('--delta <δ>', 'logit bias for green tokens (kgw, unigram)', parseNumber('delta', 0, 100))
+    .option('--context <h>', 'context width in tokens (kgw, gumbel, synthid), 1–8', parseNumber('context', 1, 8, true))
+    .addOption(new Option('--seeding <variant>', 'kgw seeding').choices(['lefthash', 'selfhash']))
+    .option('--layers <m>', 'tournament layers (synthid), 1–32', parseNumber('layers', 1, 32, true))
+    .requiredOption('--out <file>', 'where to write the key')
+    .option('--force', 'overwrite an existing key file', false)
+    .option('--json', 'print {keyId, scheme, tokenizer, params} as JSON', false)
+    .action(async (o) => {
+      const { keygen, renderKeygen } = await import('./commands/keygen.ts');
+      const r = await keygen({
+        scheme: o.scheme,
+        tokenizer: o.tokenizer,
+        params: { gamma: o.gamma, delta: o.delta, context: o.context, seeding: o.seeding, layers: o.layers },
+        out: o.out,
+        force: o.force,
+      });
+      const { out: _out, ...pub } = r;
+      emit(io, o.json, pub, renderKeygen(r));
+    });
+
+  program
+    .command('detect')
+    .description('test text for a watermark: exact p-values per document and for the deduplicated aggregate')
+    .argument('[files...]', 'text files (one document each) or JSONL files (one document per line); - or none for stdin')
+    .requiredOption('--key <file>', 'watermark key file')
+    .addOption(new Option('--format <format>', 'input format (default: jsonl for .jsonl/.ndjson files, else text)').choices(['text', 'jsonl']))
+    .option('--field <name>', 'JSONL field with the text (default: text, else response)')
+    .option('--prompt-field <name>', 'JSONL field with a prompt whose tuples are never scored', 'prompt')
+    .option('--alpha <α>', 'significance level for the verdict', parseAlpha, 1e-3)
+    .option('--window', 'also search each document for a watermarked passage (Bonferroni-corrected)', false)
+    .option('--tokenizer <name|path>', "tokenizer to score with (default: the key's)")
+    .option('--fail-on-detect', 'exit 1 when the aggregate is detected', false)
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (files: string[], o) => {
+      const { detect, detectJson, renderDetect } = await import('./commands/detect.ts');
+      const r = await detect({
+        key: o.key,
+        inputs: files,
+        format: o.format,
+        field: o.field,
+        promptField: o.promptField,
+        alpha: o.alpha,
+        window: o.window,
+        tokenizer: o.tokenizer,
+        quiet: o.json,
+      });
+      emit(io, o.json, detectJson(r), renderDetect(r));
+      if (o.failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
+    });
+
+  return program;
+}
+
+/** Run the CLI on `argv` (without the node and script entries); returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<ExitCodeValue> {
+  let exit: ExitCodeValue = ExitCode.ok;
+  const program = buildProgram(io, (c) => (exit = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successful exits; everything else commander rejects is usage.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const { exitCode, message } = classifyError(err);
+    io.stderr(`tracemark: ${message}\n`);
+    return exitCode;
+  }
+}

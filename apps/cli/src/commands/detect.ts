@@ -1,0 +1,143 @@
+/**
+ * `tracemark detect`: score text files or JSONL documents against a watermark key and report
+ * exact p-values per document and for the deduplicated aggregate.
+ */
+import { createDetector, type DetectionResult, type DocumentResult } from '@tracemark/watermark';
+import { InputError } from '../errors.ts';
+import { formatPValue, formatRate, renderTable } from '../format.ts';
+import { readJsonl, readTextInput } from '../io.ts';
+import { loadKeyFile, tokenizerForKey } from '../keys.ts';
+import { createProgress } from '../progress.ts';
+
+export interface DetectCommandOptions {
+  key: string;
+  inputs: string[];
+  format?: 'text' | 'jsonl';
+  /** JSONL field holding the text; default `text`, falling back to `response`. */
+  field?: string;
+  /** JSONL field holding a prompt whose tuples are excluded (used when present). */
+  promptField?: string;
+  alpha: number;
+  window?: boolean;
+  tokenizer?: string;
+  quiet?: boolean;
+}
+
+export type DetectCommandResult = DetectionResult & {
+  tokenizer: { name: string; vocabSize: number; hash: string };
+  inputs: string[];
+};
+
+function formatOf(path: string, explicit?: 'text' | 'jsonl'): 'text' | 'jsonl' {
+  if (explicit) return explicit;
+  return /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'text';
+}
+
+export async function detect(o: DetectCommandOptions): Promise<DetectCommandResult> {
+  const key = await loadKeyFile(o.key);
+  const tokenizer = await tokenizerForKey(key, o.tokenizer);
+  const detector = createDetector(key, { tokenizer });
+  key.secret.fill(0);
+  const session = detector.session({ alpha: o.alpha, window: o.window ?? false });
+  const documents: DocumentResult[] = [];
+  const inputs = o.inputs.length > 0 ? o.inputs : ['-'];
+  const progress = createProgress('detect', { quiet: o.quiet ?? false });
+  for (const path of inputs) {
+    if (formatOf(path, o.format) === 'text') {
+      const text = await readTextInput(path);
+      if (text.trim() === '') throw new InputError(`${path}: empty text (nothing to score)`);
+      documents.push(session.add({ id: path, text }));
+      progress.update(documents.length);
+      continue;
+    }
+    let count = 0;
+    for await (const { line, value } of readJsonl(path)) {
+      const field = o.field ?? ('text' in value ? 'text' : 'response');
+      const text = value[field];
+      if (typeof text !== 'string') {
+        throw new InputError(`${path}:${line}: no string field "${field}"${o.field ? '' : ' (or "response")'}; choose one with --field`);
+      }
+      const promptField = o.promptField ?? 'prompt';
+      const prompt = typeof value[promptField] === 'string' ? (value[promptField] as string) : undefined;
+      const id = typeof value.id === 'string' || typeof value.id === 'number' ? String(value.id) : `${path}:${line}`;
+      documents.push(session.add({ id, text, ...(prompt ? { prompt } : {}) }));
+      count++;
+      progress.update(documents.length);
+    }
+    if (count === 0) throw new InputError(`${path}: no documents (the file is empty)`);
+  }
+  progress.done();
+  return {
+    keyId: detector.keyId,
+    scheme: detector.scheme,
+    statistic: detector.statistic,
+    alpha: session.alpha,
+    tokenizer: tokenizer.identity(),
+    inputs,
+    documents,
+    aggregate: session.aggregate(),
+  };
+}
+
+/** The JSON shape documented in the README. */
+export function detectJson(r: DetectCommandResult): unknown {
+  const pick = (d: DocumentResult) => ({
+    id: d.id,
+    tokens: d.tokens,
+    scored: d.scored,
+    score: d.score,
+    rate: d.rate,
+    pValue: d.pValue,
+    log10PValue: d.log10PValue,
+    detected: d.detected,
+    ...(d.window ? { window: d.window } : {}),
+  });
+  return {
+    keyId: r.keyId,
+    scheme: r.scheme,
+    statistic: r.statistic,
+    tokenizer: r.tokenizer,
+    alpha: r.alpha,
+    documents: r.documents.map(pick),
+    aggregate: {
+      documents: r.aggregate.documents,
+      tokens: r.aggregate.tokens,
+      scored: r.aggregate.scored,
+      score: r.aggregate.score,
+      rate: r.aggregate.rate,
+      expectedRate: r.aggregate.trials > 0 ? r.aggregate.expected / r.aggregate.trials : null,
+      pValue: r.aggregate.pValue,
+      log10PValue: r.aggregate.log10PValue,
+      detected: r.aggregate.detected,
+    },
+  };
+}
+
+const MAX_ROWS = 50;
+
+export function renderDetect(r: DetectCommandResult): string {
+  const rateName = r.scheme === 'gumbel' ? 'mean score' : r.scheme === 'synthid' ? 'mean g' : 'green rate';
+  const verdict = (detected: boolean) => (detected ? 'WATERMARK DETECTED' : 'not detected');
+  const rows = r.documents.slice(0, MAX_ROWS).map((d) => [
+    d.id,
+    d.tokens,
+    d.scored,
+    formatRate(d.rate),
+    formatPValue(d.log10PValue),
+    verdict(d.detected) + (d.window?.detected ? ` (passage at tokens ${d.window.start}-${d.window.end}, p ${formatPValue(d.window.log10PValue)})` : ''),
+  ]);
+  const a = r.aggregate;
+  const expectedRate = a.trials > 0 ? a.expected / a.trials : 0;
+  const lines = [
+    `key ${r.keyId} (${r.scheme}, tokenizer ${r.tokenizer.name}), alpha ${r.alpha}`,
+    '',
+    renderTable(['document', 'tokens', 'scored', rateName, 'p-value', 'verdict'], rows),
+  ];
+  if (r.documents.length > MAX_ROWS) lines.push(`… ${r.documents.length - MAX_ROWS} more documents (use --json for all)`);
+  lines.push(
+    '',
+    `aggregate over ${a.documents} document(s): ${a.scored} distinct tuples scored of ${a.tokens} tokens, ` +
+      `${rateName} ${formatRate(a.rate)} (null ${formatRate(expectedRate)}), p = ${formatPValue(a.log10PValue)} → ${verdict(a.detected)}`,
+  );
+  return lines.join('\n');
+}

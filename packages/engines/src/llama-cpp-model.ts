@@ -1,0 +1,409 @@
+/**
+ * A GGUF model run by llama.cpp through node-llama-cpp's public API, with tracemark choosing every
+ * generated token: the engine computes the next-token logits, and a `Watermarker` (or the same
+ * unwatermarked sampler the watermark library uses as its baseline) picks the token. Because the
+ * choice happens in tracemark's code, every scheme works unchanged — KGW and Unigram bias the
+ * logits, Gumbel-max and SynthID replace the draw — and a detector sees exactly the tokens chosen.
+ *
+ * The same model answers teacher-forced queries (`logits`, `logProbs`, `topK`, `scoreTokens`):
+ * what an open-model audit needs from a local suspect model.
+ *
+ * Engine calls are asynchronous; this object runs them one at a time on a single llama.cpp context
+ * sequence, so concurrent calls are safe but do not overlap.
+ */
+import { getLlama, type Llama, type LlamaContext, type LlamaContextSequence, LlamaLogLevel, type LlamaModel, type Token } from 'node-llama-cpp';
+import { type Tokenizer, type TokenizerIdentity, vocabularyHash } from '@tracemark/tokenizers';
+import { samplePlain, type Watermarker } from '@tracemark/watermark';
+import { seededUniform } from './_seeded-random.ts';
+
+/** Top-k next-token candidates: ids and their natural-log probabilities, most probable first. */
+export interface SparseLogProbs {
+  readonly ids: Uint32Array;
+  readonly logProbs: Float64Array;
+}
+
+export interface LoadLlamaCppOptions {
+  /** Path of a GGUF file. */
+  readonly modelPath: string;
+  /** KV-cache size in tokens: the longest prompt + generation (default min(training context, 2048)). */
+  readonly contextSize?: number;
+  /** CPU threads (default: node-llama-cpp's choice, the machine's math cores). */
+  readonly threads?: number;
+}
+
+export interface GenerateOptions {
+  /** Text (tokenized with the model's tokenizer, BOS prepended when the model asks for it) or token ids used as-is. */
+  readonly prompt: string | Uint32Array;
+  /** Upper bound on generated tokens. */
+  readonly maxTokens: number;
+  /** Chooses every token when given; otherwise tokens are drawn unwatermarked (`samplePlain`). */
+  readonly watermarker?: Watermarker;
+  /** Softmax temperature; 0 = greedy (default 1). */
+  readonly temperature?: number;
+  /** Keep only the k most likely tokens; 0 = all (default 0). */
+  readonly topK?: number;
+  /** Nucleus mass in (0, 1] (default 1). */
+  readonly topP?: number;
+  /** Seeds the sampler's uniform draws: the same seed, prompt and options give the same tokens. */
+  readonly seed: number;
+  /**
+   * Fetch only this many highest logits from the engine per step and choose among them with
+   * `sampleCandidates` (O(n) per step instead of O(V)); KGW and Unigram can then only boost
+   * tokens among those n. Omit to pass the full vocabulary to `sample`.
+   */
+  readonly candidates?: number;
+  /** Stop at an end-of-generation token (default true); the stop token is included in `tokens`. */
+  readonly stopAtEndOfGeneration?: boolean;
+}
+
+export interface GenerationResult {
+  /** Prompt ids as evaluated (BOS included when it was prepended). */
+  readonly promptTokens: Uint32Array;
+  /** Generated ids, in order. */
+  readonly tokens: Uint32Array;
+  /** Detokenized `tokens`, special tokens omitted. */
+  readonly text: string;
+  readonly stopReason: 'endOfGeneration' | 'maxTokens';
+  /** Key id of the watermarker that chose the tokens, or null for unwatermarked output. */
+  readonly keyId: string | null;
+}
+
+export interface LlamaCppModel {
+  /** `general.name` of the GGUF file (the file name when absent). */
+  readonly name: string;
+  /** The model's own tokenizer as a tracemark `Tokenizer` (encode adds no BOS). */
+  readonly tokenizer: Tokenizer;
+  readonly vocabSize: number;
+  /** Token ids as the engine would evaluate `text` as a prompt: BOS first when the model asks for it. */
+  encodePrompt(text: string): Uint32Array;
+  /** Whether `id` ends generation (EOS, EOT and the like). */
+  isEndOfGeneration(id: number): boolean;
+  /** Raw next-token logits after `context` (an empty context means BOS alone). */
+  logits(context: Uint32Array): Promise<Float32Array>;
+  /** Natural-log next-token probabilities over the whole vocabulary, written into `out` when given. */
+  logProbs(context: Uint32Array, out?: Float64Array): Promise<Float64Array>;
+  /** The `k` most probable next tokens, most probable first; the engine selects them natively. */
+  topK(context: Uint32Array, k: number): Promise<SparseLogProbs>;
+  /**
+   * Teacher forcing in one forward pass: the natural-log probability of `tokens[i]` given
+   * `tokens[0..i)` for every i ≥ `from` (default 1), as a Float64Array of length `tokens.length - from`.
+   */
+  scoreTokens(tokens: Uint32Array, from?: number): Promise<Float64Array>;
+  /** Generate tokens with tracemark choosing each one. */
+  generate(options: GenerateOptions): Promise<GenerationResult>;
+  /** Free the context and the model; the object is unusable afterwards. */
+  dispose(): Promise<void>;
+}
+
+let llamaBinding: Promise<Llama> | null = null;
+/** llama.cpp's latest warnings and errors: a library never prints, but a rejected file's error names the reason. */
+const recentLog: string[] = [];
+const RECENT_LOG_LINES = 8;
+
+/**
+ * The llama.cpp binding, loaded once per process from the prebuilt CPU binary that ships in the
+ * `@node-llama-cpp/linux-x64` (etc.) npm package. `build: 'never'` and `skipDownload` make a
+ * missing binary an error instead of a source build or a download, neither of which can work in
+ * an offline CI; CPU only so results do not depend on which GPU a machine has.
+ */
+function loadBinding(): Promise<Llama> {
+  llamaBinding ??= getLlama({
+    gpu: false,
+    build: 'never',
+    usePrebuiltBinaries: true,
+    skipDownload: true,
+    progressLogs: false,
+    logLevel: LlamaLogLevel.warn,
+    logger: (level, message) => {
+      if (level !== LlamaLogLevel.error && level !== LlamaLogLevel.fatal && level !== LlamaLogLevel.warn) return;
+      recentLog.push(message.trim());
+      if (recentLog.length > RECENT_LOG_LINES) recentLog.shift();
+    },
+  }).catch((error: unknown) => {
+    llamaBinding = null;
+    throw new Error(`node-llama-cpp could not load its prebuilt CPU binary: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  });
+  return llamaBinding;
+}
+
+function checkTokens(tokens: Uint32Array, vocabSize: number, what: string): void {
+  if (!(tokens instanceof Uint32Array)) throw new TypeError(`${what} must be a Uint32Array`);
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]! >= vocabSize) throw new RangeError(`${what}[${i}] = ${tokens[i]} is outside the vocabulary (${vocabSize} tokens)`);
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Log-sum-exp of `logits`, compensated against overflow by the maximum. */
+function logSumExp(logits: Float32Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * Load a GGUF model into llama.cpp (CPU).
+ *
+ * @throws Error when the prebuilt binary cannot be loaded or llama.cpp rejects the file.
+ * @example
+ * const model = await loadLlamaCppModel({ modelPath: 'tiny.gguf' });
+ * const out = await model.generate({ prompt: 'the whale', maxTokens: 32, seed: 1, watermarker });
+ * out.tokens; // Uint32Array of 32 ids chosen by `watermarker`
+ * await model.dispose();
+ */
+export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<LlamaCppModel> {
+  if (typeof options.modelPath !== 'string' || options.modelPath.length === 0) throw new TypeError('modelPath must be a non-empty string');
+  const llama = await loadBinding();
+  recentLog.length = 0;
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0 });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const log = recentLog.length > 0 ? ` (llama.cpp: ${recentLog.join(' | ')})` : '';
+    throw new Error(`${options.modelPath}: llama.cpp could not load the model: ${reason}${log}`, { cause: error });
+  }
+  let context: LlamaContext;
+  try {
+    const contextSize = positiveInteger('contextSize', options.contextSize ?? Math.min(model.trainContextSize, 2048));
+    context = await model.createContext({
+      contextSize,
+      ...(options.threads === undefined ? {} : { threads: positiveInteger('threads', options.threads) }),
+    });
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
+  const sequence: LlamaContextSequence = context.getSequence();
+  const metadata = model.fileInfo.metadata as { general?: { name?: unknown }; tokenizer?: { ggml?: { tokens?: unknown } } };
+  const pieces = metadata.tokenizer?.ggml?.tokens;
+  if (!Array.isArray(pieces) || pieces.length === 0) {
+    await context.dispose();
+    await model.dispose();
+    throw new Error(`${options.modelPath}: the GGUF file has no tokenizer.ggml.tokens list`);
+  }
+  const vocabSize = pieces.length;
+  const name = typeof metadata.general?.name === 'string' ? metadata.general.name : (options.modelPath.split(/[\\/]/).pop() ?? options.modelPath);
+  const bos = model.tokens.bos;
+  const prependBos = model.tokens.shouldPrependBosToken && bos !== null;
+
+  let identity: TokenizerIdentity | null = null;
+  const tokenizer: Tokenizer = {
+    name: `gguf:${name}`,
+    vocabSize,
+    identity: () => (identity ??= { name: `gguf:${name}`, vocabSize, hash: vocabularyHash(pieces.map(String)) }),
+    encode: (text) => Uint32Array.from(model.tokenize(text, false)),
+    decode: (ids) => model.detokenize(Array.from(ids) as Token[], false),
+  };
+
+  // One engine call at a time: they share one sequence whose state each call rewrites.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  /**
+   * Make the sequence hold `tokens` minus the tail that must be evaluated (at least the last
+   * token, whose logits are wanted), reusing the cached prefix; returns the tail's start index.
+   */
+  const alignPrefix = async (tokens: readonly Token[], keepAtMost: number): Promise<number> => {
+    const { firstDifferentIndex } = sequence.compareContextTokens(tokens as Token[]);
+    const keep = Math.min(firstDifferentIndex, keepAtMost);
+    if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+    return keep;
+  };
+
+  const withBosIfEmpty = (context: Uint32Array): Token[] => {
+    if (context.length > 0) return Array.from(context) as Token[];
+    if (bos === null) throw new RangeError('context is empty and the model has no BOS token to start from');
+    return [bos];
+  };
+
+  const checkRoom = (needed: number): void => {
+    if (needed > sequence.contextSize) throw new RangeError(`${needed} tokens do not fit the context (${sequence.contextSize}); load the model with a larger contextSize`);
+  };
+
+  /** Evaluate `tokens` (reusing the cache) and return the raw logits after the last one. */
+  const denseLogits = async (tokens: readonly Token[], out: Float32Array): Promise<Float32Array> => {
+    checkRoom(tokens.length);
+    const start = await alignPrefix(tokens, tokens.length - 1);
+    const input = tokens.slice(start) as Array<Token | [Token, { generateNext: { logits: true } }]>;
+    input[input.length - 1] = [tokens[tokens.length - 1]!, { generateNext: { logits: true } }];
+    const results = await sequence.controlledEvaluate(input);
+    const logits = results[input.length - 1]?.next.logits;
+    if (logits === undefined) throw new Error('llama.cpp returned no logits');
+    out.fill(-Infinity);
+    for (const [id, value] of logits) out[id] = value;
+    return out;
+  };
+
+  /** The `k` highest raw logits after `tokens`, highest first, plus log Σ exp(logit) over the vocabulary. */
+  const sparseLogits = async (tokens: readonly Token[], k: number): Promise<{ ids: Uint32Array; logits: Float32Array; logZ: number }> => {
+    checkRoom(tokens.length);
+    const start = await alignPrefix(tokens, tokens.length - 1);
+    const input = tokens.slice(start) as Array<Token | [Token, object]>;
+    input[input.length - 1] = [tokens[tokens.length - 1]!, { generateNext: { logits: { filter: { includeTop: k } }, totalLogitWeight: true } }];
+    const results = await sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
+    const next = results[input.length - 1]?.next;
+    if (next?.logits === undefined || next.totalLogitWeight === undefined) throw new Error('llama.cpp returned no logits');
+    const entries = [...next.logits].sort((a, b) => b[1] - a[1]).slice(0, k);
+    const ids = Uint32Array.from(entries, (e) => e[0]);
+    const logits = Float32Array.from(entries, (e) => e[1]);
+    // totalLogitWeight = Σ exp(logit − max logit), so log Z = max + log(totalLogitWeight).
+    return { ids, logits, logZ: logits[0]! + Math.log(next.totalLogitWeight) };
+  };
+
+  const self: LlamaCppModel = {
+    name,
+    tokenizer,
+    vocabSize,
+
+    encodePrompt(text) {
+      const ids = model.tokenize(text, false);
+      return Uint32Array.from(prependBos ? [bos, ...ids] : ids);
+    },
+
+    isEndOfGeneration: (id) => model.isEogToken(id as Token),
+
+    logits(context) {
+      checkTokens(context, vocabSize, 'context');
+      return exclusive(() => denseLogits(withBosIfEmpty(context), new Float32Array(vocabSize)));
+    },
+
+    logProbs(context, out) {
+      checkTokens(context, vocabSize, 'context');
+      if (out !== undefined && out.length !== vocabSize) throw new RangeError(`out has length ${out.length}, expected ${vocabSize}`);
+      return exclusive(async () => {
+        const logits = await denseLogits(withBosIfEmpty(context), new Float32Array(vocabSize));
+        const logZ = logSumExp(logits);
+        const target = out ?? new Float64Array(vocabSize);
+        for (let i = 0; i < vocabSize; i++) target[i] = logits[i]! - logZ;
+        return target;
+      });
+    },
+
+    topK(context, k) {
+      checkTokens(context, vocabSize, 'context');
+      positiveInteger('k', k);
+      return exclusive(async () => {
+        const { ids, logits, logZ } = await sparseLogits(withBosIfEmpty(context), Math.min(k, vocabSize));
+        return { ids, logProbs: Float64Array.from(logits, (l) => l - logZ) };
+      });
+    },
+
+    scoreTokens(tokens, from = 1) {
+      checkTokens(tokens, vocabSize, 'tokens');
+      if (!Number.isInteger(from) || from < 1 || from > tokens.length) throw new RangeError(`from must be an integer in [1, ${tokens.length}], got ${from}`);
+      return exclusive(async () => {
+        checkRoom(tokens.length);
+        const all = Array.from(tokens) as Token[];
+        const start = await alignPrefix(all, from - 1);
+        type Item = Token | [Token, { generateNext: { logits: { filter: { tokens: Token[]; includeMax: true } }; totalLogitWeight: true } }];
+        // Every token enters the sequence (the last one too, so the cache matches `tokens` for the
+        // next call); positions from−1 … n−2 also return the next token's logit and the maximum.
+        const input: Item[] = [];
+        for (let i = start; i < tokens.length; i++) {
+          input.push(i >= from - 1 && i < tokens.length - 1 ? [all[i]!, { generateNext: { logits: { filter: { tokens: [all[i + 1]!], includeMax: true } }, totalLogitWeight: true } }] : all[i]!);
+        }
+        const results = await sequence.controlledEvaluate(input);
+        const scores = new Float64Array(tokens.length - from);
+        for (let i = from; i < tokens.length; i++) {
+          const next = results[i - 1 - start]?.next;
+          const logit = next?.logits?.get(all[i]!);
+          if (next?.logits === undefined || logit === undefined || next.totalLogitWeight === undefined) throw new Error(`llama.cpp returned no logits at position ${i}`);
+          let max = -Infinity;
+          for (const v of next.logits.values()) if (v > max) max = v;
+          // totalLogitWeight = Σ exp(logit − max logit), so log p = logit − max − log(totalLogitWeight).
+          scores[i - from] = logit - max - Math.log(next.totalLogitWeight);
+        }
+        return scores;
+      });
+    },
+
+    generate(options) {
+      const maxTokens = positiveInteger('maxTokens', options.maxTokens);
+      const candidates = options.candidates === undefined ? undefined : positiveInteger('candidates', options.candidates);
+      if (!Number.isInteger(options.seed)) throw new TypeError(`seed must be an integer, got ${options.seed}`);
+      const promptTokens = typeof options.prompt === 'string' ? self.encodePrompt(options.prompt) : Uint32Array.from(options.prompt);
+      checkTokens(promptTokens, vocabSize, 'prompt');
+      if (promptTokens.length === 0) throw new RangeError('prompt must contain at least one token');
+      const stopAtEnd = options.stopAtEndOfGeneration ?? true;
+      const sampleOptions = { temperature: options.temperature ?? 1, topK: options.topK ?? 0, topP: options.topP ?? 1, random: seededUniform(options.seed) };
+      const watermarker = options.watermarker;
+      return exclusive(async () => {
+        checkRoom(promptTokens.length + maxTokens);
+        // Start from an empty cache so the prompt is always evaluated in the same batches: the
+        // same seed then gives the same tokens whatever ran before.
+        await sequence.clearHistory();
+        const sequenceTokens = new Uint32Array(promptTokens.length + maxTokens);
+        sequenceTokens.set(promptTokens);
+        let length = promptTokens.length;
+        let pending: Token[] = Array.from(promptTokens) as Token[];
+        const logits = new Float32Array(vocabSize);
+        let stopReason: GenerationResult['stopReason'] = 'maxTokens';
+        while (length < promptTokens.length + maxTokens) {
+          const context = sequenceTokens.subarray(0, length);
+          const last = pending.length - 1;
+          let chosen: number;
+          if (candidates === undefined) {
+            const input = pending.slice(0, last) as Array<Token | [Token, { generateNext: { logits: true } }]>;
+            input.push([pending[last]!, { generateNext: { logits: true } }]);
+            const next = (await sequence.controlledEvaluate(input))[last]?.next.logits;
+            if (next === undefined) throw new Error('llama.cpp returned no logits');
+            logits.fill(-Infinity);
+            for (const [id, value] of next) logits[id] = value;
+            chosen = watermarker ? watermarker.sample(logits, context, sampleOptions) : samplePlain(null, logits, sampleOptions);
+          } else {
+            const input = pending.slice(0, last) as Array<Token | [Token, object]>;
+            input.push([pending[last]!, { generateNext: { logits: { filter: { includeTop: candidates } } } }]);
+            const next = (await sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]))[last]?.next.logits;
+            if (next === undefined) throw new Error('llama.cpp returned no logits');
+            const entries = [...next].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, candidates);
+            const ids = Uint32Array.from(entries, (e) => e[0]);
+            const values = Float32Array.from(entries, (e) => e[1]);
+            chosen = watermarker ? watermarker.sampleCandidates(ids, values, context, sampleOptions) : samplePlain(ids, values, sampleOptions);
+          }
+          sequenceTokens[length++] = chosen;
+          pending = [chosen as Token];
+          if (stopAtEnd && model.isEogToken(chosen as Token)) {
+            stopReason = 'endOfGeneration';
+            break;
+          }
+        }
+        const tokens = sequenceTokens.slice(promptTokens.length, length);
+        return { promptTokens, tokens, text: model.detokenize(Array.from(tokens) as Token[], false), stopReason, keyId: watermarker?.keyId ?? null };
+      });
+    },
+
+    dispose: () =>
+      exclusive(async () => {
+        await context.dispose();
+        await model.dispose();
+      }),
+  };
+  return self;
+}
+
+/**
+ * Load a model, generate once, and free it: the one-call form for scripts. Loading costs about
+ * as much as a few hundred steps of a tiny model, so reuse `loadLlamaCppModel` for many calls.
+ *
+ * @example
+ * const { text } = await generateWithLlamaCpp({ modelPath, prompt: 'the sea', maxTokens: 16, seed: 7, watermarker });
+ */
+export async function generateWithLlamaCpp(options: GenerateOptions & LoadLlamaCppOptions): Promise<GenerationResult> {
+  const model = await loadLlamaCppModel(options);
+  try {
+    return await model.generate(options);
+  } finally {
+    await model.dispose();
+  }
+}

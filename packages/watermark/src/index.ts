@@ -1,0 +1,39 @@
+export * from './types.ts';
+export {
+  canonicalJson,
+  computeKeyId,
+  DEFAULT_PARAMS,
+  deriveAccountKey,
+  deriveSubkey,
+  generateKey,
+  KEY_FILE_TYPE,
+  KeyError,
+  keyDescriptor,
+  parseKey,
+  type GenerateKeyOptions,
+  type ParamOverrides,
+  publicKeyInfo,
+  resolveParams,
+  SCHEMES,
+  serializeKey,
+} from './key.ts';
+export { createWatermarker, createSchemeCore } from './watermarker.ts';
+export { type SchemeCore } from './scheme-core.ts';
+export {
+  type AggregateResult,
+  createDetector,
+  DEFAULT_ALPHA,
+  DEFAULT_WINDOW_SIZES,
+  type DetectionResult,
+  DetectionSession,
+  type DetectOptions,
+  type Detector,
+  type DetectorOptions,
+  type DocumentInput,
+  type DocumentResult,
+  scoreTail,
+  type ScoreSummary,
+  type WindowResult,
+} from './detector.ts';
+export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
+export { TupleSet } from './tuple-set.ts';
