@@ -101,6 +101,59 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       if (o.failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
     });
 
+  program
+    .command('train')
+    .description('train a reference n-gram language model (teacher, student or control)')
+    .requiredOption('--corpus <spec...>', 'sotu, moby-dick, FILE.txt or FILE.jsonl, each optionally :FRACTION of training tokens (fractions must sum to 1)')
+    .option('--order <n>', 'n-gram order, 2–6', parseNumber('order', 2, 6, true), 4)
+    .option('--tokenizer <name|path>', 'tokenizer', 'o200k_base')
+    .option('--name <name>', 'model name recorded in the file and in generations')
+    .option('--seed <n>', 'seed for the mixture document order', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .requiredOption('--out <file>', 'model file to write')
+    .option('--force', 'overwrite an existing file', false)
+    .option('--json', 'print the training summary as JSON', false)
+    .action(async (o) => {
+      const { train, renderTrain } = await import('./commands/train.ts');
+      const r = await train({ corpus: o.corpus, order: o.order, tokenizer: o.tokenizer, out: o.out, name: o.name, seed: o.seed, force: o.force, quiet: o.json });
+      emit(io, o.json, r, renderTrain(r));
+    });
+
+  program
+    .command('generate')
+    .description('generate responses from a reference model, watermarked with --key or not (JSONL out)')
+    .requiredOption('--model <file>', 'model file from `tracemark train`')
+    .option('--key <file>', 'watermark key; without it the output is unwatermarked')
+    .option('--prompts <spec>', 'FILE.jsonl with a "prompt" field, or builtin, builtin:sotu, builtin:moby-dick', 'builtin')
+    .option('--count <n>', 'how many built-in prompts', parseNumber('count', 1, 1e6, true), 100)
+    .requiredOption('--out <file>', 'JSONL output: {id, prompt, response, model, keyId?, seed}')
+    .option('--max-tokens <n>', 'tokens per response', parseNumber('max-tokens', 1, 100_000, true), 200)
+    .option('--temperature <t>', 'sampling temperature (0 = greedy)', parseNumber('temperature', 0, 10), 1)
+    .option('--top-k <k>', 'candidates per step (0 = whole vocabulary)', parseNumber('top-k', 0, 1e7, true), 50)
+    .option('--top-p <p>', 'nucleus mass', parseNumber('top-p', 1e-9, 1), 1)
+    .option('--seed <n>', 'sampling seed', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--samples <n>', 'responses per prompt', parseNumber('samples', 1, 10_000, true), 1)
+    .option('--force', 'overwrite an existing file', false)
+    .option('--json', 'print the summary as JSON', false)
+    .action(async (o) => {
+      const { generateCommand, renderGenerate } = await import('./commands/generate.ts');
+      const r = await generateCommand({
+        model: o.model,
+        key: o.key,
+        prompts: o.prompts,
+        count: o.count,
+        out: o.out,
+        maxTokens: o.maxTokens,
+        temperature: o.temperature,
+        topK: o.topK,
+        topP: o.topP,
+        seed: o.seed,
+        samples: o.samples,
+        force: o.force,
+        quiet: o.json,
+      });
+      emit(io, o.json, r, renderGenerate(r));
+    });
+
   return program;
 }
 

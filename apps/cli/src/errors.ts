@@ -45,7 +45,7 @@ export class RuntimeFailure extends CliError {
   }
 }
 
-const INPUT_ERROR_NAMES = new Set(['KeyError', 'TokenizerError', 'TokenizerMismatchError', 'InvalidArgumentError', 'RangeError', 'CorpusError', 'ModelFormatError']);
+const INPUT_ERROR_NAMES = new Set(['SourceFormatError', 'KeyError', 'TokenizerError', 'TokenizerMismatchError', 'InvalidArgumentError', 'RangeError', 'CorpusError', 'ModelFormatError']);
 
 /** Map any thrown value to (exit code, one-line message). Unknown errors are internal bugs. */
 export function classifyError(err: unknown): { exitCode: ExitCodeValue; message: string } {

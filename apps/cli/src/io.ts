@@ -3,7 +3,7 @@
  * and line, writing secrets owner-only, and refusing to overwrite unless asked.
  */
 import { createReadStream, constants as fsConstants } from 'node:fs';
-import { open, readFile, stat, writeFile, rename, chmod } from 'node:fs/promises';
+import { chmod, open, readFile, rename, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InputError, RuntimeFailure } from './errors.ts';
 
@@ -75,20 +75,23 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
   }
 }
 
+/** Throw InputError when `path` exists (outputs are never replaced without --force). */
+export async function refuseOverwrite(path: string): Promise<void> {
+  try {
+    await stat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw describeFsError(e as NodeJS.ErrnoException, path, 'write');
+  }
+  throw new InputError(`${path}: already exists (use --force to overwrite)`);
+}
+
 /**
  * Write a file atomically (temp file + rename). `secret` files are created with mode 0600 so only
  * the owner can read them; without `force` an existing file is never replaced.
  */
 export async function writeOutput(path: string, data: string, options: { force?: boolean; secret?: boolean } = {}): Promise<void> {
-  if (!options.force) {
-    try {
-      await stat(path);
-      throw new InputError(`${path}: already exists (use --force to overwrite)`);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(e as NodeJS.ErrnoException, path, 'write');
-    }
-  }
+  if (!options.force) await refuseOverwrite(path);
   const mode = options.secret ? 0o600 : 0o644;
   const tmp = `${path}.tmp-${process.pid}`;
   try {
@@ -107,4 +110,3 @@ export async function writeOutput(path: string, data: string, options: { force?:
   }
 }
 
-export { writeFile };

@@ -7,3 +7,12 @@ export {
   splitHeldOut,
 } from './builtin.ts';
 export { chunkTokens } from './chunk.ts';
+export {
+  type CorpusSpec,
+  DEFAULT_JSONL_FIELDS,
+  parseCorpusSpec,
+  readJsonlDocuments,
+  readTextFile,
+  SourceFormatError,
+} from './read-sources.ts';
+export { builtinPrompts, type PromptRecord } from './prompts.ts';

@@ -13,5 +13,4 @@ export {
   type LlamaCppModel,
   loadLlamaCppModel,
   type LoadLlamaCppOptions,
-  type SparseLogProbs,
 } from './llama-cpp-model.ts';

@@ -9,25 +9,30 @@
  * what an open-model audit needs from a local suspect model.
  *
  * Engine calls are asynchronous; this object runs them one at a time on a single llama.cpp context
- * sequence, so concurrent calls are safe but do not overlap.
+ * sequence, so concurrent calls are safe but do not overlap. Teacher-forced calls reuse the cached
+ * prefix of the previous call, so a value may differ from a fresh evaluation by ~1e-3 nats (the KV
+ * cache is f16 and batch shapes differ; measured max 1.4e-3 on the tiny test model); `generate`
+ * always starts from an empty cache, so its output is exactly reproducible for a seed.
+ *
+ * Cost: the full-vocabulary path receives every logit through node-llama-cpp as a sorted Map,
+ * O(V log V) per step; with a large vocabulary prefer `candidates` (top-n selected natively).
  */
 import { getLlama, type Llama, type LlamaContext, type LlamaContextSequence, LlamaLogLevel, type LlamaModel, type Token } from 'node-llama-cpp';
+import { type SparseLogProbs } from '@tracemark/models';
 import { type Tokenizer, type TokenizerIdentity, vocabularyHash } from '@tracemark/tokenizers';
 import { samplePlain, type Watermarker } from '@tracemark/watermark';
 import { seededUniform } from './_seeded-random.ts';
-
-/** Top-k next-token candidates: ids and their natural-log probabilities, most probable first. */
-export interface SparseLogProbs {
-  readonly ids: Uint32Array;
-  readonly logProbs: Float64Array;
-}
 
 export interface LoadLlamaCppOptions {
   /** Path of a GGUF file. */
   readonly modelPath: string;
   /** KV-cache size in tokens: the longest prompt + generation (default min(training context, 2048)). */
   readonly contextSize?: number;
-  /** CPU threads (default: node-llama-cpp's choice, the machine's math cores). */
+  /**
+   * CPU threads (default: node-llama-cpp's choice, the machine's math cores). llama.cpp's workers
+   * spin, so on a busy machine fewer threads can be much faster (measured on 2 shared cores with a
+   * tiny model: 0.5 ms per step on 1 thread, 18 ms on 2).
+   */
   readonly threads?: number;
 }
 
@@ -126,6 +131,18 @@ function loadBinding(): Promise<Llama> {
   return llamaBinding;
 }
 
+/**
+ * llama.cpp's log lines reach JavaScript through a thread-safe callback queued on the event loop,
+ * and may arrive after the failed call has rejected (seen in 4 of 5 runs): on the error path only,
+ * wait up to 250 ms for its closing "failed to load model" line.
+ */
+async function settleLog(): Promise<void> {
+  const deadline = Date.now() + 250;
+  while (!recentLog.some((line) => /failed to load model/i.test(line)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function checkTokens(tokens: Uint32Array, vocabSize: number, what: string): void {
   if (!(tokens instanceof Uint32Array)) throw new TypeError(`${what} must be a Uint32Array`);
   for (let i = 0; i < tokens.length; i++) {
@@ -165,6 +182,7 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
   try {
     model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0 });
   } catch (error) {
+    await settleLog();
     const reason = error instanceof Error ? error.message : String(error);
     const log = recentLog.length > 0 ? ` (llama.cpp: ${recentLog.join(' | ')})` : '';
     throw new Error(`${options.modelPath}: llama.cpp could not load the model: ${reason}${log}`, { cause: error });
@@ -231,34 +249,39 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
     if (needed > sequence.contextSize) throw new RangeError(`${needed} tokens do not fit the context (${sequence.contextSize}); load the model with a larger contextSize`);
   };
 
-  /** Evaluate `tokens` (reusing the cache) and return the raw logits after the last one. */
-  const denseLogits = async (tokens: readonly Token[], out: Float32Array): Promise<Float32Array> => {
-    checkRoom(tokens.length);
-    const start = await alignPrefix(tokens, tokens.length - 1);
-    const input = tokens.slice(start) as Array<Token | [Token, { generateNext: { logits: true } }]>;
-    input[input.length - 1] = [tokens[tokens.length - 1]!, { generateNext: { logits: true } }];
-    const results = await sequence.controlledEvaluate(input);
-    const logits = results[input.length - 1]?.next.logits;
+  type EvaluateItem = Parameters<LlamaContextSequence['controlledEvaluate']>[0][number];
+
+  /** Append `tokens` to the sequence and write the raw logits after the last one into `out`. */
+  const appendDense = async (tokens: readonly Token[], out: Float32Array): Promise<Float32Array> => {
+    const input: EvaluateItem[] = tokens.slice(0, -1);
+    input.push([tokens[tokens.length - 1]!, { generateNext: { logits: true } }]);
+    const logits = (await sequence.controlledEvaluate(input))[input.length - 1]?.next.logits;
     if (logits === undefined) throw new Error('llama.cpp returned no logits');
     out.fill(-Infinity);
     for (const [id, value] of logits) out[id] = value;
     return out;
   };
 
-  /** The `k` highest raw logits after `tokens`, highest first, plus log Σ exp(logit) over the vocabulary. */
-  const sparseLogits = async (tokens: readonly Token[], k: number): Promise<{ ids: Uint32Array; logits: Float32Array; logZ: number }> => {
-    checkRoom(tokens.length);
-    const start = await alignPrefix(tokens, tokens.length - 1);
-    const input = tokens.slice(start) as Array<Token | [Token, object]>;
-    input[input.length - 1] = [tokens[tokens.length - 1]!, { generateNext: { logits: { filter: { includeTop: k } }, totalLogitWeight: true } }];
-    const results = await sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
-    const next = results[input.length - 1]?.next;
+  /**
+   * Append `tokens` and return the `k` highest logits after the last one, highest first (ties by
+   * id), selected natively, plus log Z = log Σ exp(logit) over the whole vocabulary.
+   */
+  const appendTop = async (tokens: readonly Token[], k: number): Promise<{ ids: Uint32Array; logits: Float32Array; logZ: number }> => {
+    const input: EvaluateItem[] = tokens.slice(0, -1);
+    input.push([tokens[tokens.length - 1]!, { generateNext: { logits: { filter: { tokens: [], includeTop: k } }, totalLogitWeight: true } }]);
+    const next = (await sequence.controlledEvaluate(input))[input.length - 1]?.next;
     if (next?.logits === undefined || next.totalLogitWeight === undefined) throw new Error('llama.cpp returned no logits');
-    const entries = [...next.logits].sort((a, b) => b[1] - a[1]).slice(0, k);
-    const ids = Uint32Array.from(entries, (e) => e[0]);
+    const entries = [...next.logits].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
     const logits = Float32Array.from(entries, (e) => e[1]);
     // totalLogitWeight = Σ exp(logit − max logit), so log Z = max + log(totalLogitWeight).
-    return { ids, logits, logZ: logits[0]! + Math.log(next.totalLogitWeight) };
+    return { ids: Uint32Array.from(entries, (e) => e[0]), logits, logZ: logits[0]! + Math.log(next.totalLogitWeight) };
+  };
+
+  /** Evaluate `tokens`, reusing the cached prefix, and return the raw logits after the last one. */
+  const denseLogits = async (tokens: readonly Token[]): Promise<Float32Array> => {
+    checkRoom(tokens.length);
+    const start = await alignPrefix(tokens, tokens.length - 1);
+    return appendDense(tokens.slice(start), new Float32Array(vocabSize));
   };
 
   const self: LlamaCppModel = {
@@ -273,16 +296,16 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
 
     isEndOfGeneration: (id) => model.isEogToken(id as Token),
 
-    logits(context) {
+    async logits(context) {
       checkTokens(context, vocabSize, 'context');
-      return exclusive(() => denseLogits(withBosIfEmpty(context), new Float32Array(vocabSize)));
+      return exclusive(() => denseLogits(withBosIfEmpty(context)));
     },
 
-    logProbs(context, out) {
+    async logProbs(context, out) {
       checkTokens(context, vocabSize, 'context');
       if (out !== undefined && out.length !== vocabSize) throw new RangeError(`out has length ${out.length}, expected ${vocabSize}`);
       return exclusive(async () => {
-        const logits = await denseLogits(withBosIfEmpty(context), new Float32Array(vocabSize));
+        const logits = await denseLogits(withBosIfEmpty(context));
         const logZ = logSumExp(logits);
         const target = out ?? new Float64Array(vocabSize);
         for (let i = 0; i < vocabSize; i++) target[i] = logits[i]! - logZ;
@@ -290,28 +313,33 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
       });
     },
 
-    topK(context, k) {
+    async topK(context, k) {
       checkTokens(context, vocabSize, 'context');
       positiveInteger('k', k);
       return exclusive(async () => {
-        const { ids, logits, logZ } = await sparseLogits(withBosIfEmpty(context), Math.min(k, vocabSize));
+        const tokens = withBosIfEmpty(context);
+        checkRoom(tokens.length);
+        const start = await alignPrefix(tokens, tokens.length - 1);
+        const { ids, logits, logZ } = await appendTop(tokens.slice(start), Math.min(k, vocabSize));
         return { ids, logProbs: Float64Array.from(logits, (l) => l - logZ) };
       });
     },
 
-    scoreTokens(tokens, from = 1) {
+    async scoreTokens(tokens, from = 1) {
       checkTokens(tokens, vocabSize, 'tokens');
       if (!Number.isInteger(from) || from < 1 || from > tokens.length) throw new RangeError(`from must be an integer in [1, ${tokens.length}], got ${from}`);
       return exclusive(async () => {
         checkRoom(tokens.length);
         const all = Array.from(tokens) as Token[];
         const start = await alignPrefix(all, from - 1);
-        type Item = Token | [Token, { generateNext: { logits: { filter: { tokens: Token[]; includeMax: true } }; totalLogitWeight: true } }];
+        type Item = Token | [Token, { generateNext: { logits: { filter: { tokens: Token[]; includeTop: 1 } }; totalLogitWeight: true } }];
         // Every token enters the sequence (the last one too, so the cache matches `tokens` for the
         // next call); positions from−1 … n−2 also return the next token's logit and the maximum.
+        // The maximum comes from `includeTop: 1`: in node-llama-cpp 3.22.1 `includeMax` adds the
+        // top token only when the filter already holds it (AddonContext.cpp tests any_of, not none_of).
         const input: Item[] = [];
         for (let i = start; i < tokens.length; i++) {
-          input.push(i >= from - 1 && i < tokens.length - 1 ? [all[i]!, { generateNext: { logits: { filter: { tokens: [all[i + 1]!], includeMax: true } }, totalLogitWeight: true } }] : all[i]!);
+          input.push(i >= from - 1 && i < tokens.length - 1 ? [all[i]!, { generateNext: { logits: { filter: { tokens: [all[i + 1]!], includeTop: 1 } }, totalLogitWeight: true } }] : all[i]!);
         }
         const results = await sequence.controlledEvaluate(input);
         const scores = new Float64Array(tokens.length - from);
@@ -328,7 +356,7 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
       });
     },
 
-    generate(options) {
+    async generate(options) {
       const maxTokens = positiveInteger('maxTokens', options.maxTokens);
       const candidates = options.candidates === undefined ? undefined : positiveInteger('candidates', options.candidates);
       if (!Number.isInteger(options.seed)) throw new TypeError(`seed must be an integer, got ${options.seed}`);
@@ -351,25 +379,13 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
         let stopReason: GenerationResult['stopReason'] = 'maxTokens';
         while (length < promptTokens.length + maxTokens) {
           const context = sequenceTokens.subarray(0, length);
-          const last = pending.length - 1;
           let chosen: number;
           if (candidates === undefined) {
-            const input = pending.slice(0, last) as Array<Token | [Token, { generateNext: { logits: true } }]>;
-            input.push([pending[last]!, { generateNext: { logits: true } }]);
-            const next = (await sequence.controlledEvaluate(input))[last]?.next.logits;
-            if (next === undefined) throw new Error('llama.cpp returned no logits');
-            logits.fill(-Infinity);
-            for (const [id, value] of next) logits[id] = value;
+            await appendDense(pending, logits);
             chosen = watermarker ? watermarker.sample(logits, context, sampleOptions) : samplePlain(null, logits, sampleOptions);
           } else {
-            const input = pending.slice(0, last) as Array<Token | [Token, object]>;
-            input.push([pending[last]!, { generateNext: { logits: { filter: { includeTop: candidates } } } }]);
-            const next = (await sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]))[last]?.next.logits;
-            if (next === undefined) throw new Error('llama.cpp returned no logits');
-            const entries = [...next].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, candidates);
-            const ids = Uint32Array.from(entries, (e) => e[0]);
-            const values = Float32Array.from(entries, (e) => e[1]);
-            chosen = watermarker ? watermarker.sampleCandidates(ids, values, context, sampleOptions) : samplePlain(ids, values, sampleOptions);
+            const top = await appendTop(pending, candidates);
+            chosen = watermarker ? watermarker.sampleCandidates(top.ids, top.logits, context, sampleOptions) : samplePlain(top.ids, top.logits, sampleOptions);
           }
           sequenceTokens[length++] = chosen;
           pending = [chosen as Token];

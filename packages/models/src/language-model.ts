@@ -10,9 +10,14 @@ export interface SparseLogProbs {
   readonly logProbs: Float64Array;
 }
 
+/**
+ * A next-token predictor over the ids of `tokenizer`. `context` is every token before the one
+ * being predicted (prompt included), oldest first; a model reads as many trailing ids as it uses.
+ */
 export interface LanguageModel {
   readonly name: string;
   readonly tokenizer: Tokenizer;
+  /** Equal to `tokenizer.vocabSize`: ids are 0 … vocabSize − 1. */
   readonly vocabSize: number;
   /** Natural-log probabilities over the whole vocabulary, written into `out` when given. */
   logProbs(context: Uint32Array, out?: Float64Array): Float64Array;

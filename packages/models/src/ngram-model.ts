@@ -16,7 +16,7 @@
  *
  * A context shorter than order − 1 is read as the start of a document (padded with `bos`).
  */
-import { type Tokenizer, type TokenizerIdentity } from '@tracemark/tokenizers';
+import { type Tokenizer } from '@tracemark/tokenizers';
 import { pairHash, tableCapacity } from './_pair-hash.ts';
 import { type LanguageModel, type SparseLogProbs } from './language-model.ts';
 import { contextLevels, type NgramTables } from './ngram-tables.ts';
@@ -49,8 +49,10 @@ export interface NgramModelStats {
   /** Contexts per length 0 … order − 1. */
   readonly contextsByLength: readonly number[];
   readonly trainingTokens: number;
-  /** Bytes held by the model's typed arrays (tables and indexes). */
+  /** Bytes held by the model's tables and per-context arrays. */
   readonly bytes: number;
+  /** Bytes of the (context, token) index, built on the first `topK` / `logProb` call (0 before). */
+  readonly indexBytes: number;
 }
 
 export class NgramModel implements LanguageModel {
@@ -74,8 +76,9 @@ export class NgramModel implements LanguageModel {
   private readonly gammas: Float64Array;
   /** Children of context c are the ids firstChild[c] … firstChild[c+1] − 1, in token order (breadth-first numbering). */
   private readonly firstChild: Uint32Array;
-  private readonly entSlots: Uint32Array;
-  private readonly entMask: number;
+  /** (context, token) → entry position + 1; built on the first sparse query (dense-only use never needs it). */
+  private entSlots: Uint32Array | null = null;
+  private entMask = 0;
   private readonly levels: Uint8Array;
 
   // Per-query scratch, allocated once (queries are synchronous, so never shared mid-flight).
@@ -89,6 +92,12 @@ export class NgramModel implements LanguageModel {
   private readonly heads: Float64Array;
   private readonly found: Int32Array;
 
+  /**
+   * Wrap tables from `countNgrams` or a model file (which `checkNgramTables` has vetted); the
+   * per-context totals and backoff weights are derived here, in one O(entries) pass.
+   *
+   * @throws RangeError when the tokenizer's vocabulary size differs from the tables'.
+   */
   constructor(init: NgramModelInit) {
     const t = init.tables;
     if (init.tokenizer.vocabSize !== t.vocabSize)
@@ -136,17 +145,6 @@ export class NgramModel implements LanguageModel {
     for (let c = 1; c < numCtx; c++) this.firstChild[t.ctxParent[c]! + 1]!++;
     this.firstChild[0] = 1;
     for (let c = 1; c <= numCtx; c++) this.firstChild[c]! += this.firstChild[c - 1]!;
-    // Entry index: (context, token) → position in the context's run.
-    const cap = tableCapacity(t.tokens.length);
-    this.entSlots = new Uint32Array(cap);
-    this.entMask = cap - 1;
-    for (let c = 0; c < numCtx; c++) {
-      for (let p = t.offsets[c]!; p < t.offsets[c + 1]!; p++) {
-        let s = pairHash(c, t.tokens[p]!) & this.entMask;
-        while (this.entSlots[s] !== 0) s = (s + 1) & this.entMask;
-        this.entSlots[s] = p + 1;
-      }
-    }
 
     this.matched = new Uint32Array(this.order);
     this.weights = new Float64Array(this.order);
@@ -162,18 +160,13 @@ export class NgramModel implements LanguageModel {
     return [this.discounts[3 * k]!, this.discounts[3 * k + 1]!, this.discounts[3 * k + 2]!];
   }
 
-  /** The tokenizer identity the model was trained with. */
-  tokenizerIdentity(): TokenizerIdentity {
-    return this.tokenizer.identity();
-  }
-
   stats(): NgramModelStats {
     const byLength = new Array<number>(this.order).fill(0);
     for (let c = 0; c < this.levels.length; c++) byLength[this.levels[c]!]!++;
     let bytes = 0;
     for (const a of [
       this.offsets, this.tokens, this.counts, this.ctxParent, this.ctxToken, this.totals, this.gammas,
-      this.firstChild, this.entSlots, this.levels,
+      this.firstChild, this.levels,
     ])
       bytes += a.byteLength;
     return {
@@ -183,6 +176,7 @@ export class NgramModel implements LanguageModel {
       contextsByLength: byLength,
       trainingTokens: this.sources.reduce((s, x) => s + x.tokens, 0),
       bytes,
+      indexBytes: this.entSlots?.byteLength ?? 0,
     };
   }
 
@@ -413,8 +407,30 @@ export class NgramModel implements LanguageModel {
     return -1;
   }
 
+  /**
+   * Build the (context, token) → position index: a 4-byte-slot open-addressing table whose keys
+   * are read back from `offsets` / `tokens`, at load factor ≤ 1/2. ~0.5 s for sotu order 4.
+   */
+  private buildEntryIndex(): Uint32Array {
+    const { offsets, tokens } = this;
+    const cap = tableCapacity(tokens.length);
+    const slots = new Uint32Array(cap);
+    const mask = cap - 1;
+    const numCtx = offsets.length - 1;
+    for (let c = 0; c < numCtx; c++) {
+      for (let p = offsets[c]!; p < offsets[c + 1]!; p++) {
+        let s = pairHash(c, tokens[p]!) & mask;
+        while (slots[s] !== 0) s = (s + 1) & mask;
+        slots[s] = p + 1;
+      }
+    }
+    this.entMask = mask;
+    this.entSlots = slots;
+    return slots;
+  }
+
   private entryOf(ctx: number, token: number): number {
-    const slots = this.entSlots;
+    const slots = this.entSlots ?? this.buildEntryIndex();
     const mask = this.entMask;
     const lo = this.offsets[ctx]!;
     const hi = this.offsets[ctx + 1]!;

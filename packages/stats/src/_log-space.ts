@@ -67,13 +67,18 @@ export class CompensatedSum {
 
   add(x: number): void {
     const t = this.sum + x;
+    if (!Number.isFinite(t)) {
+      // ±Infinity (a p-value of 0 upstream) absorbs everything; the compensation would be NaN.
+      this.sum = t;
+      return;
+    }
     if (Math.abs(this.sum) >= Math.abs(x)) this.compensation += this.sum - t + x;
     else this.compensation += x - t + this.sum;
     this.sum = t;
   }
 
   value(): number {
-    return this.sum + this.compensation;
+    return Number.isFinite(this.sum) ? this.sum + this.compensation : this.sum;
   }
 }
 

@@ -55,7 +55,8 @@ export async function detect(o: DetectCommandOptions): Promise<DetectCommandResu
       const field = o.field ?? ('text' in value ? 'text' : 'response');
       const text = value[field];
       if (typeof text !== 'string') {
-        throw new InputError(`${path}:${line}: no string field "${field}"${o.field ? '' : ' (or "response")'}; choose one with --field`);
+        const wanted = o.field ? `"${o.field}"` : '"text" (or "response")';
+        throw new InputError(`${path}:${line}: no string field ${wanted}; choose one with --field`);
       }
       const promptField = o.promptField ?? 'prompt';
       const prompt = typeof value[promptField] === 'string' ? (value[promptField] as string) : undefined;

@@ -4,11 +4,12 @@ import { countNgrams } from '../packages/models/src/count-ngrams.ts';
 import { NgramModel } from '../packages/models/src/ngram-model.ts';
 const tok = await getTokenizer('o200k_base');
 const docs = loadBuiltinCorpus('sotu').map((d) => tok.encode(d.text));
-for (const order of [4]) {
-  let t0 = performance.now();
-  const t = countNgrams(docs, order, tok.vocabSize);
-  console.log('count+finalize', performance.now() - t0);
-  t0 = performance.now();
+for (let r = 0; r < 2; r++) {
+  const u0 = process.cpuUsage(); let t0 = performance.now();
+  const t = countNgrams(docs, 4, tok.vocabSize);
+  const t1 = performance.now(); const cpu = process.cpuUsage(u0); 
   const m = new NgramModel({ tables: t, tokenizer: tok, name: 'x', sources: [] });
-  console.log('construct', performance.now() - t0);
+  const t2 = performance.now();
+  m.topK(new Uint32Array(0), 1);
+  console.log("count", (t1 - t0).toFixed(0), "cpu", ((cpu.user + cpu.system)/1000).toFixed(0), 'construct', (t2 - t1).toFixed(0), 'index', (performance.now() - t2).toFixed(0));
 }

@@ -1,0 +1,101 @@
+/**
+ * `tracemark generate`: sample responses from a reference model, watermarked with a key or not,
+ * one JSONL line per response: {id, prompt, response, model, keyId?, seed}. Lines are written as
+ * they are produced to `<out>.partial`, renamed to `<out>` when complete.
+ */
+import { open, rename } from 'node:fs/promises';
+import { generate as generateTokens, loadModel } from '@tracemark/models';
+import { createWatermarker, type Watermarker } from '@tracemark/watermark';
+import { RuntimeFailure } from '../errors.ts';
+import { refuseOverwrite } from '../io.ts';
+import { loadKeyFile } from '../keys.ts';
+import { createProgress } from '../progress.ts';
+import { loadPrompts } from '../prompts.ts';
+import { assertSameTokenizer } from '@tracemark/tokenizers';
+
+export interface GenerateCommandOptions {
+  model: string;
+  key?: string;
+  prompts: string;
+  count?: number;
+  out: string;
+  maxTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  samples: number;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+export interface GenerateCommandResult {
+  out: string;
+  model: string;
+  keyId: string | null;
+  responses: number;
+  tokens: number;
+  seconds: number;
+}
+
+export async function generateCommand(o: GenerateCommandOptions): Promise<GenerateCommandResult> {
+  if (!o.force) await refuseOverwrite(o.out);
+  const prompts = await loadPrompts(o.prompts, o.count ?? 100);
+  const model = await loadModel(o.model);
+  let watermarker: Watermarker | undefined;
+  let keyId: string | null = null;
+  if (o.key) {
+    const key = await loadKeyFile(o.key);
+    assertSameTokenizer(key.tokenizer, model.tokenizer.identity(), `key ${key.keyId}`);
+    watermarker = createWatermarker(key);
+    keyId = key.keyId;
+    key.secret.fill(0);
+  }
+  const partial = `${o.out}.partial`;
+  const fh = await open(partial, 'w').catch((e: NodeJS.ErrnoException) => {
+    throw new RuntimeFailure(`${o.out}: cannot write (${e.code ?? e.message})`);
+  });
+  const progress = createProgress('generate', { quiet: o.quiet ?? false });
+  const total = prompts.length * o.samples;
+  let tokens = 0;
+  let done = 0;
+  const t0 = performance.now();
+  try {
+    for (const p of prompts) {
+      const promptTokens = model.tokenizer.encode(p.prompt);
+      for (let s = 0; s < o.samples; s++) {
+        const seed = `${o.seed}/${p.id}/${s}`;
+        const r = generateTokens(model, {
+          prompt: promptTokens,
+          maxTokens: o.maxTokens,
+          temperature: o.temperature,
+          topK: o.topK,
+          topP: o.topP,
+          seed,
+          ...(watermarker ? { watermarker } : {}),
+        });
+        tokens += r.tokens.length;
+        const record = {
+          id: o.samples > 1 ? `${p.id}#${s}` : p.id,
+          prompt: p.prompt,
+          response: model.tokenizer.decode(r.tokens),
+          model: model.name,
+          ...(keyId ? { keyId } : {}),
+          seed,
+        };
+        await fh.write(`${JSON.stringify(record)}\n`);
+        progress.update(++done, total);
+      }
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+    progress.done();
+  }
+  await rename(partial, o.out);
+  return { out: o.out, model: model.name, keyId, responses: done, tokens, seconds: (performance.now() - t0) / 1000 };
+}
+
+export function renderGenerate(r: GenerateCommandResult): string {
+  return `wrote ${r.responses} responses (${r.tokens.toLocaleString('en-US')} tokens, ${(r.tokens / Math.max(r.seconds, 1e-3)).toFixed(0)} tokens/s) from ${r.model} to ${r.out}${r.keyId ? `, watermarked with ${r.keyId}` : ', unwatermarked'}`;
+}

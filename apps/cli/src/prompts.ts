@@ -1,0 +1,26 @@
+/**
+ * Prompt sets for generation: a built-in set (`builtin`, `builtin:sotu`, `builtin:moby-dick`) or a
+ * JSONL file with a `prompt` field per line (and an optional `id`).
+ */
+import { builtinPrompts, isBuiltinCorpus, type PromptRecord } from '@tracemark/corpora';
+import { InputError } from './errors.ts';
+import { readJsonl } from './io.ts';
+
+export async function loadPrompts(spec: string, count = 100): Promise<PromptRecord[]> {
+  if (spec === 'builtin' || spec.startsWith('builtin:')) {
+    const corpus = spec === 'builtin' ? 'sotu' : spec.slice('builtin:'.length);
+    if (!isBuiltinCorpus(corpus)) throw new InputError(`unknown built-in prompt set ${JSON.stringify(spec)} (known: builtin, builtin:sotu, builtin:moby-dick)`);
+    return builtinPrompts(corpus, count);
+  }
+  const out: PromptRecord[] = [];
+  const seen = new Set<string>();
+  for await (const { line, value } of readJsonl(spec)) {
+    if (typeof value.prompt !== 'string') throw new InputError(`${spec}:${line}: no string field "prompt"`);
+    const id = typeof value.id === 'string' || typeof value.id === 'number' ? String(value.id) : `p${line}`;
+    if (seen.has(id)) throw new InputError(`${spec}:${line}: duplicate prompt id ${JSON.stringify(id)}`);
+    seen.add(id);
+    out.push({ id, prompt: value.prompt });
+  }
+  if (out.length === 0) throw new InputError(`${spec}: no prompts`);
+  return out;
+}

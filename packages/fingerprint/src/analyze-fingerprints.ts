@@ -1,0 +1,512 @@
+/**
+ * The behavioural-fingerprint analysis: is the suspect closer to the teacher than independent
+ * reference models are, by more than chance? (Compare Nikolic et al. 2025, "Model Provenance
+ * Testing for Large Language Models": similarity against a panel of unrelated models, Holm–
+ * Bonferroni; and Gao et al. 2025, "Model Equality Testing": MMD with a string kernel.)
+ *
+ * Two lines of evidence, each with its own p-value:
+ *
+ * - **behaviour** — for every measure m and reference R_j, the per-probe difference
+ *   d_p = sim_m(S, T, p) − sim_m(R_j, T, p) goes into an exact one-sided paired test across probes
+ *   (signed-rank by default). Holm adjusts the |R|·|M| p-values together; the suspect must beat
+ *   *every* reference on a measure (an intersection–union claim, so the measure's p-value is the
+ *   largest adjusted one), and the line's p-value is the best measure's. Any false "closer" claim
+ *   needs a Holm rejection of a true null, so the line is valid at every α.
+ * - **identity** — among answers to identity probes, the share naming the teacher's vendor, suspect
+ *   against the pooled panel: one-sided Fisher exact test.
+ *
+ * The lines are combined by Bonferroni (valid under any dependence). When even a perfect suspect
+ * could not reach α with the probes and references given, the verdict is "inconclusive" and says
+ * what would be needed. The p-values are over probes, conditional on the panel: they say "closer
+ * than these references", so the panel must be as close to the teacher in domain and kind as an
+ * innocent suspect would be.
+ */
+import { type PValue, holmAdjust, pValueFromLog10 } from '@tracemark/stats';
+import { fisherExactGreater } from './fisher-exact-test.ts';
+import { extractIdentityClaims, vendorById, VENDORS } from './identity-claims.ts';
+import { type MmdGroup, mmdTest, type MmdTestResult } from './mmd-test.ts';
+import {
+  createSimilarityContext,
+  MEASURE_DESCRIPTIONS,
+  MEASURES,
+  type MeasureName,
+  probeSimilarities,
+} from './probe-similarities.ts';
+import { type PairedTestResult, signedRankTest, signTest } from './signed-rank-test.ts';
+import { spectrumVector } from './string-kernel.ts';
+import { responsesByProbe, type Transcript } from './transcript.ts';
+
+export const DEFAULT_FINGERPRINT_ALPHA = 1e-3;
+/** Fewer references than this make the behaviour line inconclusive: one reference is a coin, not a panel. */
+export const DEFAULT_MIN_REFERENCES = 2;
+export const IDENTITY_CATEGORY = 'identity';
+
+export type Verdict = 'detected' | 'not-detected' | 'inconclusive';
+
+export interface FingerprintOptions {
+  /** Significance level of the verdict; default 1e-3. */
+  readonly alpha?: number;
+  /** Measures of the behaviour line; default all of `MEASURES`. */
+  readonly measures?: readonly MeasureName[];
+  /** Paired test across probes; default `signed-rank`. */
+  readonly test?: 'signed-rank' | 'sign';
+  /** The teacher's vendor id (see `VENDORS`); default: the vendor the teacher names most on identity probes. */
+  readonly teacherVendor?: string;
+  /** Default 2. */
+  readonly minReferences?: number;
+  /** Permutations of the suspect-vs-teacher MMD equality test; default 999, 0 skips it. */
+  readonly mmdPermutations?: number;
+  /** Seeds the permutation test; default 0x5eed. */
+  readonly seed?: number;
+  /** Probes listed as carrying the signal; default 10. */
+  readonly topProbes?: number;
+}
+
+/** A problem with the inputs as a set (different suites, no common probes); names the files. */
+export class FingerprintInputError extends Error {
+  override name = 'FingerprintInputError';
+}
+
+export interface ModelInfo {
+  readonly label: string;
+  readonly model: string;
+  readonly endpoint: string;
+  readonly source: string;
+  readonly responses: number;
+}
+
+export interface Comparison {
+  readonly reference: string;
+  readonly measure: MeasureName;
+  readonly test: PairedTestResult['test'];
+  /** Probes with a non-tied comparison. */
+  readonly n: number;
+  /** Probes where the suspect is closer to the teacher than this reference. */
+  readonly wins: number;
+  readonly losses: number;
+  readonly ties: number;
+  readonly pValue: PValue;
+  /** Holm-adjusted over references × measures. */
+  readonly adjustedPValue: PValue;
+  /** Matched-pairs rank-biserial correlation (sign test: (wins − losses)/n), in [−1, 1]. */
+  readonly effectSize: number;
+  /** Mean of sim(S, T) − sim(R, T) over probes. */
+  readonly meanDifference: number;
+}
+
+export interface MeasureSummary {
+  readonly measure: MeasureName;
+  readonly description: string;
+  /** Largest Holm-adjusted p-value over references: the p-value of "closer than every reference". */
+  readonly pValue: PValue;
+  readonly closerThanAllReferences: boolean;
+  /** Probes on which the suspect beats every reference. */
+  readonly probesBeatingAllReferences: number;
+}
+
+export interface SignalProbe {
+  readonly probeId: string;
+  readonly category: string;
+  /** sim(S, T) − max_j sim(R_j, T). */
+  readonly margin: number;
+  readonly suspect: number;
+  readonly bestReference: number;
+}
+
+export interface IdentityResult {
+  readonly teacherVendor: string | null;
+  readonly teacherVendorSource: 'option' | 'teacher-transcript' | null;
+  readonly probes: number;
+  readonly teacher: { readonly responses: number; readonly naming: number };
+  readonly suspect: { readonly responses: number; readonly naming: number; readonly rate: number; readonly vendors: Readonly<Record<string, number>> };
+  readonly panel: {
+    readonly responses: number;
+    readonly naming: number;
+    readonly rate: number;
+    readonly perReference: readonly { readonly label: string; readonly responses: number; readonly naming: number }[];
+  };
+  readonly pValue: PValue | null;
+  readonly minimumPValue: PValue | null;
+}
+
+export interface EvidenceLine {
+  readonly line: 'behaviour' | 'identity';
+  readonly testable: boolean;
+  /** The line's own p-value (null when untestable). */
+  readonly pValue: PValue | null;
+  /** The smallest p-value this line could have given with these probes and references. */
+  readonly minimumPValue: PValue | null;
+  readonly summary: string;
+}
+
+export interface FingerprintAnalysis {
+  readonly suite: { readonly name: string; readonly version: string; readonly hash: string };
+  readonly alpha: number;
+  readonly test: 'signed-rank' | 'sign';
+  readonly measures: readonly MeasureName[];
+  readonly models: { readonly suspect: ModelInfo; readonly teacher: ModelInfo; readonly references: readonly ModelInfo[] };
+  readonly probes: {
+    readonly used: number;
+    readonly byCategory: Readonly<Record<string, number>>;
+    /** Probes missing from at least one transcript (not analysed). */
+    readonly dropped: readonly string[];
+  };
+  readonly comparisons: readonly Comparison[];
+  readonly perMeasure: readonly MeasureSummary[];
+  readonly signal: {
+    readonly measure: MeasureName | null;
+    readonly probes: readonly SignalProbe[];
+    readonly byCategory: readonly { readonly category: string; readonly probes: number; readonly beatingAllReferences: number }[];
+  };
+  readonly identity: IdentityResult;
+  /** Gao et al.'s test of "the suspect answers like the teacher itself" (informational; not a line of evidence). */
+  readonly equality: MmdTestResult | null;
+  /** One entry per line of evidence, for combining with other evidence (e.g. a watermark test). */
+  readonly evidence: readonly EvidenceLine[];
+  readonly combined: { readonly method: 'bonferroni'; readonly lines: number; readonly pValue: PValue | null; readonly minimumPValue: PValue | null };
+  readonly verdict: Verdict;
+  /** Plain-language reasons for the verdict; for "inconclusive", what would be needed. */
+  readonly reasons: readonly string[];
+  readonly needed: { readonly probes?: number; readonly references?: number } | null;
+}
+
+function labelsFor(transcripts: readonly Transcript[]): string[] {
+  const models = transcripts.map((t) => t.header.model);
+  return transcripts.map((t, i) => (models.indexOf(t.header.model) !== models.lastIndexOf(t.header.model) ? `${t.header.model} (${t.source})` : models[i]!));
+}
+
+function modelInfo(t: Transcript, label: string): ModelInfo {
+  return { label, model: t.header.model, endpoint: t.header.endpoint, source: t.source, responses: t.records.length };
+}
+
+function checkOptions(o: FingerprintOptions): Required<Omit<FingerprintOptions, 'teacherVendor'>> & { teacherVendor?: string } {
+  const alpha = o.alpha ?? DEFAULT_FINGERPRINT_ALPHA;
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  const measures = o.measures ?? MEASURES;
+  if (measures.length === 0) throw new RangeError('at least one measure is required');
+  for (const m of measures) if (!(MEASURES as readonly string[]).includes(m)) throw new RangeError(`unknown measure "${m}" (known: ${MEASURES.join(', ')})`);
+  if (new Set(measures).size !== measures.length) throw new RangeError('measures must not repeat');
+  const test = o.test ?? 'signed-rank';
+  if (test !== 'signed-rank' && test !== 'sign') throw new RangeError(`test must be "signed-rank" or "sign", got ${String(test)}`);
+  if (o.teacherVendor !== undefined && !vendorById(o.teacherVendor))
+    throw new RangeError(`unknown vendor "${o.teacherVendor}" (known: ${VENDORS.map((v) => v.id).join(', ')})`);
+  const minReferences = o.minReferences ?? DEFAULT_MIN_REFERENCES;
+  if (!Number.isInteger(minReferences) || minReferences < 1) throw new RangeError(`minReferences must be a positive integer, got ${minReferences}`);
+  const mmdPermutations = o.mmdPermutations ?? 999;
+  if (!Number.isInteger(mmdPermutations) || mmdPermutations < 0) throw new RangeError(`mmdPermutations must be an integer ≥ 0, got ${mmdPermutations}`);
+  return {
+    alpha,
+    measures,
+    test,
+    minReferences,
+    mmdPermutations,
+    seed: o.seed ?? 0x5eed,
+    topProbes: o.topProbes ?? 10,
+    ...(o.teacherVendor !== undefined ? { teacherVendor: o.teacherVendor } : {}),
+  };
+}
+
+/** Holm over all comparisons when every raw p-value sits at its floor 2⁻ⁿ: the best case. */
+function bestBehaviourPValue(floors: readonly PValue[][]): PValue {
+  const adjusted = holmAdjust(floors.flat());
+  let k = 0;
+  let bestLog = 0;
+  for (const row of floors) {
+    let worst = -Infinity;
+    for (let j = 0; j < row.length; j++) worst = Math.max(worst, adjusted[k++]!.log10PValue);
+    if (row.length > 0 && worst < bestLog) bestLog = worst;
+  }
+  return pValueFromLog10(bestLog);
+}
+
+/**
+ * Analyse transcripts of the suspect, the teacher and a reference panel, all answering the same
+ * probe suite.
+ *
+ * Cost: per probe, O(models·samples²) edit distances on ≤ 400 characters, two small TF-IDF
+ * matrices and O((models·samples)²) kernel evaluations; then |R|·|M| exact paired tests (each
+ * O(n·(Σrank − W)) ≤ O(n³)) and an MMD permutation test. About a second for 120 probes × 3 samples
+ * × 6 models (measured).
+ *
+ * @throws FingerprintInputError when the transcripts come from different suites (naming the files)
+ *   or share no probe; RangeError for bad options.
+ * @example
+ * const r = analyzeFingerprints(suspect, teacher, [ref1, ref2, ref3]);
+ * r.verdict; // 'detected' | 'not-detected' | 'inconclusive'
+ * r.evidence.map((e) => [e.line, e.pValue?.pValue]);
+ */
+export function analyzeFingerprints(
+  suspect: Transcript,
+  teacher: Transcript,
+  references: readonly Transcript[],
+  options: FingerprintOptions = {},
+): FingerprintAnalysis {
+  const o = checkOptions(options);
+  const all = [teacher, suspect, ...references];
+  const hash = teacher.header.suite.hash;
+  const odd = all.filter((t) => t.header.suite.hash !== hash);
+  if (odd.length > 0) {
+    const describe = (t: Transcript) => `${t.source} (suite ${t.header.suite.name}@${t.header.suite.version}, ${t.header.suite.hash.slice(0, 19)}…)`;
+    throw new FingerprintInputError(
+      `transcripts answer different probe suites and cannot be compared probe by probe: ${describe(teacher)} vs ${odd.map(describe).join(', ')}`,
+    );
+  }
+  const labels = labelsFor(all);
+  const grouped = all.map((t) => responsesByProbe(t));
+  const probeIds = [...grouped[0]!.keys()].filter((id) => grouped.every((g) => g.has(id))).sort();
+  const union = new Set(grouped.flatMap((g) => [...g.keys()]));
+  const dropped = [...union].filter((id) => !probeIds.includes(id)).sort();
+  if (probeIds.length === 0) throw new FingerprintInputError(`the transcripts have no probe in common (${all.map((t) => t.source).join(', ')})`);
+  const categoryOf = (id: string) => grouped[0]!.get(id)!.category;
+  const byCategory: Record<string, number> = {};
+  for (const id of probeIds) byCategory[categoryOf(id)] = (byCategory[categoryOf(id)] ?? 0) + 1;
+
+  // Per-probe similarities to the teacher (model 0); suspect is model 1, references 2…
+  const unbiasedMmd = probeIds.every((id) => grouped.every((g) => g.get(id)!.texts.length >= 2));
+  const context = createSimilarityContext(unbiasedMmd);
+  const sims = new Map<MeasureName, Float64Array[]>(o.measures.map((m) => [m, []]));
+  for (const id of probeIds) {
+    const perMeasure = probeSimilarities({ texts: grouped.map((g) => g.get(id)!.texts) }, o.measures, context);
+    for (const m of o.measures) sims.get(m)!.push(perMeasure.get(m)!);
+  }
+
+  const J = references.length;
+  const runTest = o.test === 'sign' ? signTest : signedRankTest;
+  const raw: { measure: MeasureName; j: number; result: PairedTestResult; meanDifference: number }[] = [];
+  for (const m of o.measures) {
+    const rows = sims.get(m)!;
+    for (let j = 0; j < J; j++) {
+      const d = new Float64Array(rows.length);
+      let mean = 0;
+      rows.forEach((r, p) => {
+        d[p] = r[1]! - r[2 + j]!;
+        mean += d[p]! / rows.length;
+      });
+      raw.push({ measure: m, j, result: runTest(d), meanDifference: mean });
+    }
+  }
+  const adjusted = holmAdjust(raw.map((r) => r.result.pValue));
+  const comparisons: Comparison[] = raw.map((r, i) => ({
+    reference: labels[2 + r.j]!,
+    measure: r.measure,
+    test: r.result.test,
+    n: r.result.n,
+    wins: r.result.wins,
+    losses: r.result.losses,
+    ties: r.result.ties,
+    pValue: r.result.pValue,
+    adjustedPValue: adjusted[i]!,
+    effectSize: r.result.effectSize,
+    meanDifference: r.meanDifference,
+  }));
+
+  const margins = new Map<MeasureName, Float64Array>();
+  const perMeasure: MeasureSummary[] = o.measures.map((m) => {
+    const rows = sims.get(m)!;
+    const margin = new Float64Array(rows.length);
+    rows.forEach((r, p) => {
+      let best = -Infinity;
+      for (let j = 0; j < J; j++) best = Math.max(best, r[2 + j]!);
+      margin[p] = r[1]! - best;
+    });
+    margins.set(m, margin);
+    const mine = comparisons.filter((c) => c.measure === m);
+    const worst = mine.reduce((w, c) => Math.max(w, c.adjustedPValue.log10PValue), J === 0 ? 0 : -Infinity);
+    const pValue = pValueFromLog10(worst);
+    return {
+      measure: m,
+      description: MEASURE_DESCRIPTIONS[m],
+      pValue,
+      closerThanAllReferences: J > 0 && worst <= Math.log10(o.alpha),
+      probesBeatingAllReferences: J === 0 ? 0 : margin.filter((x) => x > 1e-12).length,
+    };
+  });
+
+  // Behaviour line.
+  const behaviourTestable = J >= o.minReferences;
+  const bestMeasure = J === 0 ? null : perMeasure.reduce((a, b) => (b.pValue.log10PValue < a.pValue.log10PValue ? b : a));
+  const behaviourP = behaviourTestable && bestMeasure ? bestMeasure.pValue : null;
+  const floors = o.measures.map((m) => raw.filter((r) => r.measure === m).map((r) => r.result.minimumPValue));
+  const behaviourMin = behaviourTestable ? bestBehaviourPValue(floors) : null;
+
+  // Identity line.
+  const identity = identityTest(all, labels, probeIds.filter((id) => categoryOf(id) === IDENTITY_CATEGORY), grouped, o.teacherVendor);
+  const identityTestable = identity.pValue !== null;
+
+  // Equality (informational).
+  let equality: MmdTestResult | null = null;
+  if (o.mmdPermutations > 0) {
+    const groups: MmdGroup[] = probeIds.map((id) => ({
+      x: grouped[1]!.get(id)!.texts.map((t) => spectrumVector(t, context.interner)),
+      y: grouped[0]!.get(id)!.texts.map((t) => spectrumVector(t, context.interner)),
+    }));
+    const total = groups.reduce((n, g) => n + Math.min(g.x.length, g.y.length), 0);
+    if (total >= 2) equality = mmdTest(groups, { permutations: o.mmdPermutations, seed: o.seed });
+  }
+
+  const evidence: EvidenceLine[] = [
+    {
+      line: 'behaviour',
+      testable: behaviourTestable,
+      pValue: behaviourP,
+      minimumPValue: behaviourMin,
+      summary: behaviourTestable
+        ? `suspect closer to the teacher than all ${J} references on ${perMeasure.filter((m) => m.closerThanAllReferences).map((m) => m.measure).join(', ') || 'no measure'} (${o.test} test over ${probeIds.length} probes, Holm over ${J}×${o.measures.length})`
+        : `needs at least ${o.minReferences} reference models, got ${J}`,
+    },
+    {
+      line: 'identity',
+      testable: identityTestable,
+      pValue: identity.pValue,
+      minimumPValue: identity.minimumPValue,
+      summary: identityTestable
+        ? `suspect names ${vendorById(identity.teacherVendor!)!.name} in ${identity.suspect.naming}/${identity.suspect.responses} identity answers, the panel in ${identity.panel.naming}/${identity.panel.responses} (one-sided Fisher exact)`
+        : identity.teacherVendor === null
+          ? 'untestable: the teacher names no vendor on the identity probes (give the teacher vendor explicitly)'
+          : identity.probes === 0
+            ? 'untestable: no identity probes in common'
+            : 'untestable: no reference transcripts',
+    },
+  ];
+  const testable = evidence.filter((e) => e.testable);
+  const L = testable.length;
+  const minLog = (xs: (PValue | null)[]) => Math.min(...xs.map((x) => x!.log10PValue));
+  const combinedLog = L === 0 ? null : Math.min(0, minLog(testable.map((e) => e.pValue)) + Math.log10(L));
+  const combinedMinLog = L === 0 ? null : Math.min(0, minLog(testable.map((e) => e.minimumPValue)) + Math.log10(L));
+  const combined = {
+    method: 'bonferroni' as const,
+    lines: L,
+    pValue: combinedLog === null ? null : pValueFromLog10(combinedLog),
+    minimumPValue: combinedMinLog === null ? null : pValueFromLog10(combinedMinLog),
+  };
+
+  const logAlpha = Math.log10(o.alpha);
+  const reasons: string[] = [];
+  let verdict: Verdict;
+  let needed: { probes?: number; references?: number } | null = null;
+  if (combinedLog !== null && combinedLog <= logAlpha) {
+    verdict = 'detected';
+    for (const e of testable) if (e.pValue!.log10PValue + Math.log10(L) <= logAlpha) reasons.push(e.summary);
+  } else if (combinedMinLog === null || combinedMinLog > logAlpha) {
+    verdict = 'inconclusive';
+    needed = {};
+    if (J < o.minReferences) {
+      needed.references = o.minReferences;
+      reasons.push(`too few references: ${J} given, at least ${o.minReferences} needed for the behaviour line`);
+    }
+    // Non-tied probes needed so that J·M·L·2⁻ⁿ ≤ α even if the suspect won every comparison.
+    const panel = Math.max(J, o.minReferences);
+    const probesNeeded = Math.ceil(Math.log2((panel * o.measures.length * Math.max(1, L)) / o.alpha));
+    const have = raw.length === 0 ? 0 : Math.max(...o.measures.map((m) => Math.min(...raw.filter((r) => r.measure === m).map((r) => r.result.n))));
+    if (have < probesNeeded) {
+      needed.probes = probesNeeded;
+      reasons.push(
+        `too few probes to reach alpha ${o.alpha}: even a suspect closer to the teacher on every probe would give p ≥ ${formatP(combined.minimumPValue)}; ` +
+          `${probesNeeded} probes with a non-tied comparison are needed for ${panel} references × ${o.measures.length} measures, ${have} available`,
+      );
+    }
+    if (!identityTestable) reasons.push(`identity line ${evidence[1]!.summary}`);
+    if (reasons.length === 0) reasons.push(`no line of evidence can reach alpha ${o.alpha} with these inputs`);
+  } else {
+    verdict = 'not-detected';
+    reasons.push(
+      `combined p = ${formatP(combined.pValue)} > alpha ${o.alpha}: the suspect is not closer to the teacher than the reference panel by more than chance`,
+    );
+  }
+
+  const signalMeasure = bestMeasure?.measure ?? null;
+  const signalProbes: SignalProbe[] = [];
+  const byCat = new Map<string, { probes: number; beatingAllReferences: number }>();
+  if (signalMeasure) {
+    const margin = margins.get(signalMeasure)!;
+    const rows = sims.get(signalMeasure)!;
+    probeIds.forEach((id, p) => {
+      const c = categoryOf(id);
+      const e = byCat.get(c) ?? { probes: 0, beatingAllReferences: 0 };
+      e.probes++;
+      if (margin[p]! > 1e-12) {
+        e.beatingAllReferences++;
+        signalProbes.push({ probeId: id, category: c, margin: margin[p]!, suspect: rows[p]![1]!, bestReference: rows[p]![1]! - margin[p]! });
+      }
+      byCat.set(c, e);
+    });
+    signalProbes.sort((a, b) => b.margin - a.margin);
+  }
+
+  return {
+    suite: { name: teacher.header.suite.name, version: teacher.header.suite.version, hash },
+    alpha: o.alpha,
+    test: o.test,
+    measures: o.measures,
+    models: {
+      suspect: modelInfo(suspect, labels[1]!),
+      teacher: modelInfo(teacher, labels[0]!),
+      references: references.map((r, j) => modelInfo(r, labels[2 + j]!)),
+    },
+    probes: { used: probeIds.length, byCategory, dropped },
+    comparisons,
+    perMeasure,
+    signal: {
+      measure: signalMeasure,
+      probes: signalProbes.slice(0, o.topProbes),
+      byCategory: [...byCat].map(([category, v]) => ({ category, ...v })).sort((a, b) => (a.category < b.category ? -1 : 1)),
+    },
+    identity,
+    equality,
+    evidence,
+    combined,
+    verdict,
+    reasons,
+    needed: needed && Object.keys(needed).length > 0 ? needed : null,
+  };
+}
+
+function formatP(p: PValue | null): string {
+  if (p === null) return 'n/a';
+  return p.log10PValue > -4 ? p.pValue.toPrecision(3) : `1e${p.log10PValue.toFixed(1)}`;
+}
+
+function identityTest(
+  all: readonly Transcript[],
+  labels: readonly string[],
+  identityProbes: readonly string[],
+  grouped: readonly Map<string, { category: string; texts: string[] }>[],
+  teacherVendorOption: string | undefined,
+): IdentityResult {
+  const claims = grouped.map((g) => identityProbes.flatMap((id) => g.get(id)!.texts.map((t) => extractIdentityClaims(t))));
+  let teacherVendor: string | null = teacherVendorOption ?? null;
+  let source: IdentityResult['teacherVendorSource'] = teacherVendor ? 'option' : null;
+  if (!teacherVendor) {
+    const counts = new Map<string, number>();
+    for (const c of claims[0]!) for (const v of c) counts.set(v, (counts.get(v) ?? 0) + 1);
+    let best = 0;
+    for (const v of VENDORS) {
+      const n = counts.get(v.id) ?? 0;
+      if (n > best) {
+        best = n;
+        teacherVendor = v.id;
+      }
+    }
+    if (teacherVendor) source = 'teacher-transcript';
+  }
+  const naming = (i: number) => (teacherVendor ? claims[i]!.filter((c) => c.includes(teacherVendor!)).length : 0);
+  const vendors: Record<string, number> = {};
+  for (const c of claims[1]!) for (const v of c) vendors[v] = (vendors[v] ?? 0) + 1;
+  const perReference = all.slice(2).map((_, j) => ({ label: labels[2 + j]!, responses: claims[2 + j]!.length, naming: naming(2 + j) }));
+  const panelResponses = perReference.reduce((n, r) => n + r.responses, 0);
+  const panelNaming = perReference.reduce((n, r) => n + r.naming, 0);
+  const suspectResponses = claims[1]!.length;
+  const suspectNaming = naming(1);
+  const testable = teacherVendor !== null && identityProbes.length > 0 && all.length > 2 && suspectResponses > 0 && panelResponses > 0;
+  return {
+    teacherVendor,
+    teacherVendorSource: source,
+    probes: identityProbes.length,
+    teacher: { responses: claims[0]!.length, naming: naming(0) },
+    suspect: { responses: suspectResponses, naming: suspectNaming, rate: suspectResponses ? suspectNaming / suspectResponses : 0, vendors },
+    panel: { responses: panelResponses, naming: panelNaming, rate: panelResponses ? panelNaming / panelResponses : 0, perReference },
+    pValue: testable ? fisherExactGreater(suspectNaming, suspectResponses, panelNaming, panelResponses) : null,
+    minimumPValue: testable ? fisherExactGreater(suspectResponses, suspectResponses, panelNaming, panelResponses) : null,
+  };
+}
+

@@ -1,0 +1,24 @@
+/**
+ * @tracemark/probe — sending a probe suite to any OpenAI-compatible endpoint and recording the
+ * answers: a retrying client (Retry-After, exponential backoff with jitter, per-attempt timeouts),
+ * capability detection, a crash-safe resumable transcript writer, and OpenAI Batch API export and
+ * import.
+ */
+export { AbortedError, ChatClient, type ChatClientOptions, chatCompletionsUrl, type ChatResponse, HttpStatusError, RetriesExhaustedError } from './chat-client.ts';
+export { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, resolveRetryPolicy, retryDelay, type RetryPolicy } from './retry-policy.ts';
+export { detectCapabilities, type DetectCapabilitiesOptions } from './detect-capabilities.ts';
+export { buildRequestBody, readChoice } from './request-body.ts';
+export { createTranscriptFile, type ExistingTranscript, readTranscriptForResume, TranscriptWriter } from './transcript-writer.ts';
+export {
+  EndpointFailure,
+  headerMismatches,
+  type ProbeFailure,
+  type ProbeProgress,
+  type ProbeRunOptions,
+  type ProbeRunResult,
+  ResumeMismatchError,
+  runProbe,
+  TOOL,
+} from './run-probe.ts';
+export { BATCH_ENDPOINT, BatchError, batchCustomId, exportBatch, importBatch, type ImportBatchResult } from './batch.ts';
+export { mergeIntoTranscript, type MergeResult } from './merge-into-transcript.ts';
