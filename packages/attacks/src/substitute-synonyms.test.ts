@@ -61,9 +61,10 @@ describe('substituteSynonyms', () => {
 /**
  * The issue's required result: after 30% of the words are replaced by WordNet synonyms, KGW h=1
  * (γ = 0.25, δ = 2, the defaults) is still detected at p < 1e-3 within a stated number of tokens.
- * Ten 400-token texts from the reference model (State of the Union, order 4, top-k 50, T = 1),
- * each attacked at 30%; we record, per text, the shortest prefix of the attacked text's tokens
- * (in steps of 10) whose p-value is below 1e-3.
+ * Ten 400-token texts from the reference model (order 4, trained on every other State of the
+ * Union training address; six-word held-out prompts; top-k 50, T = 1), each attacked at 30%; we
+ * record, per text, the shortest prefix of the attacked text's tokens (in steps of 10) whose
+ * p-value is below 1e-3, and assert p < 1e-3 for every text at the stated count.
  */
 const STATED_TOKENS = 300;
 

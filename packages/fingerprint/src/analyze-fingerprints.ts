@@ -23,7 +23,7 @@
  */
 import { type PValue, holmAdjust, pValueFromLog10 } from '@tracemark/stats';
 import { fisherExactGreater } from './fisher-exact-test.ts';
-import { extractIdentityClaims, vendorById, VENDORS } from './identity-claims.ts';
+import { vendorById, VENDORS } from './identity-claims.ts';
 import { type MmdGroup, mmdTest, type MmdTestResult } from './mmd-test.ts';
 import {
   createSimilarityContext,
@@ -33,8 +33,8 @@ import {
   probeSimilarities,
 } from './probe-similarities.ts';
 import { type PairedTestResult, signedRankTest, signTest } from './signed-rank-test.ts';
-import { spectrumVector } from './string-kernel.ts';
-import { responsesByProbe, type Transcript } from './transcript.ts';
+import { type ProbeFeatures, transcriptFeatures } from './response-features.ts';
+import { type Transcript } from './transcript.ts';
 
 export const DEFAULT_FINGERPRINT_ALPHA = 1e-3;
 /** Fewer references than this make the behaviour line inconclusive: one reference is a coin, not a panel. */
@@ -252,7 +252,7 @@ export function analyzeFingerprints(
     );
   }
   const labels = labelsFor(all);
-  const grouped = all.map((t) => responsesByProbe(t));
+  const grouped = all.map((t) => transcriptFeatures(t));
   const probeIds = [...grouped[0]!.keys()].filter((id) => grouped.every((g) => g.has(id))).sort();
   const union = new Set(grouped.flatMap((g) => [...g.keys()]));
   const dropped = [...union].filter((id) => !probeIds.includes(id)).sort();
@@ -262,11 +262,11 @@ export function analyzeFingerprints(
   for (const id of probeIds) byCategory[categoryOf(id)] = (byCategory[categoryOf(id)] ?? 0) + 1;
 
   // Per-probe similarities to the teacher (model 0); suspect is model 1, references 2…
-  const unbiasedMmd = probeIds.every((id) => grouped.every((g) => g.get(id)!.texts.length >= 2));
-  const context = createSimilarityContext(unbiasedMmd);
+  const unbiasedMmd = probeIds.every((id) => grouped.every((g) => g.get(id)!.answers.length >= 2));
+  const context = createSimilarityContext(grouped[0]!, unbiasedMmd);
   const sims = new Map<MeasureName, Float64Array[]>(o.measures.map((m) => [m, []]));
   for (const id of probeIds) {
-    const perMeasure = probeSimilarities({ texts: grouped.map((g) => g.get(id)!.texts) }, o.measures, context);
+    const perMeasure = probeSimilarities(grouped.map((g) => g.get(id)!.answers), o.measures, context);
     for (const m of o.measures) sims.get(m)!.push(perMeasure.get(m)!);
   }
 
@@ -337,8 +337,8 @@ export function analyzeFingerprints(
   let equality: MmdTestResult | null = null;
   if (o.mmdPermutations > 0) {
     const groups: MmdGroup[] = probeIds.map((id) => ({
-      x: grouped[1]!.get(id)!.texts.map((t) => spectrumVector(t, context.interner)),
-      y: grouped[0]!.get(id)!.texts.map((t) => spectrumVector(t, context.interner)),
+      x: grouped[1]!.get(id)!.answers.map((a) => a.spectrum),
+      y: grouped[0]!.get(id)!.answers.map((a) => a.spectrum),
     }));
     const total = groups.reduce((n, g) => n + Math.min(g.x.length, g.y.length), 0);
     if (total >= 2) equality = mmdTest(groups, { permutations: o.mmdPermutations, seed: o.seed });
@@ -470,10 +470,10 @@ function identityTest(
   all: readonly Transcript[],
   labels: readonly string[],
   identityProbes: readonly string[],
-  grouped: readonly Map<string, { category: string; texts: string[] }>[],
+  grouped: readonly Map<string, ProbeFeatures>[],
   teacherVendorOption: string | undefined,
 ): IdentityResult {
-  const claims = grouped.map((g) => identityProbes.flatMap((id) => g.get(id)!.texts.map((t) => extractIdentityClaims(t))));
+  const claims = grouped.map((g) => identityProbes.flatMap((id) => g.get(id)!.answers.map((a) => a.vendors)));
   let teacherVendor: string | null = teacherVendorOption ?? null;
   let source: IdentityResult['teacherVendorSource'] = teacherVendor ? 'option' : null;
   if (!teacherVendor) {

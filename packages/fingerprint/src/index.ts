@@ -33,8 +33,10 @@ export {
   type TranscriptRecord,
 } from './transcript.ts';
 export { charNgrams, type FeatureBag, normalizeText, wordNgrams, wordTokens } from './text-features.ts';
-export { EDIT_MAX_CHARS, editSimilarity } from './edit-similarity.ts';
-export { FeatureInterner, spectrumKernel, spectrumVector, type SpectrumVector } from './string-kernel.ts';
+export { EDIT_MAX_CHARS, editSimilarity, preparedEditSimilarity } from './edit-similarity.ts';
+export { KERNEL_MAX_N, KERNEL_MIN_N, spectrumKernel, spectrumVector, type SpectrumVector } from './string-kernel.ts';
+export { PHRASE_MAX_N, PHRASE_MIN_N, type ProbeFeatures, responseFeatures, type ResponseFeatures, transcriptFeatures } from './response-features.ts';
+export { type SimilarityContext } from './probe-similarities.ts';
 export { type MmdGroup, mmdSquared, mmdTest, type MmdTestOptions, type MmdTestResult } from './mmd-test.ts';
 export { extractIdentityClaims, type Vendor, vendorById, VENDORS } from './identity-claims.ts';
 export { matchRefusalTemplates, REFUSAL_TEMPLATES, type RefusalTemplate } from './refusal-templates.ts';

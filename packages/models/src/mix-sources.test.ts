@@ -40,6 +40,14 @@ describe('mixSources', () => {
     }
   });
 
+  it('leaves out a source with fraction 0', () => {
+    const { summary } = mixSources([
+      { name: 'teacher', documents: teacher, fraction: 0 },
+      { name: 'human', documents: human, fraction: 1 },
+    ]);
+    expect(summary.map((s) => s.tokens)).toEqual([0, sum(human)]);
+  });
+
   it('is reproducible per seed and shuffles differently for another seed', () => {
     const sources: TrainingSource[] = [
       { name: 'teacher', documents: teacher, fraction: 0.3 },

@@ -177,6 +177,8 @@ export async function deserializeModel(
     const section = header.sections[i]!;
     if (section.name !== name || at + section.bytes > payload.length) fail(`corrupt model file (section ${name})`);
     const expected = name === 'ctxParentDelta' || name === 'ctxTokenDelta' || name === 'runLengths' ? header.contexts : header.entries;
+    // Every value takes at least one byte: checked before allocating, so a damaged count cannot ask for gigabytes.
+    if (section.bytes < expected) fail(`corrupt model file (section ${name} is too short)`);
     const values = decodeVarints(payload.subarray(at, at + section.bytes), expected);
     if (values === null) fail(`corrupt model file (section ${name} does not hold ${expected} values)`);
     decoded.push(values!);
@@ -239,7 +241,7 @@ function checkHeader(h: ModelFileHeader, fail: (message: string) => never): void
   if (typeof id !== 'object' || id === null || typeof id.name !== 'string' || typeof id.hash !== 'string' || id.vocabSize !== h.vocabSize)
     bad('tokenizer');
   if (!Array.isArray(h.discounts) || h.discounts.length !== 3 * h.order || !h.discounts.every((d) => typeof d === 'number')) bad('discounts');
-  if (!Array.isArray(h.sources)) bad('sources');
+  if (!Array.isArray(h.sources) || !h.sources.every((s) => typeof s?.name === 'string' && Number.isInteger(s.tokens))) bad('sources');
   if (!Number.isInteger(h.contexts) || h.contexts < 1 || !Number.isInteger(h.entries) || h.entries < 1) bad('contexts/entries');
   if (!Array.isArray(h.sections) || h.sections.length !== SECTION_NAMES.length) bad('sections');
   for (const s of h.sections) if (!Number.isInteger(s?.bytes) || s.bytes < 0) bad('sections');

@@ -11,7 +11,7 @@
 import { deriveSubkey } from './key.ts';
 import { seedContext, tokenUniform53, wordsFromBytes } from './prf.ts';
 import { prepareCandidates } from './sampling.ts';
-import { type SchemeCore, tupleIdentity } from './scheme-core.ts';
+import { contextRepeats, type SchemeCore, tupleIdentity } from './scheme-core.ts';
 import { type GumbelParams, type SampleOptions, type WatermarkKey } from './types.ts';
 
 export function createGumbelCore(key: WatermarkKey): SchemeCore {
@@ -24,8 +24,8 @@ export function createGumbelCore(key: WatermarkKey): SchemeCore {
   const choose = (ids: Uint32Array | null, logits: Float32Array, context: Uint32Array, options: SampleOptions): number => {
     const c = prepareCandidates(ids, logits, options);
     if (c.ids.length === 1) return c.ids[0]!;
-    if (context.length < h) {
-      // No complete context: this position is never scored, so sample plainly.
+    if (context.length < h || contextRepeats(context, h)) {
+      // No complete context (never scored), or a repeated one (see contextRepeats): sample plainly.
       let u = options.random();
       for (let j = 0; j < c.ids.length; j++) if ((u -= c.probs[j]!) < 0) return c.ids[j]!;
       return c.ids[c.ids.length - 1]!;

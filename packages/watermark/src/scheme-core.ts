@@ -39,3 +39,23 @@ export function tupleIdentity(tokens: Uint32Array, i: number, h: number, out: Ui
   out[0] = mix32(out[0]! ^ Math.imul(t + 1, 0x9e3779b9));
   out[1] = mix32(out[1]! + Math.imul(t ^ 0x7f4a7c15, 0xcc9e2d51));
 }
+
+/**
+ * True when the last `h` tokens of `context` already occurred as a window earlier in `context`.
+ * Distortion-free schemes choose deterministically given (context, key), so a repeated context
+ * would repeat the same choice and push the text into loops; like SynthID's repeated-context
+ * masking, they sample plainly at such steps, which keeps every step's distribution unchanged
+ * across the whole sequence. O(length) per step with early exits.
+ */
+export function contextRepeats(context: Uint32Array, h: number): boolean {
+  const n = context.length;
+  if (n <= h) return false;
+  const last = context[n - 1]!;
+  for (let end = n - 1; end >= h; end--) {
+    if (context[end - 1] !== last) continue;
+    let j = 1;
+    while (j < h && context[end - 1 - j] === context[n - 1 - j]) j++;
+    if (j === h) return true;
+  }
+  return false;
+}

@@ -13,7 +13,7 @@
 import { deriveSubkey } from './key.ts';
 import { seedContext, tokenHash32, wordsFromBytes } from './prf.ts';
 import { drawIndex, prepareCandidates } from './sampling.ts';
-import { type SchemeCore, tupleIdentity } from './scheme-core.ts';
+import { contextRepeats, type SchemeCore, tupleIdentity } from './scheme-core.ts';
 import { type SampleOptions, type SynthIdParams, type WatermarkKey } from './types.ts';
 
 function popcount32(x: number): number {
@@ -34,7 +34,7 @@ export function createSynthIdCore(key: WatermarkKey): SchemeCore {
   const choose = (ids: Uint32Array | null, logits: Float32Array, context: Uint32Array, options: SampleOptions): number => {
     const c = prepareCandidates(ids, logits, options);
     const n = c.ids.length;
-    if (n > 1 && context.length >= h) {
+    if (n > 1 && context.length >= h && !contextRepeats(context, h)) {
       seedContext(kg, context, context.length, h, lanes);
       const g = new Uint32Array(n);
       for (let j = 0; j < n; j++) g[j] = tokenHash32(lanes[0]!, lanes[1]!, c.ids[j]!);
