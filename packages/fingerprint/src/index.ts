@@ -37,6 +37,7 @@ export { EDIT_MAX_CHARS, editSimilarity, preparedEditSimilarity } from './edit-s
 export { KERNEL_MAX_N, KERNEL_MIN_N, spectrumKernel, spectrumVector, type SpectrumVector } from './string-kernel.ts';
 export { PHRASE_MAX_N, PHRASE_MIN_N, type ProbeFeatures, responseFeatures, type ResponseFeatures, transcriptFeatures } from './response-features.ts';
 export { type SimilarityContext } from './probe-similarities.ts';
+export { hashFeature, type HashedBag } from './_feature-hash.ts';
 export { type MmdGroup, mmdSquared, mmdTest, type MmdTestOptions, type MmdTestResult } from './mmd-test.ts';
 export { extractIdentityClaims, type Vendor, vendorById, VENDORS } from './identity-claims.ts';
 export { matchRefusalTemplates, REFUSAL_TEMPLATES, type RefusalTemplate } from './refusal-templates.ts';

@@ -9,7 +9,7 @@ import { Matrix } from 'ml-matrix';
 import { preparedEditSimilarity } from './edit-similarity.ts';
 import { mmdSquared } from './mmd-test.ts';
 import { type ProbeFeatures, type ResponseFeatures } from './response-features.ts';
-import { type FeatureBag } from './text-features.ts';
+import { type HashedBag } from './_feature-hash.ts';
 
 export const MEASURES = ['phrases', 'edit', 'word-ngram', 'char-ngram', 'mmd', 'refusal'] as const;
 export type MeasureName = (typeof MEASURES)[number];
@@ -33,17 +33,17 @@ export const EDIT_MAX_SAMPLES = 4;
  * Only the anchor's features can contribute to a dot product with it, so the `ml-matrix` product is
  * models × (anchor's features); norms are taken over all features.
  */
-function tfidfCosines(bags: readonly (readonly FeatureBag[])[]): Float64Array {
-  const df = new Map<string, number>();
+function tfidfCosines(bags: readonly (readonly HashedBag[])[]): Float64Array {
+  const df = new Map<number, number>();
   let documents = 0;
   for (const model of bags)
     for (const bag of model) {
       documents++;
       for (const f of bag.keys()) df.set(f, (df.get(f) ?? 0) + 1);
     }
-  const weigh = (f: string, c: number) => (1 + Math.log(c)) * (Math.log((1 + documents) / (1 + df.get(f)!)) + 1);
+  const weigh = (f: number, c: number) => (1 + Math.log(c)) * (Math.log((1 + documents) / (1 + df.get(f)!)) + 1);
   const pooled = bags.map((model) => {
-    const m = new Map<string, number>();
+    const m = new Map<number, number>();
     for (const bag of model) for (const [f, c] of bag) m.set(f, (m.get(f) ?? 0) + c);
     return m;
   });
@@ -83,7 +83,7 @@ function profileOverlap(a: readonly (readonly string[])[], b: readonly (readonly
   return s;
 }
 
-function phraseHitRate(answers: readonly ResponseFeatures[], teacherPhrases: ReadonlySet<string>): number {
+function phraseHitRate(answers: readonly ResponseFeatures[], teacherPhrases: ReadonlySet<number>): number {
   let s = 0;
   for (const a of answers) {
     let hits = 0;
@@ -96,16 +96,53 @@ function phraseHitRate(answers: readonly ResponseFeatures[], teacherPhrases: Rea
 /** What `probeSimilarities` needs beyond one probe's answers. */
 export interface SimilarityContext {
   /** Every distinct word 2–3-gram of the teacher's transcript (all probes). */
-  readonly teacherPhrases: ReadonlySet<string>;
+  readonly teacherPhrases: ReadonlySet<number>;
   /** Use the unbiased MMD² estimator (every model has ≥ 2 samples on every probe). */
   readonly unbiasedMmd: boolean;
 }
 
 /** The context for an analysis whose teacher transcript has these features. */
 export function createSimilarityContext(teacher: ReadonlyMap<string, ProbeFeatures>, unbiasedMmd: boolean): SimilarityContext {
-  const teacherPhrases = new Set<string>();
+  const teacherPhrases = new Set<number>();
   for (const { answers } of teacher.values()) for (const a of answers) for (const p of a.phrases) teacherPhrases.add(p);
   return { teacherPhrases, unbiasedMmd };
+}
+
+/** Measures whose value for a model depends only on its answers and the teacher's (so can be memoised). */
+const PAIRWISE: ReadonlySet<MeasureName> = new Set(['phrases', 'edit', 'mmd', 'refusal']);
+
+/**
+ * Memo of pairwise measures, keyed by the (cached, hence identity-stable) answer arrays of the
+ * teacher and of the model: re-analysing the same transcripts against other panels — calibration
+ * runs hundreds — recomputes only the panel-dependent TF-IDF measures.
+ */
+const memo = new WeakMap<readonly ResponseFeatures[], WeakMap<readonly ResponseFeatures[], Map<string, number>>>();
+
+function pairwise(measure: MeasureName, model: readonly ResponseFeatures[], anchor: readonly ResponseFeatures[], context: SimilarityContext): number {
+  switch (measure) {
+    case 'phrases':
+      return phraseHitRate(model, context.teacherPhrases);
+    case 'edit': {
+      const a = anchor.slice(0, EDIT_MAX_SAMPLES);
+      const b = model.slice(0, EDIT_MAX_SAMPLES);
+      let s = 0;
+      for (const x of a) for (const y of b) s += preparedEditSimilarity(x.editText, y.editText);
+      return s / (a.length * b.length);
+    }
+    case 'mmd':
+      return -mmdSquared(
+        model.map((a) => a.spectrum),
+        anchor.map((a) => a.spectrum),
+        context.unbiasedMmd,
+      );
+    case 'refusal':
+      return profileOverlap(
+        model.map((a) => a.refusals),
+        anchor.map((a) => a.refusals),
+      );
+    default:
+      throw new RangeError(`${measure} is not a pairwise measure`);
+  }
 }
 
 /**
@@ -124,39 +161,23 @@ export function probeSimilarities(
     if (a.length === 0) throw new RangeError(`model ${i} has no answer to this probe`);
   });
   const anchor = answers[0]!;
+  let byModel = memo.get(anchor);
+  if (!byModel) memo.set(anchor, (byModel = new WeakMap()));
   const out = new Map<MeasureName, Float64Array>();
   for (const measure of measures) {
     const sims = new Float64Array(models);
-    switch (measure) {
-      case 'phrases':
-        for (let i = 0; i < models; i++) sims[i] = phraseHitRate(answers[i]!, context.teacherPhrases);
-        break;
-      case 'edit': {
-        const a = anchor.slice(0, EDIT_MAX_SAMPLES);
-        for (let i = 0; i < models; i++) {
-          const b = answers[i]!.slice(0, EDIT_MAX_SAMPLES);
-          let s = 0;
-          for (const x of a) for (const y of b) s += preparedEditSimilarity(x.editText, y.editText);
-          sims[i] = s / (a.length * b.length);
-        }
-        break;
+    if (PAIRWISE.has(measure)) {
+      const key = `${measure}${measure === 'mmd' ? `:${context.unbiasedMmd}` : ''}`;
+      for (let i = 0; i < models; i++) {
+        const model = answers[i]!;
+        let cached = byModel.get(model);
+        if (!cached) byModel.set(model, (cached = new Map()));
+        let v = cached.get(key);
+        if (v === undefined) cached.set(key, (v = pairwise(measure, model, anchor, context)));
+        sims[i] = v;
       }
-      case 'word-ngram':
-        sims.set(tfidfCosines(answers.map((m) => m.map((a) => a.words))));
-        break;
-      case 'char-ngram':
-        sims.set(tfidfCosines(answers.map((m) => m.map((a) => a.chars))));
-        break;
-      case 'mmd': {
-        const t = anchor.map((a) => a.spectrum);
-        for (let i = 0; i < models; i++) sims[i] = -mmdSquared(answers[i]!.map((a) => a.spectrum), t, context.unbiasedMmd);
-        break;
-      }
-      case 'refusal': {
-        const t = anchor.map((a) => a.refusals);
-        for (let i = 0; i < models; i++) sims[i] = profileOverlap(answers[i]!.map((a) => a.refusals), t);
-        break;
-      }
+    } else {
+      sims.set(tfidfCosines(answers.map((m) => m.map((a) => (measure === 'word-ngram' ? a.words : a.chars)))));
     }
     out.set(measure, sims);
   }

@@ -101,11 +101,14 @@ export function lnSumLogConcave(
   lnTerm: (j: number) => number,
   lnRef: number,
 ): number {
+  if (lnRef === Number.NEGATIVE_INFINITY || Number.isNaN(lnRef)) return lnRef;
   const sum = new CompensatedSum();
   let previous = Number.NEGATIVE_INFINITY;
   let j = first;
   for (let i = 0; i < count; i++, j += step) {
     const l = lnTerm(j);
+    // A log-concave sequence that has reached 0 (or was never positive) stays there.
+    if (!(l > Number.NEGATIVE_INFINITY)) break;
     const t = Math.exp(l - lnRef);
     sum.add(t);
     if (l < previous) {

@@ -64,7 +64,7 @@ export function stirlerr(x: number): number {
 /**
  * The deviance term bd0(x, M) = x·ln(x/M) + M − x ≥ 0, given d = x − M computed exactly by the
  * caller. Near x = M the Taylor series in v = d/(x + M) avoids the cancellation of the closed form
- * (Loader 2000, §2); elsewhere x·log1p(d/M) − d loses at most one digit.
+ * (Loader 2000, §2); elsewhere x·log1p(d/M) − d or x·ln(x/M) + M − x loses at most one digit.
  */
 export function bd0(x: number, M: number, d: number): number {
   if (d === 0) return 0;
@@ -83,7 +83,12 @@ export function bd0(x: number, M: number, d: number): number {
     return s;
   }
   if (M === 0) return Number.POSITIVE_INFINITY;
-  return x * Math.log1p(d / M) - d;
+  const ratio = x / M;
+  if (ratio > 0.5 && ratio < 2) return x * Math.log1p(d / M) - d;
+  // Far from the saddle point the logarithm is ≥ ln 2 in size and needs no log1p; x/M itself may
+  // overflow or underflow (x = 10⁹, M = 1e-300), hence the fallback to a difference of logs.
+  const logRatio = ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(x) - Math.log(M);
+  return x * logRatio + M - x;
 }
 
 /**
