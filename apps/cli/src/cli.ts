@@ -154,6 +154,62 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       emit(io, o.json, r, renderGenerate(r));
     });
 
+  program
+    .command('audit')
+    .description("test a suspect model for the teacher's watermark (radioactivity): closed-model, open-model and per-account tests")
+    .requiredOption('--key <file>', "teacher's watermark key (the master key when --accounts is given)")
+    .option('--suspect-outputs <file>', 'JSONL of the suspect\'s outputs ({prompt?, response|text})')
+    .option('--suspect-model <file>', 'a reference model file: generate from it and teacher-force it')
+    .option('--suspect-endpoint <url>', 'an OpenAI-compatible endpoint to generate from')
+    .option('--suspect-name <name>', 'the model name at --suspect-endpoint')
+    .option('--api-key-env <var>', 'environment variable holding the endpoint API key')
+    .option('--teacher-data <file>', "the teacher's watermarked outputs (JSONL): enables the supervised filter and is the default teacher-forced text")
+    .option('--forced-text <spec>', 'text to teacher-force in the open-model tests: FILE.jsonl, builtin, builtin:moby-dick')
+    .option('--forced-tokens <n>', 'tokens of forced text to use', parseNumber('forced-tokens', 1, 1e8, true), 20_000)
+    .option('--prompts <spec>', 'prompts to generate from: builtin, builtin:moby-dick or FILE.jsonl', 'builtin')
+    .option('--count <n>', 'how many built-in prompts', parseNumber('count', 1, 1e6, true), 300)
+    .option('--max-tokens <n>', 'tokens per generated output', parseNumber('max-tokens', 1, 100_000, true), 100)
+    .option('--seed <n>', 'generation seed', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--accounts <file>', 'account names, one per line: test each account key derived from --key')
+    .option('--alpha <α>', 'significance level', parseAlpha, 1e-3)
+    .option('--top-k <k>', 'candidates per position in the open-model mass test', parseNumber('top-k', 1, 1000, true), 20)
+    .option('--target-effect <x>', 'exit 4 unless every exact test could detect a rate increase ≥ x (80% power)', parseNumber('target-effect', 1e-9, 10))
+    .option('--save-outputs <file>', 'append collected suspect outputs here (default: next to --out); a rerun resumes from it')
+    .option('--tokenizer <name|path>', "tokenizer (default: the key's)")
+    .option('--out <file>', 'write the JSON report here')
+    .option('--force', 'overwrite an existing report', false)
+    .option('--json', 'print the JSON report', false)
+    .action(async (o) => {
+      const { audit, renderAudit } = await import('./commands/audit.ts');
+      const r = await audit({
+        key: o.key,
+        suspectOutputs: o.suspectOutputs,
+        suspectModel: o.suspectModel,
+        suspectEndpoint: o.suspectEndpoint,
+        suspectName: o.suspectName,
+        apiKeyEnv: o.apiKeyEnv,
+        teacherData: o.teacherData,
+        forcedText: o.forcedText,
+        forcedTokens: o.forcedTokens,
+        prompts: o.prompts,
+        count: o.count,
+        maxTokens: o.maxTokens,
+        seed: o.seed,
+        accounts: o.accounts,
+        alpha: o.alpha,
+        topK: o.topK,
+        targetEffect: o.targetEffect,
+        saveOutputs: o.saveOutputs,
+        out: o.out,
+        force: o.force,
+        tokenizer: o.tokenizer,
+        quiet: o.json,
+      });
+      emit(io, o.json, r.report, renderAudit(r.report));
+      if (r.warning) io.stderr(`tracemark: ${r.warning}\n`);
+      if (r.exitCode !== 0) setExit(r.exitCode as ExitCodeValue);
+    });
+
   return program;
 }
 

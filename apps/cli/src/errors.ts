@@ -12,6 +12,8 @@ export const ExitCode = {
   usage: 2,
   /** I/O or runtime failure: unreadable/unwritable file, unreachable endpoint, model error. */
   runtime: 3,
+  /** The analysis finished but had too little data for the power the user required (--target-effect). */
+  insufficient: 4,
   /** A bug in tracemark (an exception nobody anticipated). */
   internal: 70,
 } as const;
@@ -45,7 +47,7 @@ export class RuntimeFailure extends CliError {
   }
 }
 
-const INPUT_ERROR_NAMES = new Set(['SourceFormatError', 'KeyError', 'TokenizerError', 'TokenizerMismatchError', 'InvalidArgumentError', 'RangeError', 'CorpusError', 'ModelFormatError']);
+const INPUT_ERROR_NAMES = new Set(['SourceFormatError', 'ModelFileError', 'KeyError', 'TokenizerError', 'TokenizerMismatchError', 'InvalidArgumentError', 'RangeError', 'CorpusError', 'ModelFormatError']);
 
 /** Map any thrown value to (exit code, one-line message). Unknown errors are internal bugs. */
 export function classifyError(err: unknown): { exitCode: ExitCodeValue; message: string } {

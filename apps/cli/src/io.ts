@@ -110,3 +110,19 @@ export async function writeOutput(path: string, data: string, options: { force?:
   }
 }
 
+
+/** SHA-256 of a file's bytes, streamed (hex), for the input digests of reports. */
+export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+  const { createHash } = await import('node:crypto');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(path)) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } catch (e) {
+    throw describeFsError(e as NodeJS.ErrnoException, path, 'read');
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}

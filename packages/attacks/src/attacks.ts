@@ -86,7 +86,7 @@ export const ATTACKS: Readonly<Record<AttackKind, TextAttack | GenerationAttack>
   }, (t, o) => insertWords(t, o)),
   synonyms: text('synonyms', {
     description: 'replace non-stop words by a WordNet synonym (single-word lemmas, capitalisation kept)',
-    strength: 'share of all words replaced (capped by the words that have synonyms)',
+    strength: 'share of all words replaced, at most the words that have synonyms',
     maxStrength: 1,
   }, (t, o) => substituteSynonyms(t, o)),
   case: text('case', {
@@ -111,7 +111,7 @@ export const ATTACKS: Readonly<Record<AttackKind, TextAttack | GenerationAttack>
   }, (t, o) => insertInvisible(t, o)),
   homoglyphs: text('homoglyphs', {
     description: 'replace Latin letters by Cyrillic or Greek look-alikes',
-    strength: 'share of the Latin letters replaced (capped by the letters that have look-alikes)',
+    strength: 'share of the Latin letters replaced, at most the letters that have look-alikes',
     maxStrength: 1,
   }, (t, o) => substituteHomoglyphs(t, o)),
   truncate: text('truncate', {
@@ -121,7 +121,7 @@ export const ATTACKS: Readonly<Record<AttackKind, TextAttack | GenerationAttack>
   }, (t, o) => truncate(t, o)),
   'copy-paste': text('copy-paste', {
     description: 'paste the watermarked text as one span into a stretch of human text',
-    strength: 'share of the output that is human text (0.9 = 10% watermarked)',
+    strength: 'share of the output that is human text, so 0.9 leaves 10% watermarked',
     maxStrength: 0.99,
     needs: ['human'],
   }, (t, o, r) => copyPaste(t, need('copy-paste', r, 'human'), 1 - o.strength, o.seed)),

@@ -113,6 +113,14 @@ export interface SignalProbe {
   readonly bestReference: number;
 }
 
+export interface PanelSpread {
+  readonly measure: MeasureName;
+  readonly closer: string | null;
+  readonly than: string | null;
+  /** Bonferroni-adjusted over the J(J − 1) ordered pairs; 1 with fewer than 2 references. */
+  readonly pValue: PValue;
+}
+
 export interface IdentityResult {
   readonly teacherVendor: string | null;
   readonly teacherVendorSource: 'option' | 'teacher-transcript' | null;
@@ -159,6 +167,14 @@ export interface FingerprintAnalysis {
     readonly byCategory: readonly { readonly category: string; readonly probes: number; readonly beatingAllReferences: number }[];
   };
   readonly identity: IdentityResult;
+  /**
+   * How far apart the references themselves are: per measure, the most extreme "reference A is
+   * closer to the teacher than reference B" test (Bonferroni over the ordered pairs). A panel whose
+   * members differ significantly among themselves is heterogeneous — some are of another domain or
+   * kind — and a suspect that beats all of them may only share the teacher's domain.
+   */
+  readonly panel: readonly PanelSpread[];
+  readonly panelHeterogeneous: boolean;
   /** Gao et al.'s test of "the suspect answers like the teacher itself" (informational; not a line of evidence). */
   readonly equality: MmdTestResult | null;
   /** One entry per line of evidence, for combining with other evidence (e.g. a watermark test). */
@@ -322,6 +338,21 @@ export function analyzeFingerprints(
     };
   });
 
+  const pairs = J * (J - 1);
+  const panel: PanelSpread[] = o.measures.map((m) => {
+    const rows = sims.get(m)!;
+    let best: PanelSpread = { measure: m, closer: null, than: null, pValue: pValueFromLog10(0) };
+    for (let k = 0; k < J; k++)
+      for (let j = 0; j < J; j++) {
+        if (k === j) continue;
+        const d = Float64Array.from(rows, (r) => r[2 + k]! - r[2 + j]!);
+        const log = Math.min(0, runTest(d).pValue.log10PValue + Math.log10(pairs));
+        if (log < best.pValue.log10PValue) best = { measure: m, closer: labels[2 + k]!, than: labels[2 + j]!, pValue: pValueFromLog10(log) };
+      }
+    return best;
+  });
+  const panelHeterogeneous = panel.some((p) => p.pValue.log10PValue <= Math.log10(o.alpha));
+
   // Behaviour line.
   const behaviourTestable = J >= o.minReferences;
   const bestMeasure = J === 0 ? null : perMeasure.reduce((a, b) => (b.pValue.log10PValue < a.pValue.log10PValue ? b : a));
@@ -387,6 +418,13 @@ export function analyzeFingerprints(
   if (combinedLog !== null && combinedLog <= logAlpha) {
     verdict = 'detected';
     for (const e of testable) if (e.pValue!.log10PValue + Math.log10(L) <= logAlpha) reasons.push(e.summary);
+    if (panelHeterogeneous) {
+      const worst = panel.reduce((a, b) => (b.pValue.log10PValue < a.pValue.log10PValue ? b : a));
+      reasons.push(
+        `caution: the reference panel is heterogeneous (${worst.closer} is closer to the teacher than ${worst.than} on ${worst.measure}, p = ${formatP(worst.pValue)}); ` +
+          'the behaviour line only shows the suspect is closer than these references — make sure they are as close to the teacher in domain and kind as an innocent model would be',
+      );
+    }
   } else if (combinedMinLog === null || combinedMinLog > logAlpha) {
     verdict = 'inconclusive';
     needed = {};
@@ -452,6 +490,8 @@ export function analyzeFingerprints(
       byCategory: [...byCat].map(([category, v]) => ({ category, ...v })).sort((a, b) => (a.category < b.category ? -1 : 1)),
     },
     identity,
+    panel,
+    panelHeterogeneous,
     equality,
     evidence,
     combined,

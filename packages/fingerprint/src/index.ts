@@ -64,6 +64,7 @@ export {
   type IdentityResult,
   type MeasureSummary,
   type ModelInfo,
+  type PanelSpread,
   type SignalProbe,
   type Verdict,
 } from './analyze-fingerprints.ts';

@@ -1,9 +1,9 @@
 /**
  * Per-probe similarity of each model's answers to an anchor model's (the teacher's), under every
- * measure. Every measure is a function of (this model's answers, the teacher's answers) only, the
- * same function for every model — except the TF-IDF weights, which are computed from all models
- * alike — so swapping the suspect with a reference swaps their values: the symmetry the paired
- * test's null hypothesis rests on.
+ * measure. Every measure is a function of (this model's answers, the teacher's transcript) only,
+ * the same function for every model, so swapping the suspect with a reference swaps their values:
+ * the symmetry the paired test's null hypothesis rests on. That also makes every value memoisable
+ * per (teacher, model) pair.
  */
 import { Matrix } from 'ml-matrix';
 import { preparedEditSimilarity } from './edit-similarity.ts';
@@ -17,32 +17,35 @@ export type MeasureName = (typeof MEASURES)[number];
 export const MEASURE_DESCRIPTIONS: Readonly<Record<MeasureName, string>> = {
   phrases: "share of the answer's word 2–3-grams that occur anywhere in the teacher's transcript",
   edit: 'normalised edit similarity (Levenshtein) to the teacher, mean over sample pairs',
-  'word-ngram': 'cosine of TF-IDF word 1–2-gram vectors',
-  'char-ngram': 'cosine of TF-IDF character 3–4-gram vectors',
-  mmd: 'minus MMD² with the character-spectrum string kernel (Gao et al. 2025)',
+  'word-ngram': "cosine of TF-IDF word 1–2-gram vectors (IDF over the teacher's answers)",
+  'char-ngram': "cosine of TF-IDF character 3–4-gram vectors (IDF over the teacher's answers)",
+  mmd: 'minus MMD² to the teacher with the character-spectrum string kernel (Gao et al. 2025)',
   refusal: 'overlap of refusal-template profiles',
 };
 
 /** Samples per model used by the edit measure: its cost is quadratic in samples and in length. */
 export const EDIT_MAX_SAMPLES = 4;
 
+/** Document frequencies of features over the teacher's answers (every probe, every sample). */
+export interface TeacherDocumentFrequencies {
+  readonly documents: number;
+  readonly words: ReadonlyMap<number, number>;
+  readonly chars: ReadonlyMap<number, number>;
+}
+
 /**
- * TF-IDF cosine of each model's pooled bag with the anchor's (model 0). Document frequencies
- * count each answer of each model as a document, so n-grams every model uses on this probe weigh
- * little and wording that tells models apart weighs most. Weights: (1 + ln tf)·(ln((1 + N)/(1 + df)) + 1).
- * Only the anchor's features can contribute to a dot product with it, so the `ml-matrix` product is
- * models × (anchor's features); norms are taken over all features.
+ * TF-IDF cosine of each model's pooled bag (its samples summed) with the anchor's (model 0).
+ * Inverse document frequencies come from the teacher's whole transcript, each answer a document:
+ * n-grams the teacher uses everywhere ("the", "of the", "I'm") weigh little, its distinctive
+ * wording weighs most, and the weight of a feature is the same whichever model is compared — the
+ * measure is a function of (model, teacher) alone. Weights: (1 + ln tf)·(ln((1 + N)/(1 + df)) + 1).
+ * Only the anchor's features contribute to a dot product with it, so the `ml-matrix` product is
+ * models × (anchor's features); norms are taken over all of a model's features.
  */
-function tfidfCosines(bags: readonly (readonly HashedBag[])[]): Float64Array {
-  const df = new Map<number, number>();
-  let documents = 0;
-  for (const model of bags)
-    for (const bag of model) {
-      documents++;
-      for (const f of bag.keys()) df.set(f, (df.get(f) ?? 0) + 1);
-    }
-  const weigh = (f: number, c: number) => (1 + Math.log(c)) * (Math.log((1 + documents) / (1 + df.get(f)!)) + 1);
+function tfidfCosines(bags: readonly (readonly HashedBag[])[], df: ReadonlyMap<number, number>, documents: number): Float64Array {
+  const weigh = (f: number, c: number) => (1 + Math.log(c)) * (Math.log((1 + documents) / (1 + (df.get(f) ?? 0))) + 1);
   const pooled = bags.map((model) => {
+    if (model.length === 1) return model[0]!;
     const m = new Map<number, number>();
     for (const bag of model) for (const [f, c] of bag) m.set(f, (m.get(f) ?? 0) + c);
     return m;
@@ -93,28 +96,42 @@ function phraseHitRate(answers: readonly ResponseFeatures[], teacherPhrases: Rea
   return s / answers.length;
 }
 
-/** What `probeSimilarities` needs beyond one probe's answers. */
+/** What `probeSimilarities` needs beyond one probe's answers: facts about the teacher's whole transcript. */
 export interface SimilarityContext {
   /** Every distinct word 2–3-gram of the teacher's transcript (all probes). */
   readonly teacherPhrases: ReadonlySet<number>;
+  readonly teacherDf: TeacherDocumentFrequencies;
   /** Use the unbiased MMD² estimator (every model has ≥ 2 samples on every probe). */
   readonly unbiasedMmd: boolean;
 }
 
 /** The context for an analysis whose teacher transcript has these features. */
 export function createSimilarityContext(teacher: ReadonlyMap<string, ProbeFeatures>, unbiasedMmd: boolean): SimilarityContext {
-  const teacherPhrases = new Set<number>();
-  for (const { answers } of teacher.values()) for (const a of answers) for (const p of a.phrases) teacherPhrases.add(p);
-  return { teacherPhrases, unbiasedMmd };
+  let facts = teacherFacts.get(teacher);
+  if (!facts) {
+    const teacherPhrases = new Set<number>();
+    const words = new Map<number, number>();
+    const chars = new Map<number, number>();
+    let documents = 0;
+    for (const { answers } of teacher.values())
+      for (const a of answers) {
+        documents++;
+        for (const p of a.phrases) teacherPhrases.add(p);
+        for (const f of a.words.keys()) words.set(f, (words.get(f) ?? 0) + 1);
+        for (const f of a.chars.keys()) chars.set(f, (chars.get(f) ?? 0) + 1);
+      }
+    teacherFacts.set(teacher, (facts = { teacherPhrases, teacherDf: { documents, words, chars } }));
+  }
+  return { ...facts, unbiasedMmd };
 }
 
-/** Measures whose value for a model depends only on its answers and the teacher's (so can be memoised). */
-const PAIRWISE: ReadonlySet<MeasureName> = new Set(['phrases', 'edit', 'mmd', 'refusal']);
+const teacherFacts = new WeakMap<ReadonlyMap<string, ProbeFeatures>, Omit<SimilarityContext, 'unbiasedMmd'>>();
+
 
 /**
- * Memo of pairwise measures, keyed by the (cached, hence identity-stable) answer arrays of the
+ * Memo of measure values, keyed by the (cached, hence identity-stable) answer arrays of the
  * teacher and of the model: re-analysing the same transcripts against other panels — calibration
- * runs hundreds — recomputes only the panel-dependent TF-IDF measures.
+ * runs hundreds of analyses — costs only the tests.
  */
 const memo = new WeakMap<readonly ResponseFeatures[], WeakMap<readonly ResponseFeatures[], Map<string, number>>>();
 
@@ -166,18 +183,26 @@ export function probeSimilarities(
   const out = new Map<MeasureName, Float64Array>();
   for (const measure of measures) {
     const sims = new Float64Array(models);
-    if (PAIRWISE.has(measure)) {
-      const key = `${measure}${measure === 'mmd' ? `:${context.unbiasedMmd}` : ''}`;
+    const key = `${measure}${measure === 'mmd' ? `:${context.unbiasedMmd}` : ''}`;
+    const cached = answers.map((model) => {
+      let c = byModel.get(model);
+      if (!c) byModel.set(model, (c = new Map()));
+      return c;
+    });
+    if (measure === 'word-ngram' || measure === 'char-ngram') {
+      if (cached.some((c) => !c.has(key))) {
+        const words = measure === 'word-ngram';
+        const df = words ? context.teacherDf.words : context.teacherDf.chars;
+        const v = tfidfCosines(answers.map((m) => m.map((a) => (words ? a.words : a.chars))), df, context.teacherDf.documents);
+        cached.forEach((c, i) => c.set(key, v[i]!));
+      }
+      for (let i = 0; i < models; i++) sims[i] = cached[i]!.get(key)!;
+    } else {
       for (let i = 0; i < models; i++) {
-        const model = answers[i]!;
-        let cached = byModel.get(model);
-        if (!cached) byModel.set(model, (cached = new Map()));
-        let v = cached.get(key);
-        if (v === undefined) cached.set(key, (v = pairwise(measure, model, anchor, context)));
+        let v = cached[i]!.get(key);
+        if (v === undefined) cached[i]!.set(key, (v = pairwise(measure, answers[i]!, anchor, context)));
         sims[i] = v;
       }
-    } else {
-      sims.set(tfidfCosines(answers.map((m) => m.map((a) => (measure === 'word-ngram' ? a.words : a.chars)))));
     }
     out.set(measure, sims);
   }

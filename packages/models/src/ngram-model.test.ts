@@ -106,7 +106,7 @@ describe('NgramModel on o200k_base ids of Moby-Dick', () => {
     const p2 = score(bigram);
     const p4 = score(model);
     expect(p4).toBeLessThan(p2);
-    // Order 4 KN on 230k training tokens: roughly 190 vs 270 for bigrams (measured).
+    // On 262k training tokens the gain is modest: 368 against 398 for bigrams (measured).
     expect(p4).toBeGreaterThan(20);
   });
 

@@ -96,6 +96,11 @@ describe('saveModel / loadModel', () => {
     }
   });
 
+  it('names a missing file', async () => {
+    const missing = join(dir, 'missing.tmngram');
+    await expect(loadModel(missing, tokenizer)).rejects.toThrow(new ModelFileError(missing, 'no such file'));
+  });
+
   it('reports a tokenizer it cannot load by name', async () => {
     const tiny = tinyTokenizer(6);
     const m = trainNgram({ tokenizer: tiny, order: 2, sources: [{ name: 'x', documents: [Uint32Array.of(1, 2, 3)] }] });

@@ -77,11 +77,17 @@ export async function saveModel(model: NgramModel, path: string): Promise<{ byte
  * one named in the file (`getTokenizer`); either way its identity must match the file's
  * (name, vocabulary size and vocabulary hash), otherwise loading is refused.
  *
- * @throws ModelFileError naming the file for a foreign, unsupported or damaged file.
+ * @throws ModelFileError naming the file for a missing, foreign, unsupported or damaged file.
  * @throws TokenizerMismatchError when the tokenizer differs from the one the model was trained with.
  */
 export async function loadModel(path: string, tokenizer?: Tokenizer): Promise<NgramModel> {
-  const bytes = await readFile(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ModelFileError(path, code === 'ENOENT' ? 'no such file' : `cannot read (${(error as Error).message})`);
+  }
   return deserializeModel(bytes, { file: path, tokenizer });
 }
 

@@ -197,7 +197,8 @@ def gamma_cases():
             else:
                 lo_ = gamma_lower_int(a, x); rows.append((x, a, log1p(-lo_) / log(10), log10(lo_), 'poisson'))
     for x, a in [(0.7, 0.5), (0.01, 0.5), (5.0, 0.5), (700.0, 0.5), (3.0, 2.5), (1.2, 1.7), (0.001, 0.0001), (1e-5, 0.3),
-                 (2302.0, 2.5), (30.0, 12.25), (7.0, 12.25), (10050.0, 10000.5), (9950.0, 10000.5)]:
+                 (2302.0, 2.5), (30.0, 12.25), (7.0, 12.25), (10050.0, 10000.5), (9950.0, 10000.5),
+                 (1.4, 1e-17), (1e-5, 1e-8), (0.5, 1e-8), (1e6, 17.3)]:
         up = gammainc(mpf(a), mpf(x), inf, regularized=True)
         lo_ = gammainc(mpf(a), 0, mpf(x), regularized=True)
         # The larger tail as log1p(−smaller), or it rounds to 0 at 50 digits.

@@ -120,3 +120,18 @@ describe('binomialUpperTail properties', () => {
     }
   });
 });
+
+describe('binomialUpperTail never returns NaN', () => {
+  it('stays in [−Infinity, 0] for random and extreme arguments (fixed seed)', () => {
+    const random = seededRandom(99);
+    for (let i = 0; i < 1500; i++) {
+      const n = Math.floor(10 ** (random() * 7));
+      const p = [0, 1, 1e-300, 1e-12, 1 - 1e-12, random(), random() ** 8, 1 - random() ** 8][i % 8]!;
+      const k = Math.floor(random() * (n + 3)) - 1;
+      const r = binomialUpperTail(k, n, p);
+      expect(r.log10PValue).toBeLessThanOrEqual(0);
+      expect(r.pValue).toBeGreaterThanOrEqual(0);
+      expect(r.pValue).toBeLessThanOrEqual(1);
+    }
+  });
+});

@@ -2,7 +2,8 @@
  * Bonferroni adjustment of a family of p-values for multiple testing: each pᵢ becomes min(1, m·pᵢ),
  * controlling the family-wise error rate under any dependence (C. E. Bonferroni 1936).
  */
-import { type PValue, log10sOfPValues, pValueFromLog10 } from './p-value.ts';
+import { log10sOfPValues } from './_read-p-values.ts';
+import { type PValue, pValueFromLog10 } from './p-value.ts';
 
 /**
  * Bonferroni-adjusted p-values min(1, m·pᵢ), in input order.

@@ -3,7 +3,8 @@
  * valid under any dependence, by the union bound (C. E. Bonferroni 1936; Vovk & Wang 2020 call it
  * the M_{−∞} merging function).
  */
-import { type PValue, log10sOfPValues, pValueFromLog10 } from './p-value.ts';
+import { log10sOfPValues } from './_read-p-values.ts';
+import { type PValue, pValueFromLog10 } from './p-value.ts';
 
 /**
  * Combines L p-values as min(1, L·min pᵢ), valid under ARBITRARY dependence (union bound).

@@ -5,7 +5,8 @@
  */
 import { lnGammaTails } from './_gamma-tails.ts';
 import { CompensatedSum, LN10 } from './_log-space.ts';
-import { type PValue, log10sOfPValues, pValueFromLn } from './p-value.ts';
+import { log10sOfPValues } from './_read-p-values.ts';
+import { type PValue, pValueFromLn } from './p-value.ts';
 
 /** Fisher's combined p-value with its statistic. */
 export interface FisherResult extends PValue {

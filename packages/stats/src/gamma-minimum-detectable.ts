@@ -4,7 +4,7 @@
  * with a given power.
  */
 import { assertOpenProbability, assertPositive } from './_assert.ts';
-import { lnGammaUpperInverse } from './gamma-upper-quantile.ts';
+import { lnGammaUpperInverse } from './_gamma-inverse.ts';
 
 /**
  * The smallest mean per-token score μ > 1 at which the exact level-α test "S ≥ s_α" on the sum S of

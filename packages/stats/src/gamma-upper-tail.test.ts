@@ -59,3 +59,19 @@ describe('gammaUpperTail', () => {
     }
   });
 });
+
+describe('gammaUpperTail never returns NaN', () => {
+  it('stays in [−Infinity, 0] over a grid of extreme shapes and points', () => {
+    const shapes = [1e-300, 1e-17, 1e-8, 0.001, 0.5, 1, 1.5, 17.3, 1e3, 1e6 + 0.5, 1e9];
+    const points = [0, 1e-300, 1e-20, 1e-5, 0.1, 1, 1.4, 1.6, 10, 1e4, 1e9, 1e12, 1e300, Number.POSITIVE_INFINITY];
+    for (const shape of shapes) {
+      for (const x of points) {
+        for (const r of [gammaUpperTail(x, shape), gammaLowerTail(x, shape)]) {
+          expect(r.log10PValue).toBeLessThanOrEqual(0);
+          expect(r.pValue).toBeGreaterThanOrEqual(0);
+          expect(r.pValue).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+  });
+});

@@ -6,7 +6,8 @@
  * evidence (watermark, fingerprints, canaries) share data and so cannot be assumed independent.
  */
 import { LN10 } from './_log-space.ts';
-import { type PValue, log10sOfPValues, pValueFromLog10 } from './p-value.ts';
+import { log10sOfPValues } from './_read-p-values.ts';
+import { type PValue, pValueFromLog10 } from './p-value.ts';
 
 /** The harmonic-mean combination with its ingredients. */
 export interface HarmonicMeanResult extends PValue {

@@ -3,7 +3,8 @@
  * multiple test procedure", Scand. J. Statist. 6(2), 1979): uniformly more powerful than
  * Bonferroni and, like it, valid under any dependence.
  */
-import { type PValue, log10sOfPValues, pValueFromLog10 } from './p-value.ts';
+import { log10sOfPValues } from './_read-p-values.ts';
+import { type PValue, pValueFromLog10 } from './p-value.ts';
 
 /**
  * Holm-adjusted p-values, in input order.

@@ -5,7 +5,8 @@
 import { assertNumber } from './_assert.ts';
 import { LN10 } from './_log-space.ts';
 import { normalUpperInverseLn } from './_normal.ts';
-import { type PValue, log10OfPValue } from './p-value.ts';
+import { log10OfPValue } from './_read-p-values.ts';
+import { type PValue } from './p-value.ts';
 
 /**
  * The z with P(Z ≥ z) = p for Z ~ N(0, 1) (the inverse survival function, Φ⁻¹(1 − p)).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { log10OfPValue, pValueFromLn, pValueFromLog10, pValueFromProbability } from './p-value.ts';
+import { log10OfPValue } from './_read-p-values.ts';
+import { pValueFromLn, pValueFromLog10, pValueFromProbability } from './p-value.ts';
 
 describe('PValue constructors', () => {
   it('keeps the logarithm when the probability underflows (doc example)', () => {

@@ -6,7 +6,8 @@
 import { assertNumber } from './_assert.ts';
 import { LN10 } from './_log-space.ts';
 import { lnNormalUpper, normalUpperInverseLn } from './_normal.ts';
-import { type PValue, log10sOfPValues, pValueFromLn } from './p-value.ts';
+import { log10sOfPValues } from './_read-p-values.ts';
+import { type PValue, pValueFromLn } from './p-value.ts';
 
 /** Stouffer's combined p-value with its z-score. */
 export interface StoufferResult extends PValue {

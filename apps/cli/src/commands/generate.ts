@@ -4,7 +4,8 @@
  * they are produced to `<out>.partial`, renamed to `<out>` when complete.
  */
 import { open, rename } from 'node:fs/promises';
-import { generate as generateTokens, loadModel } from '@tracemark/models';
+import { generate as generateTokens } from '@tracemark/models';
+import { openModelFile } from '../model-file.ts';
 import { createWatermarker, type Watermarker } from '@tracemark/watermark';
 import { RuntimeFailure } from '../errors.ts';
 import { refuseOverwrite } from '../io.ts';
@@ -41,7 +42,7 @@ export interface GenerateCommandResult {
 export async function generateCommand(o: GenerateCommandOptions): Promise<GenerateCommandResult> {
   if (!o.force) await refuseOverwrite(o.out);
   const prompts = await loadPrompts(o.prompts, o.count ?? 100);
-  const model = await loadModel(o.model);
+  const model = await openModelFile(o.model);
   let watermarker: Watermarker | undefined;
   let keyId: string | null = null;
   if (o.key) {

@@ -53,7 +53,7 @@ export async function train(o: TrainCommandOptions): Promise<TrainCommandResult>
     name: model.name,
     order: o.order,
     tokenizer: tokenizer.identity(),
-    sources: model.sources,
+    sources: [...model.sources],
     trainingTokens: model.sources.reduce((a, s) => a + s.tokens, 0),
     bytes,
     seconds: { read: (t1 - t0) / 1000, train: (t2 - t1) / 1000, save: (t3 - t2) / 1000 },

@@ -1,0 +1,265 @@
+/**
+ * The `tracemark` command: registers commands and their options, validates options into typed
+ * objects, lazily imports each command, prints its result (human view or --json) and maps errors
+ * to exit codes. Commands return data, so tests call them without argv.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { classifyError, ExitCode, type ExitCodeValue } from './errors.ts';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+export function parseNumber(name: string, min: number, max: number, integer = false) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+    }
+    return n;
+  };
+}
+
+export function parseAlpha(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('alpha must be a number in (0, 1), e.g. 1e-3');
+  return n;
+}
+
+function emit(io: CliIo, json: boolean, data: unknown, human: string): void {
+  io.stdout(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
+}
+
+/** Build the program. `setExit` receives the exit code a command decided on (e.g. --fail-on-detect). */
+export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void): Command {
+  const program = new Command('tracemark')
+    .description('Keyed watermarks and exact statistical tests for LLM distillation forensics')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('keygen')
+    .description('create a watermark key (written owner-only; the secret is never printed)')
+    .addOption(new Option('--scheme <scheme>', 'watermark scheme').choices(['kgw', 'unigram', 'gumbel', 'synthid']).makeOptionMandatory())
+    .option('--tokenizer <name|path>', 'o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, or a tokenizer.json path', 'o200k_base')
+    .option('--gamma <γ>', 'green fraction (kgw, unigram)', parseNumber('gamma', 0, 0.99))
+    .option('--delta <δ>', 'logit bias for green tokens (kgw, unigram)', parseNumber('delta', 0, 100))
+    .option('--context <h>', 'context width in tokens (kgw, gumbel, synthid), 1–8', parseNumber('context', 1, 8, true))
+    .addOption(new Option('--seeding <variant>', 'kgw seeding').choices(['lefthash', 'selfhash']))
+    .option('--layers <m>', 'tournament layers (synthid), 1–32', parseNumber('layers', 1, 32, true))
+    .requiredOption('--out <file>', 'where to write the key')
+    .option('--force', 'overwrite an existing key file', false)
+    .option('--json', 'print {keyId, scheme, tokenizer, params} as JSON', false)
+    .action(async (o) => {
+      const { keygen, renderKeygen } = await import('./commands/keygen.ts');
+      const r = await keygen({
+        scheme: o.scheme,
+        tokenizer: o.tokenizer,
+        params: { gamma: o.gamma, delta: o.delta, context: o.context, seeding: o.seeding, layers: o.layers },
+        out: o.out,
+        force: o.force,
+      });
+      const { out: _out, ...pub } = r;
+      emit(io, o.json, pub, renderKeygen(r));
+    });
+
+  program
+    .command('detect')
+    .description('test text for a watermark: exact p-values per document and for the deduplicated aggregate')
+    .argument('[files...]', 'text files (one document each) or JSONL files (one document per line); - or none for stdin')
+    .requiredOption('--key <file>', 'watermark key file')
+    .addOption(new Option('--format <format>', 'input format (default: jsonl for .jsonl/.ndjson files, else text)').choices(['text', 'jsonl']))
+    .option('--field <name>', 'JSONL field with the text (default: text, else response)')
+    .option('--prompt-field <name>', 'JSONL field with a prompt whose tuples are never scored', 'prompt')
+    .option('--alpha <α>', 'significance level for the verdict', parseAlpha, 1e-3)
+    .option('--window', 'also search each document for a watermarked passage (Bonferroni-corrected)', false)
+    .option('--tokenizer <name|path>', "tokenizer to score with (default: the key's)")
+    .option('--fail-on-detect', 'exit 1 when the aggregate is detected', false)
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (files: string[], o) => {
+      const { detect, detectJson, renderDetect } = await import('./commands/detect.ts');
+      const r = await detect({
+        key: o.key,
+        inputs: files,
+        format: o.format,
+        field: o.field,
+        promptField: o.promptField,
+        alpha: o.alpha,
+        window: o.window,
+        tokenizer: o.tokenizer,
+        quiet: o.json,
+      });
+      emit(io, o.json, detectJson(r), renderDetect(r));
+      if (o.failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
+    });
+
+  program
+    .command('train')
+    .description('train a reference n-gram language model (teacher, student or control)')
+    .requiredOption('--corpus <spec...>', 'sotu, moby-dick, FILE.txt or FILE.jsonl, each optionally :FRACTION of training tokens (fractions must sum to 1)')
+    .option('--order <n>', 'n-gram order, 2–6', parseNumber('order', 2, 6, true), 4)
+    .option('--tokenizer <name|path>', 'tokenizer', 'o200k_base')
+    .option('--name <name>', 'model name recorded in the file and in generations')
+    .option('--seed <n>', 'seed for the mixture document order', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .requiredOption('--out <file>', 'model file to write')
+    .option('--force', 'overwrite an existing file', false)
+    .option('--json', 'print the training summary as JSON', false)
+    .action(async (o) => {
+      const { train, renderTrain } = await import('./commands/train.ts');
+      const r = await train({ corpus: o.corpus, order: o.order, tokenizer: o.tokenizer, out: o.out, name: o.name, seed: o.seed, force: o.force, quiet: o.json });
+      emit(io, o.json, r, renderTrain(r));
+    });
+
+  program
+    .command('generate')
+    .description('generate responses from a reference model, watermarked with --key or not (JSONL out)')
+    .requiredOption('--model <file>', 'model file from `tracemark train`')
+    .option('--key <file>', 'watermark key; without it the output is unwatermarked')
+    .option('--prompts <spec>', 'FILE.jsonl with a "prompt" field, or builtin, builtin:sotu, builtin:moby-dick', 'builtin')
+    .option('--count <n>', 'how many built-in prompts', parseNumber('count', 1, 1e6, true), 100)
+    .requiredOption('--out <file>', 'JSONL output: {id, prompt, response, model, keyId?, seed}')
+    .option('--max-tokens <n>', 'tokens per response', parseNumber('max-tokens', 1, 100_000, true), 200)
+    .option('--temperature <t>', 'sampling temperature (0 = greedy)', parseNumber('temperature', 0, 10), 1)
+    .option('--top-k <k>', 'candidates per step (0 = whole vocabulary)', parseNumber('top-k', 0, 1e7, true), 50)
+    .option('--top-p <p>', 'nucleus mass', parseNumber('top-p', 1e-9, 1), 1)
+    .option('--seed <n>', 'sampling seed', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--samples <n>', 'responses per prompt', parseNumber('samples', 1, 10_000, true), 1)
+    .option('--force', 'overwrite an existing file', false)
+    .option('--json', 'print the summary as JSON', false)
+    .action(async (o) => {
+      const { generateCommand, renderGenerate } = await import('./commands/generate.ts');
+      const r = await generateCommand({
+        model: o.model,
+        key: o.key,
+        prompts: o.prompts,
+        count: o.count,
+        out: o.out,
+        maxTokens: o.maxTokens,
+        temperature: o.temperature,
+        topK: o.topK,
+        topP: o.topP,
+        seed: o.seed,
+        samples: o.samples,
+        force: o.force,
+        quiet: o.json,
+      });
+      emit(io, o.json, r, renderGenerate(r));
+    });
+
+  program
+    .command('audit')
+    .description("test a suspect model for the teacher's watermark (radioactivity): closed-model, open-model and per-account tests")
+    .requiredOption('--key <file>', "teacher's watermark key (the master key when --accounts is given)")
+    .option('--suspect-outputs <file>', 'JSONL of the suspect\'s outputs ({prompt?, response|text})')
+    .option('--suspect-model <file>', 'a reference model file: generate from it and teacher-force it')
+    .option('--suspect-endpoint <url>', 'an OpenAI-compatible endpoint to generate from')
+    .option('--suspect-name <name>', 'the model name at --suspect-endpoint')
+    .option('--api-key-env <var>', 'environment variable holding the endpoint API key')
+    .option('--teacher-data <file>', "the teacher's watermarked outputs (JSONL): enables the supervised filter and is the default teacher-forced text")
+    .option('--forced-text <spec>', 'text to teacher-force in the open-model tests: FILE.jsonl, builtin, builtin:moby-dick')
+    .option('--forced-tokens <n>', 'tokens of forced text to use', parseNumber('forced-tokens', 1, 1e8, true), 20_000)
+    .option('--prompts <spec>', 'prompts to generate from: builtin, builtin:moby-dick or FILE.jsonl', 'builtin')
+    .option('--count <n>', 'how many built-in prompts', parseNumber('count', 1, 1e6, true), 300)
+    .option('--max-tokens <n>', 'tokens per generated output', parseNumber('max-tokens', 1, 100_000, true), 100)
+    .option('--seed <n>', 'generation seed', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--accounts <file>', 'account names, one per line: test each account key derived from --key')
+    .option('--alpha <α>', 'significance level', parseAlpha, 1e-3)
+    .option('--top-k <k>', 'candidates per position in the open-model mass test', parseNumber('top-k', 1, 1000, true), 20)
+    .option('--target-effect <x>', 'exit 4 unless every exact test could detect a rate increase ≥ x (80% power)', parseNumber('target-effect', 1e-9, 10))
+    .option('--save-outputs <file>', 'append collected suspect outputs here (default: next to --out); a rerun resumes from it')
+    .option('--tokenizer <name|path>', "tokenizer (default: the key's)")
+    .option('--out <file>', 'write the JSON report here')
+    .option('--force', 'overwrite an existing report', false)
+    .option('--json', 'print the JSON report', false)
+    .action(async (o) => {
+      const { audit, renderAudit } = await import('./commands/audit.ts');
+      const r = await audit({
+        key: o.key,
+        suspectOutputs: o.suspectOutputs,
+        suspectModel: o.suspectModel,
+        suspectEndpoint: o.suspectEndpoint,
+        suspectName: o.suspectName,
+        apiKeyEnv: o.apiKeyEnv,
+        teacherData: o.teacherData,
+        forcedText: o.forcedText,
+        forcedTokens: o.forcedTokens,
+        prompts: o.prompts,
+        count: o.count,
+        maxTokens: o.maxTokens,
+        seed: o.seed,
+        accounts: o.accounts,
+        alpha: o.alpha,
+        topK: o.topK,
+        targetEffect: o.targetEffect,
+        saveOutputs: o.saveOutputs,
+        out: o.out,
+        force: o.force,
+        tokenizer: o.tokenizer,
+        quiet: o.json,
+      });
+      emit(io, o.json, r.report, renderAudit(r.report));
+      if (r.warning) io.stderr(`tracemark: ${r.warning}\n`);
+      if (r.exitCode !== 0) setExit(r.exitCode as ExitCodeValue);
+    });
+
+  program
+    .command('attack')
+    .description('edit text the way evaders do (deletions, synonyms, homoglyphs …) to measure robustness: text or JSONL in, the same format out')
+    .argument('<in>', 'text file, or JSONL file whose "text" (else "response") field is attacked on every line, other fields kept')
+    .argument('<out>', 'where to write the attacked text')
+    .requiredOption('--kind <kind>', 'delete-words, insert-words, synonyms, case, whitespace, punctuation, invisible, homoglyphs, truncate, copy-paste or regenerate')
+    .requiredOption('--strength <x>', "how hard: for most attacks the share of words, letters or gaps changed, in [0, 1] (each attack's meaning is printed with the result)", parseNumber('strength', 0, 4))
+    .option('--seed <n>', 'the same input, kind, strength and seed give the same output', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .addOption(new Option('--format <format>', 'input format (default: jsonl for .jsonl/.ndjson files, else text)').choices(['text', 'jsonl']))
+    .option('--field <name>', 'JSONL field to attack (default: text, else response)')
+    .option('--human <file>', 'human text the watermarked text is pasted into (copy-paste)')
+    .option('--model <file>', 'unwatermarked model from `tracemark train` that rewrites spans (regenerate)')
+    .option('--force', 'overwrite an existing OUT', false)
+    .option('--json', 'print what was done as JSON', false)
+    .action(async (input: string, output: string, o) => {
+      const { attack, renderAttack } = await import('./commands/_verify-attack.ts');
+      const r = await attack({
+        kind: o.kind,
+        strength: o.strength,
+        seed: o.seed,
+        input,
+        output,
+        format: o.format,
+        field: o.field,
+        human: o.human,
+        model: o.model,
+        force: o.force,
+        quiet: o.json,
+      });
+      emit(io, o.json, r, renderAttack(r));
+    });
+
+  return program;
+}
+
+/** Run the CLI on `argv` (without the node and script entries); returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<ExitCodeValue> {
+  let exit: ExitCodeValue = ExitCode.ok;
+  const program = buildProgram(io, (c) => (exit = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successful exits; everything else commander rejects is usage.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const { exitCode, message } = classifyError(err);
+    io.stderr(`tracemark: ${message}\n`);
+    return exitCode;
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * `tracemark probe`: send a probe suite to an OpenAI-compatible endpoint and record a transcript
+ * (resumable; see @tracemark/probe), or export the suite as an OpenAI Batch API input file, or
+ * import a batch output file into a transcript.
+ */
+import {
+  isBuiltinSuite,
+  loadBuiltinSuite,
+  type LoadedProbeSuite,
+  parseProbeSuite,
+  ProbeSuiteError,
+  TranscriptError,
+  type TranscriptParams,
+} from '../../../../packages/fingerprint/src/index.ts';
+import {
+  BatchError,
+  EndpointFailure,
+  exportBatch,
+  importBatch,
+  mergeIntoTranscript,
+  type ProbeRunResult,
+  ResumeMismatchError,
+  runProbe,
+} from '../../../../packages/probe/src/index.ts';
+import { InputError, RuntimeFailure } from '../errors.ts';
+import { renderTable } from '../format.ts';
+import { readTextInput, writeOutput } from '../io.ts';
+import { createProgress } from '../progress.ts';
+
+export interface ProbeCommandOptions {
+  /** Base URL of the OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1). Not needed for --export-batch / --import-batch. */
+  endpoint?: string;
+  model: string;
+  /** Name of the environment variable holding the API key (never the key itself). */
+  apiKeyEnv?: string;
+  /** `default`, `default-v1`, or a suite JSON file. */
+  suite?: string;
+  samples?: number;
+  temperature?: number;
+  seed?: number;
+  logprobs?: number;
+  maxTokens?: number;
+  concurrency?: number;
+  /** Per-attempt timeout in seconds. */
+  timeout?: number;
+  /** Attempts per request (first included). */
+  retries?: number;
+  out?: string;
+  exportBatch?: string;
+  importBatch?: string;
+  /** Overwrite an existing --export-batch file. */
+  force?: boolean;
+  quiet?: boolean;
+  /** Aborts the run (the CLI wires Ctrl-C to it). */
+  signal?: AbortSignal;
+  /** Test hook: retry backoff scale in ms (default 500). */
+  retryBaseDelayMs?: number;
+}
+
+export type ProbeCommandResult =
+  | ({ mode: 'probe'; suiteSource: string } & ProbeRunResult)
+  | { mode: 'export-batch'; file: string; requests: number; suite: { name: string; version: string; hash: string } }
+  | {
+      mode: 'import-batch';
+      out: string;
+      created: boolean;
+      written: number;
+      skipped: number;
+      failures: { customId: string; error: string }[];
+      complete: boolean;
+      suite: { name: string; version: string; hash: string };
+    };
+
+/** Load `default`/`default-v1` or a suite file, as InputError on any problem. */
+export async function loadSuiteOption(suite = 'default'): Promise<LoadedProbeSuite> {
+  try {
+    if (isBuiltinSuite(suite)) return loadBuiltinSuite(suite);
+    return parseProbeSuite(await readTextInput(suite), suite);
+  } catch (e) {
+    if (e instanceof ProbeSuiteError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+function paramsOf(o: ProbeCommandOptions): TranscriptParams {
+  return {
+    samples: o.samples ?? 1,
+    temperature: o.temperature ?? null,
+    seed: o.seed ?? null,
+    logprobs: o.logprobs ?? null,
+    maxTokens: o.maxTokens ?? null,
+  };
+}
+
+function suiteInfo(s: LoadedProbeSuite) {
+  return { name: s.suite.name, version: s.suite.version, hash: s.hash };
+}
+
+function apiKeyOf(o: ProbeCommandOptions): string | undefined {
+  if (o.apiKeyEnv === undefined) return undefined;
+  const key = process.env[o.apiKeyEnv];
+  if (key === undefined || key === '') throw new InputError(`--api-key-env ${o.apiKeyEnv}: the environment variable is not set`);
+  return key;
+}
+
+export async function probe(o: ProbeCommandOptions): Promise<ProbeCommandResult> {
+  const modes = [o.exportBatch, o.importBatch].filter((x) => x !== undefined).length;
+  if (modes > 1) throw new InputError('give at most one of --export-batch and --import-batch');
+  const suite = await loadSuiteOption(o.suite);
+  const params = paramsOf(o);
+  try {
+    if (o.exportBatch !== undefined) {
+      const lines = exportBatch(suite, o.model, params);
+      await writeOutput(o.exportBatch, `${lines.join('\n')}\n`, { force: o.force ?? false });
+      return { mode: 'export-batch', file: o.exportBatch, requests: lines.length, suite: suiteInfo(suite) };
+    }
+    if (o.out === undefined) throw new InputError('--out <transcript.jsonl> is required');
+    if (o.importBatch !== undefined) {
+      const text = await readTextInput(o.importBatch);
+      const imported = importBatch(text, o.importBatch, suite, o.model, params);
+      const merged = await mergeIntoTranscript(o.out, imported.header, imported.records);
+      return {
+        mode: 'import-batch',
+        out: o.out,
+        created: merged.created,
+        written: merged.written,
+        skipped: merged.skipped,
+        failures: imported.failures,
+        complete: imported.failures.length === 0,
+        suite: suiteInfo(suite),
+      };
+    }
+    if (o.endpoint === undefined) throw new InputError('--endpoint <url> is required (or use --export-batch / --import-batch)');
+    const apiKey = apiKeyOf(o);
+    const progress = createProgress('probe', { quiet: o.quiet ?? false });
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    const signal = o.signal ? AbortSignal.any([o.signal, controller.signal]) : controller.signal;
+    process.once('SIGINT', onSigint);
+    let r: ProbeRunResult;
+    try {
+      r = await runProbe({
+        endpoint: o.endpoint,
+        model: o.model,
+        ...(apiKey ? { apiKey } : {}),
+        suite,
+        samples: params.samples,
+        ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        ...(o.logprobs !== undefined ? { logprobs: o.logprobs } : {}),
+        ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
+        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+        ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
+        retry: {
+          ...(o.retries !== undefined ? { maxAttempts: o.retries } : {}),
+          ...(o.retryBaseDelayMs !== undefined ? { baseDelayMs: o.retryBaseDelayMs } : {}),
+        },
+        out: o.out,
+        signal,
+        onProgress: (e) =>
+          e.phase === 'detecting'
+            ? progress.update(0, e.total, 'checking endpoint capabilities')
+            : progress.update(e.done, e.total, e.failed || e.retries ? `${e.failed} failed, ${e.retries} retries` : undefined),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      progress.done();
+    }
+    if (r.interrupted)
+      throw new RuntimeFailure(`interrupted: ${r.alreadyDone + r.recorded} of ${r.total} answers are saved in ${r.out}; rerun the same command to resume`);
+    return { mode: 'probe', suiteSource: suite.source, ...r };
+  } catch (e) {
+    if (e instanceof TranscriptError || e instanceof ResumeMismatchError || e instanceof BatchError) throw new InputError(e.message);
+    if (e instanceof EndpointFailure) throw new RuntimeFailure(e.message);
+    if (e instanceof Error && e.name === 'AbortedError') throw new RuntimeFailure(`interrupted before the run started; nothing was recorded in ${o.out}`);
+    throw e;
+  }
+}
+
+/** The JSON printed by `--json`. */
+export function probeJson(r: ProbeCommandResult): unknown {
+  if (r.mode !== 'probe') return r;
+  return {
+    mode: r.mode,
+    out: r.out,
+    suite: r.header.suite,
+    endpoint: r.header.endpoint,
+    model: r.header.model,
+    params: r.header.params,
+    capabilities: r.header.capabilities,
+    total: r.total,
+    alreadyDone: r.alreadyDone,
+    recorded: r.recorded,
+    failures: r.failures,
+    retries: r.retries,
+    resumed: r.resumed,
+    repairedTail: r.repairedTail,
+    complete: r.complete,
+    elapsedMs: r.elapsedMs,
+  };
+}
+
+export function renderProbe(r: ProbeCommandResult): string {
+  if (r.mode === 'export-batch')
+    return `wrote ${r.requests} batch requests for suite ${r.suite.name}@${r.suite.version} (${r.suite.hash}) to ${r.file}\nsubmit it to the Batch API, then import the output with --import-batch <output.jsonl> --out <transcript.jsonl>`;
+  if (r.mode === 'import-batch') {
+    const lines = [`${r.created ? 'created' : 'added to'} ${r.out}: ${r.written} answers imported, ${r.skipped} already present`];
+    if (r.failures.length > 0) {
+      lines.push(`${r.failures.length} batch requests failed (not imported):`);
+      for (const f of r.failures.slice(0, 10)) lines.push(`  ${f.customId}: ${f.error}`);
+    }
+    return lines.join('\n');
+  }
+  const c = r.header.capabilities;
+  const lines = [
+    `${r.out}: ${r.alreadyDone + r.recorded}/${r.total} answers (${r.recorded} new${r.resumed ? `, resumed with ${r.alreadyDone}` : ''}${r.repairedTail ? ', repaired a torn final line' : ''}), ${r.retries} retries, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    `suite ${r.header.suite.name}@${r.header.suite.version} (${r.header.suite.hash}), model ${r.header.model} at ${r.header.endpoint}`,
+    `capabilities: logprobs ${c.logprobs === null ? 'unknown' : c.logprobs ? `yes${c.topLogprobs ? ` (top ${c.topLogprobs})` : ''}` : 'no'}, seed ${c.seed}`,
+  ];
+  if (r.failures.length > 0) {
+    lines.push('', `${r.failures.length} requests failed after retries (rerun the same command to retry them):`);
+    lines.push(renderTable(['probe', 'sample', 'error'], r.failures.slice(0, 20).map((f) => [f.probeId, f.sample, f.error])));
+  }
+  return lines.join('\n');
+}

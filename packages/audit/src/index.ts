@@ -1,0 +1,7 @@
+export { type AuditTest, type AuditTestName, exactTest, MDE_POWER, verdictText } from './audit-test.ts';
+export { closedModelTest, type ClosedModelOptions, type SuspectOutput } from './closed-model-test.ts';
+export { chernoffUpperTail, type NullDistribution } from './chernoff-tail.ts';
+export { type NextTokenPredictor, openModelTest, type OpenModelOptions, type OpenModelResult } from './open-model-test.ts';
+export { type AccountResult, attributeAccounts, type AttributionResult } from './attribute-accounts.ts';
+export { combineVerdict, type OverallVerdict } from './combine-verdict.ts';
+export { collectTuples } from './tuples.ts';
