@@ -163,8 +163,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--suspect-endpoint <url>', 'an OpenAI-compatible endpoint to generate from')
     .option('--suspect-name <name>', 'the model name at --suspect-endpoint')
     .option('--api-key-env <var>', 'environment variable holding the endpoint API key')
-    .option('--teacher-data <file>', "the teacher's watermarked outputs (JSONL): enables the supervised filter and is the default teacher-forced text")
-    .option('--forced-text <spec>', 'text to teacher-force in the open-model tests: FILE.jsonl, builtin, builtin:moby-dick')
+    .option('--teacher-data <file>', "the teacher's watermarked outputs (JSONL), for --supervised-filter")
+    .option('--supervised-filter', "also run the closed-model test only at context windows seen in --teacher-data (teacher's own tuples excluded)", false)
+    .option('--forced-text <spec>', 'text to teacher-force in the open-model tests: FILE.jsonl, builtin (held-out State of the Union, default), builtin:moby-dick', 'builtin')
     .option('--forced-tokens <n>', 'tokens of forced text to use', parseNumber('forced-tokens', 1, 1e8, true), 20_000)
     .option('--prompts <spec>', 'prompts to generate from: builtin, builtin:moby-dick or FILE.jsonl', 'builtin')
     .option('--count <n>', 'how many built-in prompts', parseNumber('count', 1, 1e6, true), 300)
@@ -189,6 +190,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
         suspectName: o.suspectName,
         apiKeyEnv: o.apiKeyEnv,
         teacherData: o.teacherData,
+        supervisedFilter: o.supervisedFilter,
         forcedText: o.forcedText,
         forcedTokens: o.forcedTokens,
         prompts: o.prompts,

@@ -179,7 +179,7 @@ const HEX_DIGEST = /^[0-9a-f]{64}$/i;
  * @throws ConfigError naming the file and the field.
  */
 export function parseConfig(doc: unknown, source: string, baseDir: string): GatewayConfig {
-  const r = new Reader(source, baseDir);
+  const r: Reader = new Reader(source, baseDir);
   const o = r.object(doc, '(top level)', ['$schema', 'comment', 'listen', 'watermark', 'masterKey', 'receipts', 'models', 'accounts', 'limits']);
 
   const listen = r.object(o.listen ?? {}, 'listen', ['host', 'port']);

@@ -39,6 +39,7 @@ export interface LanguageModelBackendOptions {
   /** Tokens that end a generation (not yielded). */
   readonly isEndOfGeneration?: (id: number) => boolean;
   readonly close?: () => Promise<void>;
+  readonly contextLength?: number;
 }
 
 /** Log-softmax of `logits` over the candidates, into a new array. */
@@ -107,6 +108,7 @@ export function createLanguageModelBackend(model: CandidateModel, options: Langu
     id: options.id,
     tokenizer: model.tokenizer,
     ownedBy: options.ownedBy ?? 'tracemark',
+    contextLength: options.contextLength ?? null,
     encodePrompt: encode,
     generate,
     close: options.close ?? (async () => undefined),

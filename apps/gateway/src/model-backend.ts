@@ -36,6 +36,8 @@ export interface ModelBackend {
   readonly id: string;
   readonly tokenizer: Tokenizer;
   readonly ownedBy: string;
+  /** Most tokens (prompt + generated) one generation can hold, or null when unbounded. */
+  readonly contextLength: number | null;
   /** Token ids of a prompt as this model expects them (a BOS token first where the model wants one). */
   encodePrompt(text: string): Uint32Array;
   /** Tokens one at a time; ends after `maxTokens`, at an end-of-generation token (not yielded), or on abort. */

@@ -5,9 +5,9 @@
  * score only tuples seen in the teacher's own watermarked data (the supervised filter, which
  * concentrates the test on what the student could have learned). One exact p-value.
  */
-import { createSchemeCore, type TupleSet, type WatermarkKey } from '@tracemark/watermark';
+import { createSchemeCore, type WatermarkKey } from '@tracemark/watermark';
 import { type AuditTest, exactTest } from './audit-test.ts';
-import { createTupleSession } from './tuples.ts';
+import { collectWindows, createTupleSession } from './tuples.ts';
 
 /** One suspect output: its prompt (excluded from scoring) and the response tokens. */
 export interface SuspectOutput {
@@ -17,22 +17,24 @@ export interface SuspectOutput {
 
 export interface ClosedModelOptions {
   readonly alpha: number;
-  /** Tuples of the teacher's watermarked data; when given, only these are scored. */
-  readonly teacherTuples?: TupleSet;
+  /** The teacher's watermarked data (token ids); when given, the supervised filter applies. */
+  readonly teacherData?: readonly Uint32Array[];
 }
 
 export function closedModelTest(key: WatermarkKey, outputs: readonly SuspectOutput[], options: ClosedModelOptions): AuditTest {
   const core = createSchemeCore(key);
-  const session = createTupleSession(core, options.alpha, options.teacherTuples);
+  const teacher = options.teacherData;
+  const session = createTupleSession(core, options.alpha, teacher ? collectWindows(core.contextWidth, teacher) : undefined);
+  if (teacher) for (const doc of teacher) session.exclude(doc);
   for (const o of outputs) if (o.prompt && o.prompt.length > 0) session.exclude(o.prompt);
   for (const o of outputs) session.add({ tokens: o.tokens, ...(o.prompt ? { prompt: o.prompt } : {}) });
   const agg = session.aggregate();
-  const supervised = options.teacherTuples !== undefined;
+  const supervised = teacher !== undefined;
   return exactTest(
     core,
     supervised ? 'closed-model-supervised' : 'closed-model',
     supervised
-      ? "suspect's generated text, scored only on tuples seen in the teacher's watermarked data"
+      ? "suspect's generated text, scored only at context windows seen in the teacher's watermarked data, excluding the teacher's own tuples"
       : "suspect's generated text, every distinct tuple scored once across the corpus",
     agg.scored,
     agg.score,

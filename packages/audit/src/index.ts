@@ -4,4 +4,4 @@ export { chernoffUpperTail, type NullDistribution } from './chernoff-tail.ts';
 export { type NextTokenPredictor, openModelTest, type OpenModelOptions, type OpenModelResult } from './open-model-test.ts';
 export { type AccountResult, attributeAccounts, type AttributionResult } from './attribute-accounts.ts';
 export { combineVerdict, type OverallVerdict } from './combine-verdict.ts';
-export { collectTuples } from './tuples.ts';
+export { collectTuples, collectWindows } from './tuples.ts';

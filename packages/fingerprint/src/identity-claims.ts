@@ -14,23 +14,24 @@ export interface Vendor {
 }
 
 /**
- * Vendors and the names that identify them. Word boundaries keep "Meta" out of "metadata" and
- * "Phi" out of "Philadelphia"; names that are ordinary words (Meta, Command) require their
- * capitalised form or a qualifier.
+ * Vendors and the names that identify them. Word boundaries keep "Meta" out of "metadata",
+ * "OpenAI" out of "open air" and "Phi" out of "Philadelphia"; names that are ordinary English
+ * words (Meta, Cohere, Command R) must be capitalised, Moonshot needs its "AI", and names that are
+ * mostly ordinary words (Bard, Codex) are left out.
  */
 export const VENDORS: readonly Vendor[] = [
-  { id: 'openai', name: 'OpenAI', pattern: /open\s?ai|chat\s?-?gpt|\bgpt-?(?:3(?:\.5)?|4(?:o|\.\d)?|5|4-turbo)\b|\bdall-?e\b|\bcodex\b/iu },
+  { id: 'openai', name: 'OpenAI', pattern: /\bopen\s?ai\b|\bchat\s?-?gpt|\bgpt-?(?:3(?:\.5)?|4(?:o|\.\d)?|5|4-turbo)\b|\bdall-?e\b/iu },
   { id: 'anthropic', name: 'Anthropic', pattern: /anthropic|\bclaude\b|クロード/iu },
-  { id: 'google', name: 'Google', pattern: /\bgoogle\b|\bgemini\b|\bgemma\b|\bbard\b|deep\s?mind|\bpalm ?2\b|谷歌/iu },
-  { id: 'meta', name: 'Meta', pattern: /\bMeta(?: AI| Platforms)?\b|\bllama\b|\bMETA\b/u },
-  { id: 'deepseek', name: 'DeepSeek', pattern: /deep\s?seek|深度求索/iu },
+  { id: 'google', name: 'Google', pattern: /\bgoogle\b|\bgemini\b|\bgemma\b|\bdeep\s?mind\b|\bpalm ?2\b|谷歌/iu },
+  { id: 'meta', name: 'Meta', pattern: /\bMeta(?: AI| Platforms)?\b|\b(?:Llama|LLaMA|llama)\b/u },
+  { id: 'deepseek', name: 'DeepSeek', pattern: /\bdeep\s?seek|深度求索/iu },
   { id: 'alibaba', name: 'Alibaba (Qwen)', pattern: /\bqwen|alibaba|tongyi|通义|千问|阿里/iu },
   { id: 'mistral', name: 'Mistral AI', pattern: /\bmistral\b|\bmixtral\b|\bcodestral\b/iu },
   { id: 'microsoft', name: 'Microsoft', pattern: /\bmicrosoft\b|\bcopilot\b|\bphi-[234]|微软/iu },
   { id: 'xai', name: 'xAI', pattern: /\bx\.?ai\b|\bgrok\b/iu },
-  { id: 'cohere', name: 'Cohere', pattern: /\bcohere\b|\bcommand[- ]r\b/iu },
+  { id: 'cohere', name: 'Cohere', pattern: /\bCohere\b|\bCommand[- ]R\b/u },
   { id: 'baidu', name: 'Baidu', pattern: /\bbaidu\b|\bernie bot\b|文心|百度/iu },
-  { id: 'moonshot', name: 'Moonshot AI', pattern: /moonshot|\bkimi\b|月之暗面/iu },
+  { id: 'moonshot', name: 'Moonshot AI', pattern: /\bmoonshot ai\b|\bkimi\b|月之暗面/iu },
   { id: 'zhipu', name: 'Zhipu AI', pattern: /zhipu|chatglm|\bglm-4|智谱/iu },
   { id: '01ai', name: '01.AI', pattern: /\b01\.ai\b|零一万物/iu },
 ];

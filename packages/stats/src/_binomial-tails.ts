@@ -7,7 +7,6 @@
 import { LN2, LN_2PI, type LnTails, lnSumLogConcave, log1mexp, twoProduct } from './_log-space.ts';
 import { bd0, stirlerr } from './_saddle-point.ts';
 
-
 /** ln P(X = x) for X ~ Binom(n, p), as a closure that precomputes what does not depend on x. */
 export function binomialLnPmf(n: number, p: number): (x: number) => number {
   if (p === 0) return (x) => (x === 0 ? 0 : Number.NEGATIVE_INFINITY);

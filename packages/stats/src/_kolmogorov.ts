@@ -23,7 +23,10 @@ import { stirlerr } from './_saddle-point.ts';
  */
 const MAX_MATRIX_ORDER = 140;
 
-/** ln P(Dₙ⁺ ≥ d), 0 < d < 1, exact (Birnbaum–Tingey): d·Σⱼ C(n, j)(1 − d − j/n)^{n−j}(d + j/n)^{j−1}. */
+/**
+ * ln P(Dₙ⁺ ≥ d), 0 < d < 1, exact (Birnbaum–Tingey):
+ * d·Σⱼ C(n, j)·(1 − d − j/n)^{n−j}·(d + j/n)^{j−1}, j = 0 … ⌊n(1 − d)⌋.
+ */
 export function lnSmirnovUpper(n: number, d: number): number {
   // Each term is d/(d + j/n) times a binomial probability at success rate d + j/n, so Loader's
   // saddle point evaluates it to full relative accuracy; all terms are positive.

@@ -22,13 +22,6 @@ export function log1mexp(x: number): number {
   return x > -LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
 }
 
-/** ln(eᵃ + eᵇ). */
-export function logAddExp(a: number, b: number): number {
-  if (a === Number.NEGATIVE_INFINITY) return b;
-  if (b === Number.NEGATIVE_INFINITY) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-}
-
 /** The two tails of a distribution at one point, as natural logarithms. */
 export interface LnTails {
   /** ln P(upper event), e.g. ln P(X ≥ k) */

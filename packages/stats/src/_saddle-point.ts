@@ -87,7 +87,8 @@ export function bd0(x: number, M: number, d: number): number {
   if (ratio > 0.5 && ratio < 2) return x * Math.log1p(d / M) - d;
   // Far from the saddle point the logarithm is ≥ ln 2 in size and needs no log1p; x/M itself may
   // overflow or underflow (x = 10⁹, M = 1e-300), hence the fallback to a difference of logs.
-  const logRatio = ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(x) - Math.log(M);
+  const logRatio =
+    ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(x) - Math.log(M);
   return x * logRatio + M - x;
 }
 

@@ -16,7 +16,8 @@ import { type PValue, pValueFromLog10 } from './p-value.ts';
  * @param pValues - the family (may be empty).
  * @throws {RangeError} if an entry is invalid.
  * @example
- * bonferroniAdjust([0.01, 0.04, 0.5].map(pValueFromProbability)).map((p) => p.pValue); // [0.029999999999999995, 0.12000000000000002, 1]
+ * bonferroniAdjust([0.01, 0.04, 0.5].map(pValueFromProbability)).map((p) => p.pValue);
+ * // [0.029999999999999995, 0.12000000000000002, 1]
  */
 export function bonferroniAdjust(pValues: readonly PValue[]): PValue[] {
   const logs = log10sOfPValues(pValues, 'pValues');

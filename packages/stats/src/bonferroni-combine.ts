@@ -14,7 +14,8 @@ import { type PValue, pValueFromLog10 } from './p-value.ts';
  * @param pValues - at least one {@link PValue}.
  * @throws {RangeError} if the list is empty or an entry is invalid.
  * @example
- * bonferroniCombine([1e-8, 0.5, 0.9].map(pValueFromProbability)); // { pValue: 3.000000000000001e-8, log10PValue: -7.522878745280337 }
+ * bonferroniCombine([1e-8, 0.5, 0.9].map(pValueFromProbability));
+ * // { pValue: 3.000000000000001e-8, log10PValue: -7.522878745280337 }
  */
 export function bonferroniCombine(pValues: readonly PValue[]): PValue {
   const logs = log10sOfPValues(pValues, 'pValues');

@@ -30,7 +30,8 @@ export interface FisherResult extends PValue {
  * @throws {RangeError} if the list is empty or an entry has log10PValue > 0 (or no valid field).
  * @example
  * fisherCombine([0.01, 0.2, 0.3].map(pValueFromProbability));
- * // { pValue: 0.02156175132483463, log10PValue: -1.6663159670557128, statistic: 14.837161805496256, degreesOfFreedom: 6 }
+ * // { pValue: 0.02156175132483463, log10PValue: -1.6663159670557128,
+ * //   statistic: 14.837161805496256, degreesOfFreedom: 6 }
  */
 export function fisherCombine(pValues: readonly PValue[]): FisherResult {
   const logs = log10sOfPValues(pValues, 'pValues');

@@ -13,8 +13,8 @@ import { type PValue } from './p-value.ts';
  *
  * Method: safeguarded Newton on ln Q(a, x) − ln p from the Wilson–Hilferty approximation, with
  * slope −(a/x)·x^a·e^{−x}/Γ(a + 1)/Q (a Loader saddle-point term), bracketed by
- * bisection. Each step costs one {@link gammaUpperTail}. Relative accuracy ~1e-15 in x (limited by the tail's own accuracy
- * divided by the slope). Complexity: ~5–10 tail evaluations.
+ * bisection. Each step costs one {@link gammaUpperTail}. Relative accuracy ~1e-15 in x
+ * (limited by the tail's own accuracy divided by the slope). Complexity: ~5–10 tail evaluations.
  *
  * @param p - upper-tail probability as a number in [0, 1] or a {@link PValue} (log10PValue used).
  * @param shape - shape a > 0 (finite).

@@ -17,7 +17,7 @@ import {
   type PValue,
 } from '@tracemark/stats';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
-import { type SchemeCore } from './scheme-core.ts';
+import { type SchemeCore, windowIdentity } from './scheme-core.ts';
 import { TupleSet } from './tuple-set.ts';
 import { type SchemeName, type WatermarkKey } from './types.ts';
 import { createSchemeCore } from './watermarker.ts';
@@ -40,6 +40,12 @@ export interface DetectOptions {
    * teacher's own watermarked data). The set must not depend on the suspect text being scored.
    */
   readonly restrictTo?: TupleSet;
+  /**
+   * Score only positions whose context window (the h tokens before it, see `windowIdentity`) is in
+   * this set. The radioactivity audit's supervised filter uses it with the teacher's windows and
+   * excludes the teacher's own tuples, which keeps it valid (see packages/audit).
+   */
+  readonly restrictWindows?: TupleSet;
 }
 
 /** One document to score: tokens or text, an optional prompt whose tuples are excluded. */
@@ -235,12 +241,18 @@ export class DetectionSession {
     let score = 0;
     const id = this.id;
     const restrict = this.options.restrictTo;
+    const windows = this.options.restrictWindows;
+    const win = new Uint32Array(2);
     for (let i = Math.max(prompt.length, core.contextWidth); i < all.length; i++) {
       const s = core.scoreAt(all, i, id);
       const lo = id[0]!;
       const hi = id[1]!;
       if (this.excluded.size > 0 && this.excluded.has(lo, hi)) continue;
       if (restrict && !restrict.has(lo, hi)) continue;
+      if (windows) {
+        windowIdentity(all, i, core.contextWidth, win);
+        if (!windows.has(win[0]!, win[1]!)) continue;
+      }
       if (local.add(lo, hi)) {
         scored++;
         score += s;

@@ -18,7 +18,7 @@ export {
   serializeKey,
 } from './key.ts';
 export { createWatermarker, createSchemeCore } from './watermarker.ts';
-export { contextRepeats, type SchemeCore, tupleIdentity } from './scheme-core.ts';
+export { contextRepeats, type SchemeCore, tupleIdentity, windowIdentity } from './scheme-core.ts';
 export {
   type AggregateResult,
   createDetector,

@@ -26,6 +26,12 @@ export interface SchemeCore extends Watermarker {
 /** Fixed words (hex digits of π) for the unkeyed tuple identity: the same for every key. */
 const UNKEYED = Uint32Array.of(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344);
 
+/** Unkeyed 64-bit identity of the window tokens[i-h..i-1] alone (the context that seeds position i). */
+export function windowIdentity(tokens: Uint32Array, i: number, h: number, out: Uint32Array): void {
+  seedContext(UNKEYED, tokens, i, h, out);
+  out[1] = mix32(out[1]! ^ h);
+}
+
 /** Unkeyed 64-bit identity of (tokens[i-h..i-1], tokens[i]). Independent of the watermark key, so
  * the set of scored tuples is the same under every key. */
 export function tupleIdentity(tokens: Uint32Array, i: number, h: number, out: Uint32Array): void {

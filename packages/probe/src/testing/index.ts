@@ -14,4 +14,18 @@ export {
   type TestServerOptions,
   type TokenLogprob,
 } from './openai-test-server.ts';
+export { echoResponder } from './echo-responder.ts';
+export { smallSuite } from './small-suite.ts';
 export { generateContinuation, type GenerateOptions, type Generation, ngramResponder, type NgramResponderOptions } from './ngram-responder.ts';
+export {
+  DISTILLATION_PROMPTS,
+  type DistillationPanel,
+  type DistillationPanelOptions,
+  INDEPENDENT_PERSONAS,
+  type PanelModel,
+  type Persona,
+  personaDocuments,
+  STUDENT_PERSONA,
+  TEACHER_PERSONA,
+  trainDistillationPanel,
+} from './distillation-panel.ts';

@@ -1,0 +1,42 @@
+/**
+ * @tracemark/gateway: an OpenAI-compatible HTTP server that watermarks every response with the
+ * key of the account that asked for it (derived from the lab's master key) and keeps an fsync'd,
+ * hash-chained receipt of each response.
+ */
+export { type AccountRegistry, bearerToken, createAccountRegistry, hashApiKey } from './accounts.ts';
+export { ApiError, type ApiErrorType } from './api-error.ts';
+export { ANSWER_CUE, type ChatMessage, renderChat } from './chat-template.ts';
+export { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.ts';
+export {
+  type AccountConfig,
+  type ChatTemplateName,
+  ConfigError,
+  DEFAULT_LIMITS,
+  DEFAULT_RATE_LIMIT,
+  type GatewayConfig,
+  type LimitsConfig,
+  loadConfig,
+  type ModelConfig,
+  parseConfig,
+  type RateLimitConfig,
+  type ReceiptsConfig,
+} from './config.ts';
+export { IncrementalDecoder } from './incremental-decoder.ts';
+export { type CandidateModel, createLanguageModelBackend, type LanguageModelBackendOptions } from './language-model-backend.ts';
+export { type AccountWatermark, loadBackend, loadServedModels, type ServedModel } from './load-models.ts';
+export { type GeneratedToken, type GenerationRequest, type ModelBackend } from './model-backend.ts';
+export { type CompletionParams, type Endpoint, parseCompletionRequest } from './parse-request.ts';
+export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.ts';
+export {
+  type CloseReceipt,
+  type OpenReceipt,
+  RECEIPT_FORMAT_VERSION,
+  ReceiptLog,
+  ReceiptLogError,
+  type ReceiptRecord,
+  type ResponseReceipt,
+  sha256Hex,
+} from './receipt-log.ts';
+export { type CompletionEvent, type CompletionProgress, runCompletion, type TokenLogprob } from './run-completion.ts';
+export { StopSequences } from './stop-sequences.ts';
+export { type AccessLogEntry, type Gateway, type GatewayOptions, type GatewayStats, startGateway } from './start-gateway.ts';
