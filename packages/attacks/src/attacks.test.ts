@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { humanText, referenceModel, type ReferenceModel } from './_testing.ts';
-import { ATTACK_KINDS, ATTACKS, isAttackKind, type AttackResources, type TextAttack } from './attacks.ts';
+import { ATTACK_KINDS, ATTACKS, isAttackKind, type AttackResources, TEXT_ATTACKS } from './attacks.ts';
 
 let ref: ReferenceModel;
 let resources: AttackResources;
@@ -11,7 +11,6 @@ beforeAll(async () => {
   resources = { human: humanText(12), model: ref.model };
 });
 
-const textAttacks = Object.values(ATTACKS).filter((a): a is TextAttack => a.stage === 'text');
 
 describe('ATTACKS registry', () => {
   it('covers every attack the robustness issue names', () => {
@@ -26,9 +25,10 @@ describe('ATTACKS registry', () => {
     }
     expect(isAttackKind('toString')).toBe(false);
     expect(ATTACKS.emoji.stage).toBe('generation');
+    expect(TEXT_ATTACKS).toHaveLength(ATTACK_KINDS.length - 1);
   });
 
-  for (const attack of textAttacks) {
+  for (const attack of TEXT_ATTACKS) {
     it(`${attack.kind}: deterministic per seed, changes the text at strength 0.3, leaves it at 0, rejects bad strengths`, () => {
       const a = attack.apply(text, { strength: 0.3, seed: 1 }, resources);
       expect(attack.apply(text, { strength: 0.3, seed: 1 }, resources)).toEqual(a);

@@ -73,7 +73,10 @@ function text(kind: TextAttackKind, info: AttackInfo & { needs?: readonly (keyof
   return { stage: 'text', kind, needs: info.needs ?? [], description: info.description, strength: info.strength, maxStrength: info.maxStrength, apply };
 }
 
-export const ATTACKS: Readonly<Record<AttackKind, TextAttack | GenerationAttack>> = Object.freeze({
+/** Every attack by kind: the text attacks, and the emoji attack, which acts during generation. */
+export type AttackRegistry = { readonly [K in TextAttackKind]: TextAttack } & { readonly emoji: GenerationAttack };
+
+export const ATTACKS: AttackRegistry = Object.freeze({
   'delete-words': text('delete-words', {
     description: 'delete words chosen uniformly; a neighbouring space goes with each',
     strength: 'share of the words deleted',
@@ -142,6 +145,9 @@ export const ATTACKS: Readonly<Record<AttackKind, TextAttack | GenerationAttack>
 });
 
 export const ATTACK_KINDS: readonly AttackKind[] = Object.freeze(Object.keys(ATTACKS) as AttackKind[]);
+
+/** The attacks that apply to finished text, in registry order. */
+export const TEXT_ATTACKS: readonly TextAttack[] = Object.freeze(Object.values(ATTACKS).filter((a): a is TextAttack => a.stage === 'text'));
 
 export function isAttackKind(kind: string): kind is AttackKind {
   return Object.hasOwn(ATTACKS, kind);

@@ -62,6 +62,7 @@ describe('generateWithEmojiAttack', () => {
   it('removeEmoji strips emoji sequences and the space before them', () => {
     expect(removeEmoji('We 🚀 the 🙂 people 🎉.')).toBe('We the people.');
     expect(removeEmoji('family 👨‍👩‍👧 and 👍🏽 flag 🇫🇷 ok')).toBe('family and flag ok');
-    expect(removeEmoji('no emoji here')).toBe('no emoji here');
+    expect(removeEmoji('I ❤️ it')).toBe('I it');
+    expect(removeEmoji('no emoji here, © 2016 ACME™ ↔ ok')).toBe('no emoji here, © 2016 ACME™ ↔ ok');
   });
 });

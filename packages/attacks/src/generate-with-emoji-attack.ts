@@ -49,8 +49,13 @@ export interface EmojiAttackResult {
   readonly stats: EmojiAttackStats;
 }
 
-/** One emoji (with modifiers, VS16, ZWJ sequences) and the one space before it. */
-const EMOJI = /[^\S\n]?(?:\p{Extended_Pictographic}|\p{Regional_Indicator})(?:\p{Emoji_Modifier}|\ufe0f|\u200d(?:\p{Extended_Pictographic}|\p{Regional_Indicator}))*/gu;
+/**
+ * One emoji and the one space before it: a character with emoji presentation, a pictograph made
+ * emoji by VS16, or a flag's regional indicators, with its modifiers and ZWJ sequel. Pictographs
+ * in text presentation (© ® ™ ↔) are text, not emoji, and stay.
+ */
+const EMOJI =
+  /[^\S\n]?(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f|\p{Regional_Indicator})(?:\p{Emoji_Modifier}|\ufe0f|\u200d(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f?))*/gu;
 
 /**
  * Delete emojis and the space before each — the attacker's clean-up step.

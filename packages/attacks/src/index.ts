@@ -7,9 +7,11 @@ export {
   ATTACK_KINDS,
   ATTACKS,
   type AttackKind,
+  type AttackRegistry,
   type AttackResources,
   type GenerationAttack,
   isAttackKind,
+  TEXT_ATTACKS,
   type TextAttack,
   type TextAttackKind,
 } from './attacks.ts';

@@ -1,0 +1,266 @@
+/**
+ * `tracemark receipts --log FILE [--json]`: what a lab's gateway served, per account — responses,
+ * prompt / completion / reasoning tokens, the key ids the responses were watermarked with — read
+ * from the gateway's receipt log (one JSON object per line, format version 1; see
+ * apps/gateway/src/receipt-log.ts). The log is checked while it is read, independently of the
+ * gateway's code:
+ *
+ * - every line must be a receipt record, except a line torn by a crash: tolerated only as the
+ *   last line, or right before the `open` record whose `repairedTail` accounts for it; it is
+ *   always listed in the result, never skipped silently;
+ * - the hash chain: each record's `prev` must be the SHA-256 of the previous line, so an edited,
+ *   inserted or deleted line shows up as a break at that line.
+ *
+ * Reads the file as a stream, so memory does not grow with the log.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { InputError, RuntimeFailure } from '../errors.ts';
+import { renderTable } from '../format.ts';
+
+export const RECEIPT_FORMAT_VERSION = 1;
+
+export interface ReceiptsOptions {
+  log: string;
+  /** ISO-8601: only responses at or after / before this time. */
+  since?: string;
+  until?: string;
+}
+
+export interface AccountUsage {
+  account: string;
+  responses: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  /** Streams cut short (client gone or timeout): their output was delivered and is counted. */
+  cutShort: number;
+  models: string[];
+  /** Key ids the account's responses were watermarked with (none with watermarking off). */
+  keyIds: string[];
+  unwatermarked: number;
+  firstTime: string;
+  lastTime: string;
+}
+
+export interface TornLine {
+  line: number;
+  bytes: number;
+  /** True when a later gateway start recorded the repair (`open.repairedTail`). */
+  repaired: boolean;
+}
+
+export interface ReceiptsResult {
+  log: string;
+  lines: number;
+  responses: number;
+  /** Gateway starts (`open` records) and clean shutdowns (`close` records). */
+  starts: number;
+  cleanShutdowns: number;
+  accounts: AccountUsage[];
+  totals: { responses: number; promptTokens: number; completionTokens: number; reasoningTokens: number; totalTokens: number };
+  torn: TornLine[];
+  chain: { intact: boolean; breaks: number[] };
+  since: string | null;
+  until: string | null;
+}
+
+type Rec = Record<string, unknown>;
+
+function parseTime(value: string | undefined, name: string): number | null {
+  if (value === undefined) return null;
+  const t = Date.parse(value);
+  if (!Number.isFinite(t)) throw new InputError(`--${name} must be an ISO-8601 time such as 2026-01-31 or 2026-01-31T12:00:00Z, got ${JSON.stringify(value)}`);
+  return t;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const FINISH = new Set(['stop', 'length', 'aborted', 'timeout']);
+
+/** Check one response record's fields; returns an error message or null. */
+function checkResponse(r: Rec): string | null {
+  for (const f of ['time', 'requestId', 'account', 'model', 'endpoint']) if (typeof r[f] !== 'string' || r[f] === '') return `"${f}" must be a non-empty string`;
+  if (!Number.isFinite(Date.parse(r.time as string))) return '"time" is not an ISO-8601 time';
+  for (const f of ['promptSha256', 'responseSha256']) if (typeof r[f] !== 'string' || !HEX64.test(r[f] as string)) return `"${f}" must be 64 hex characters`;
+  if (r.reasoningSha256 !== null && (typeof r.reasoningSha256 !== 'string' || !HEX64.test(r.reasoningSha256))) return '"reasoningSha256" must be null or 64 hex characters';
+  if (r.keyId !== null && typeof r.keyId !== 'string') return '"keyId" must be a string or null';
+  for (const f of ['promptTokens', 'completionTokens', 'reasoningTokens']) if (!Number.isInteger(r[f]) || (r[f] as number) < 0) return `"${f}" must be a non-negative integer`;
+  if ((r.reasoningTokens as number) > (r.completionTokens as number)) return '"reasoningTokens" exceeds "completionTokens"';
+  if (!FINISH.has(r.finishReason as string)) return `"finishReason" must be one of ${[...FINISH].join(', ')}`;
+  return null;
+}
+
+async function endsWithNewline(path: string, size: number): Promise<boolean> {
+  if (size === 0) return true;
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    await fh.read(b, 0, 1, size - 1);
+    return b[0] === 0x0a;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Read and check a receipt log and total it per account.
+ *
+ * @throws InputError naming `file:line` for a line that is not a receipt (other than a tolerated
+ *   torn line), or for a missing file; RuntimeFailure when it cannot be read.
+ */
+export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
+  const since = parseTime(o.since, 'since');
+  const until = parseTime(o.until, 'until');
+  let size: number;
+  try {
+    const s = await stat(o.log);
+    if (s.isDirectory()) throw new InputError(`${o.log}: is a directory, expected a receipt log`);
+    size = s.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${o.log}: no such file`);
+    throw new RuntimeFailure(`${o.log}: cannot read (${code ?? (e as Error).message})`);
+  }
+  const finalNewline = await endsWithNewline(o.log, size);
+
+  const accounts = new Map<string, AccountUsage & { keySet: Set<string>; modelSet: Set<string> }>();
+  const torn: TornLine[] = [];
+  const breaks: number[] = [];
+  let lineNo = 0;
+  let prevHash: string | null = null;
+  let pendingTorn: { line: number; bytes: number } | null = null;
+  let responses = 0;
+  let starts = 0;
+  let closes = 0;
+  let sawRecord = false;
+
+  const rl = createInterface({ input: createReadStream(o.log, { encoding: 'latin1' }), crlfDelay: Infinity });
+  try {
+    for await (const text of rl) {
+      lineNo++;
+      const where = `${o.log}:${lineNo}`;
+      // Read as latin1 so the chain hashes the exact bytes (a torn line may end mid-character).
+      const hash = createHash('sha256').update(text, 'latin1').digest('hex');
+      let rec: Rec | null = null;
+      try {
+        const v: unknown = JSON.parse(Buffer.from(text, 'latin1').toString('utf8'));
+        if (v !== null && typeof v === 'object' && !Array.isArray(v)) rec = v as Rec;
+      } catch {
+        rec = null;
+      }
+      if (rec === null) {
+        if (pendingTorn) throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON) that no gateway restart accounts for`);
+        pendingTorn = { line: lineNo, bytes: text.length };
+        prevHash = hash;
+        continue;
+      }
+      if (rec.v !== RECEIPT_FORMAT_VERSION) throw new InputError(`${where}: not a tracemark receipt (expected "v": ${RECEIPT_FORMAT_VERSION}, got ${JSON.stringify(rec.v)})`);
+      if (pendingTorn) {
+        const repaired = rec.type === 'open' ? (rec.repairedTail as Rec | null | undefined) : undefined;
+        if (!repaired || repaired.bytes !== pendingTorn.bytes) {
+          throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON) that no gateway restart accounts for`);
+        }
+        torn.push({ ...pendingTorn, repaired: true });
+        pendingTorn = null;
+      }
+      if (rec.prev !== prevHash) breaks.push(lineNo);
+      prevHash = hash;
+      sawRecord = true;
+      if (rec.type === 'open') {
+        starts++;
+        continue;
+      }
+      if (rec.type === 'close') {
+        closes++;
+        continue;
+      }
+      if (rec.type !== 'response') throw new InputError(`${where}: unknown receipt type ${JSON.stringify(rec.type)}`);
+      const problem = checkResponse(rec);
+      if (problem) throw new InputError(`${where}: invalid response receipt: ${problem}`);
+      const t = Date.parse(rec.time as string);
+      if ((since !== null && t < since) || (until !== null && t >= until)) continue;
+      responses++;
+      const name = rec.account as string;
+      let a = accounts.get(name);
+      if (!a) {
+        a = { account: name, responses: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: 0, cutShort: 0, models: [], keyIds: [], unwatermarked: 0, firstTime: rec.time as string, lastTime: rec.time as string, keySet: new Set(), modelSet: new Set() };
+        accounts.set(name, a);
+      }
+      a.responses++;
+      a.promptTokens += rec.promptTokens as number;
+      a.completionTokens += rec.completionTokens as number;
+      a.reasoningTokens += rec.reasoningTokens as number;
+      a.totalTokens += (rec.promptTokens as number) + (rec.completionTokens as number);
+      if (rec.finishReason === 'aborted' || rec.finishReason === 'timeout') a.cutShort++;
+      if (rec.keyId === null) a.unwatermarked++;
+      else a.keySet.add(rec.keyId as string);
+      a.modelSet.add(rec.model as string);
+      if ((rec.time as string) < a.firstTime) a.firstTime = rec.time as string;
+      if ((rec.time as string) > a.lastTime) a.lastTime = rec.time as string;
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new RuntimeFailure(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  } finally {
+    rl.close();
+  }
+  if (pendingTorn) {
+    // Only the very end of the file may be torn without a later restart to account for it.
+    if (finalNewline) throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON)`);
+    torn.push({ ...pendingTorn, repaired: false });
+  }
+  if (!sawRecord && lineNo > 0) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
+
+  const list = [...accounts.values()]
+    .map(({ keySet, modelSet, ...a }) => ({ ...a, keyIds: [...keySet].sort(), models: [...modelSet].sort() }))
+    .sort((x, y) => y.completionTokens - x.completionTokens || x.account.localeCompare(y.account));
+  const sum = (f: (a: AccountUsage) => number) => list.reduce((s, a) => s + f(a), 0);
+  return {
+    log: o.log,
+    lines: lineNo,
+    responses,
+    starts,
+    cleanShutdowns: closes,
+    accounts: list,
+    totals: {
+      responses: sum((a) => a.responses),
+      promptTokens: sum((a) => a.promptTokens),
+      completionTokens: sum((a) => a.completionTokens),
+      reasoningTokens: sum((a) => a.reasoningTokens),
+      totalTokens: sum((a) => a.totalTokens),
+    },
+    torn,
+    chain: { intact: breaks.length === 0, breaks },
+    since: o.since ?? null,
+    until: o.until ?? null,
+  };
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function renderReceipts(r: ReceiptsResult): string {
+  const window = r.since || r.until ? ` (${r.since ?? 'start'} – ${r.until ?? 'end'})` : '';
+  const out = [
+    `${r.log}: ${n(r.responses)} responses${window} in ${n(r.lines)} lines; ${r.starts} gateway start(s), ${r.cleanShutdowns} clean shutdown(s)`,
+    r.chain.intact ? 'hash chain: intact' : `hash chain: BROKEN at line(s) ${r.chain.breaks.join(', ')} — lines were edited, inserted or removed`,
+  ];
+  for (const t of r.torn) out.push(`torn line ${t.line} (${t.bytes} bytes, cut by a crash; ${t.repaired ? 'the next gateway start recorded it' : 'last line of the log'})`);
+  out.push('');
+  if (r.accounts.length === 0) out.push('no responses');
+  else {
+    out.push(
+      renderTable(
+        ['account', 'responses', 'prompt tokens', 'completion tokens', 'reasoning tokens', 'cut short', 'models', 'key ids'],
+        [
+          ...r.accounts.map((a) => [a.account, a.responses, a.promptTokens, a.completionTokens, a.reasoningTokens, a.cutShort, a.models.join(' '), a.keyIds.length > 0 ? a.keyIds.join(' ') : 'unwatermarked']),
+          ['total', r.totals.responses, r.totals.promptTokens, r.totals.completionTokens, r.totals.reasoningTokens, r.accounts.reduce((s, a) => s + a.cutShort, 0), '', ''],
+        ],
+      ),
+    );
+  }
+  return out.join('\n');
+}
