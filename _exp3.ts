@@ -8,7 +8,7 @@ const SAMPLES = Number(process.env.SAMPLES ?? 3), MAXT = Number(process.env.MAXT
 const tok = await getTokenizer('o200k_base');
 const sotu = loadBuiltinCorpus('sotu').filter((_, i) => i % 2 === 0).map(d => d.text);
 const moby = loadBuiltinCorpus('moby-dick').map(d => d.text);
-const human = [...sotu.slice(0, 60), ...moby].flatMap(tx => chunkTokens(tok.encode(tx), 256));
+const human = [...sotu.slice(0, 80), ...moby].flatMap(tx => chunkTokens(tok.encode(tx), 256));
 const panel = trainDistillationPanel({ tokenizer: tok, human, seed: SEED, tokensPerModel: TOK, fractions: [0.1, 0.25, 0.5], independents: 6 });
 const suite = loadBuiltinSuite();
 const responder = ngramResponder({ tokenizer: tok, models: panel.models });

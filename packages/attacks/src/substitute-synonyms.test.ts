@@ -61,12 +61,12 @@ describe('substituteSynonyms', () => {
 /**
  * The issue's required result: after 30% of the words are replaced by WordNet synonyms, KGW h=1
  * (γ = 0.25, δ = 2, the defaults) is still detected at p < 1e-3 within a stated number of tokens.
- * Ten 400-token texts from the reference model (order 4, trained on every other State of the
+ * Ten 500-token texts from the reference model (order 4, trained on every other State of the
  * Union training address; six-word held-out prompts; top-k 50, T = 1), each attacked at 30%; we
  * record, per text, the shortest prefix of the attacked text's tokens (in steps of 10) whose
  * p-value is below 1e-3, and assert p < 1e-3 for every text at the stated count.
  */
-const STATED_TOKENS = 300;
+const STATED_TOKENS = 400;
 
 describe('30% synonym substitution against KGW h=1', () => {
   let ref: ReferenceModel;
@@ -83,7 +83,7 @@ describe('30% synonym substitution against KGW h=1', () => {
     const atStated: number[] = [];
     const rates: number[] = [];
     for (let s = 0; s < 10; s++) {
-      const { tokens } = generate(model, { prompt: prompts[s]!, maxTokens: 400, seed: `syn30/${s}`, watermarker });
+      const { tokens } = generate(model, { prompt: prompts[s]!, maxTokens: STATED_TOKENS + 100, seed: `syn30/${s}`, watermarker });
       const attacked = substituteSynonyms(tokenizer.decode(tokens), { strength: 0.3, seed: s });
       // Only ~30–35% of this text's words have synonyms, so a few texts fall just short of 30%.
       expect(attacked.stats.rate).toBeGreaterThanOrEqual(0.28);

@@ -5,3 +5,5 @@ export { type NextTokenPredictor, openModelTest, type OpenModelOptions, type Ope
 export { type AccountResult, attributeAccounts, type AttributionResult } from './attribute-accounts.ts';
 export { combineVerdict, type OverallVerdict } from './combine-verdict.ts';
 export { collectTuples, collectWindows } from './tuples.ts';
+export { AUDIT_REPORT_TYPE, type AuditReport, type CurvePoint, type HighlightedSample, type InputDigest } from './audit-report.ts';
+export { highlightSample, scoreCurve } from './report-material.ts';

@@ -62,6 +62,23 @@ export function signTest(differences: ArrayLike<number>, tolerance = DIFFERENCE_
   };
 }
 
+/** Cumulative counts #{subsets of {1…n} with sum ≤ v}, v = 0 … n(n+1)/2, for the last few n asked. */
+const untiedCache = new Map<number, Float64Array>();
+
+function untiedLowerCounts(n: number): Float64Array {
+  let c = untiedCache.get(n);
+  if (c) return c;
+  const top = (n * (n + 1)) / 2;
+  c = new Float64Array(top + 1);
+  c[0] = 1;
+  for (let r = 1; r <= n; r++) for (let v = (r * (r + 1)) / 2; v >= r; v--) c[v]! += c[v - r]!;
+  for (let v = 1; v <= top; v++) c[v]! += c[v - 1]!;
+  // Analyses compare the same probes many times over: a handful of n values recur (measured).
+  if (untiedCache.size >= 8) untiedCache.delete(untiedCache.keys().next().value!);
+  untiedCache.set(n, c);
+  return c;
+}
+
 /**
  * The exact one-sided signed-rank test of "the differences tend to be positive".
  *
@@ -69,7 +86,8 @@ export function signTest(differences: ArrayLike<number>, tolerance = DIFFERENCE_
  * By the symmetry of W about Σa_i/2, P(W ≥ w) = P(W ≤ Σa_i − w), counted by the subset-sum
  * recursion c_i(v) = c_{i−1}(v) + c_{i−1}(v − a_i) truncated at Σa_i − w — so the stronger the
  * evidence, the cheaper: O(n·(Σa − w)) ≤ O(n³). Counts stay below 2¹⁰⁰⁰ < 1.8e308, so doubles hold
- * them; their sum divided by 2ⁿ is the p-value, in log space. Beyond `SIGNED_RANK_MAX_EXACT`
+ * them; their sum divided by 2ⁿ is the p-value, in log space. Without ties the counts depend on n
+ * alone and are tabulated once per n (O(n³) once, then O(1) per test). Beyond `SIGNED_RANK_MAX_EXACT`
  * non-zero differences it falls back to `signTest`.
  *
  * @throws RangeError if a difference is NaN.
@@ -90,10 +108,12 @@ export function signedRankTest(differences: ArrayLike<number>, tolerance = DIFFE
   const order = nonzero.map((_, i) => i).sort((a, b) => Math.abs(nonzero[a]!) - Math.abs(nonzero[b]!));
   // Doubled mid-ranks: a tie group occupying ranks r+1 … r+g gets 2r + g + 1 each (an integer).
   const doubled = new Array<number>(n);
+  let tied = false;
   for (let start = 0; start < n; ) {
     let end = start + 1;
     const v = Math.abs(nonzero[order[start]!]!);
     while (end < n && Math.abs(nonzero[order[end]!]!) - v <= tolerance) end++;
+    if (end - start > 1) tied = true;
     for (let j = start; j < end; j++) doubled[order[j]!] = start + end + 1;
     start = end;
   }
@@ -108,16 +128,22 @@ export function signedRankTest(differences: ArrayLike<number>, tolerance = DIFFE
     }
   }
   const limit = total - wPlus;
-  const counts = new Float64Array(limit + 1);
-  counts[0] = 1;
-  let reach = 0;
-  for (let i = 0; i < n; i++) {
-    const a = doubled[i]!;
-    reach = Math.min(limit, reach + a);
-    for (let v = reach; v >= a; v--) counts[v]! += counts[v - a]!;
+  let sum: number;
+  if (!tied) {
+    // No ties: ranks are 1…n, whose null distribution depends on n only — looked up, not recounted.
+    sum = untiedLowerCounts(n)[limit / 2]!;
+  } else {
+    const counts = new Float64Array(limit + 1);
+    counts[0] = 1;
+    let reach = 0;
+    for (let i = 0; i < n; i++) {
+      const a = doubled[i]!;
+      reach = Math.min(limit, reach + a);
+      for (let v = reach; v >= a; v--) counts[v]! += counts[v - a]!;
+    }
+    sum = 0;
+    for (let v = 0; v <= limit; v++) sum += counts[v]!;
   }
-  let sum = 0;
-  for (let v = 0; v <= limit; v++) sum += counts[v]!;
   return {
     test: 'signed-rank',
     n,

@@ -11,14 +11,21 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
+  AUDIT_REPORT_TYPE,
   type AttributionResult,
+  type AuditReport,
   type AuditTest,
+  type CurvePoint,
+  type HighlightedSample,
+  type InputDigest,
   attributeAccounts,
   closedModelTest,
   collectTuples,
   combineVerdict,
   type OverallVerdict,
+  highlightSample,
   openModelTest,
+  scoreCurve,
   type SuspectOutput,
 } from '@tracemark/audit';
 import { splitHeldOut, loadBuiltinCorpus } from '@tracemark/corpora';
@@ -34,7 +41,7 @@ import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note } from '../progress.ts';
 import { loadPrompts } from '../prompts.ts';
 
-export const REPORT_TYPE = 'tracemark.audit-report';
+export const REPORT_TYPE = AUDIT_REPORT_TYPE;
 
 export interface AuditCommandOptions {
   key: string;
@@ -62,31 +69,11 @@ export interface AuditCommandOptions {
   quiet?: boolean;
 }
 
-export interface InputDigest {
-  role: string;
-  path: string;
-  sha256: string;
-  bytes: number;
-}
-
-export interface AuditReport {
-  type: typeof REPORT_TYPE;
-  version: 1;
-  createdAt: string;
-  tool: { name: 'tracemark'; version: string };
-  key: ReturnType<typeof publicKeyInfo>;
-  suspect: { kind: 'outputs' | 'model' | 'endpoint'; name: string; outputs: number; tokens: number };
-  inputs: InputDigest[];
-  parameters: Record<string, unknown>;
-  tests: AuditTest[];
-  skipped: { test: string; reason: string }[];
-  accounts?: AttributionResult;
-  verdict: OverallVerdict;
-}
-
 interface Collected {
   outputs: SuspectOutput[];
   records: { id: string; prompt: string; response: string }[];
+  /** Where generated outputs were saved (a report input: verification re-reads it). */
+  savedTo?: string;
 }
 
 async function readOutputsFile(path: string, tokenizer: Tokenizer): Promise<Collected> {
@@ -131,7 +118,7 @@ async function collectGenerations(
   if (saved.size > 0) note(`audit: resuming — ${saved.size} outputs already in ${savePath}`, { quiet: o.quiet ?? false });
   const fh = savePath ? await open(savePath, 'a') : undefined;
   const progress = createProgress(`audit: ${label}`, { quiet: o.quiet ?? false });
-  const out: Collected = { outputs: [], records: [] };
+  const out: Collected = { outputs: [], records: [], ...(savePath ? { savedTo: savePath } : {}) };
   try {
     for (const [i, p] of prompts.entries()) {
       let response = saved.get(p.id)?.response as string | undefined;
@@ -303,6 +290,10 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     progress.done();
   }
   if (o.prompts !== 'builtin' && !o.prompts.startsWith('builtin:') && !o.suspectOutputs) await digest('prompts', o.prompts);
+  if (collected.savedTo) await digest('collected-outputs', collected.savedTo);
+  const curve: CurvePoint[] = scoreCurve(key, collected.outputs);
+  const first = collected.outputs.findIndex((x) => x.tokens.length > 0);
+  const sample: HighlightedSample | null = first >= 0 ? highlightSample(key, tokenizer, collected.records[first]!.id, collected.outputs[first]!) : null;
 
   const verdict = combineVerdict(tests, o.alpha);
   const report: AuditReport = {
@@ -327,6 +318,8 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     skipped,
     ...(accounts ? { accounts } : {}),
     verdict,
+    curve,
+    sample,
   };
   key.secret.fill(0);
   if (o.out) await writeOutput(o.out, `${JSON.stringify(report, null, 2)}\n`, { force: true });
