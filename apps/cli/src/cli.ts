@@ -178,6 +178,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--save-outputs <file>', 'append collected suspect outputs here (default: next to --out); a rerun resumes from it')
     .option('--tokenizer <name|path>', "tokenizer (default: the key's)")
     .option('--out <file>', 'write the JSON report here')
+    .option('--sign <signer.json>', 'write the report as a signed DSSE envelope (in-toto Statement v1); needs --out')
     .option('--force', 'overwrite an existing report', false)
     .option('--json', 'print the JSON report', false)
     .action(async (o) => {
@@ -203,6 +204,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
         targetEffect: o.targetEffect,
         saveOutputs: o.saveOutputs,
         out: o.out,
+        sign: o.sign,
         force: o.force,
         tokenizer: o.tokenizer,
         quiet: o.json,
@@ -210,6 +212,60 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       emit(io, o.json, r.report, renderAudit(r.report));
       if (r.warning) io.stderr(`tracemark: ${r.warning}\n`);
       if (r.exitCode !== 0) setExit(r.exitCode as ExitCodeValue);
+    });
+
+  const signer = program.command('signer').description('ed25519 signing keys for commitments and reports');
+  signer
+    .command('init')
+    .description('create a signing key (owner-only file); optionally write its public key')
+    .requiredOption('--out <file>', 'signer file to write (keep it secret)')
+    .option('--public-out <file>', 'also write the public key file')
+    .option('--force', 'overwrite existing files', false)
+    .option('--json', 'print {signerId, out, publicOut} as JSON', false)
+    .action(async (o) => {
+      const { signerInit } = await import('./commands/signer.ts');
+      const r = await signerInit({ out: o.out, force: o.force, publicOut: o.publicOut });
+      emit(io, o.json, r, `wrote signer ${r.signerId} to ${r.out} (mode 600: keep it secret)${r.publicOut ? `; public key to ${r.publicOut}` : ''}`);
+    });
+  signer
+    .command('export-public')
+    .description('print or write the public key of a signer file')
+    .requiredOption('--signer <file>', 'signer file')
+    .option('--out <file>', 'write the public key file here instead of printing it')
+    .option('--force', 'overwrite an existing file', false)
+    .action(async (o) => {
+      const { signerExportPublic } = await import('./commands/signer.ts');
+      const r = await signerExportPublic({ signer: o.signer, out: o.out, force: o.force });
+      io.stdout(o.out ? `wrote public key of ${r.signerId} to ${o.out}\n` : r.text);
+    });
+
+  program
+    .command('commit')
+    .description('sign a dated commitment to a watermark key (publish it before suspects are released)')
+    .requiredOption('--key <file>', 'watermark key file')
+    .requiredOption('--signer <file>', 'signer file')
+    .requiredOption('--out <file>', 'commitment file to write (DSSE envelope)')
+    .option('--force', 'overwrite an existing file', false)
+    .option('--json', 'print the summary as JSON', false)
+    .action(async (o) => {
+      const { commit } = await import('./commands/commit.ts');
+      const r = await commit({ key: o.key, signer: o.signer, out: o.out, force: o.force });
+      emit(io, o.json, r, `committed to key ${r.keyId} at ${r.committedAt}, signed by ${r.signerId}: ${r.out}`);
+    });
+
+  program
+    .command('verify')
+    .description('verify a signed commitment or audit report (JSON or HTML); with --key and --inputs, recompute every statistic')
+    .argument('<file>', 'commitment.json, report.json or report.html')
+    .requiredOption('--public-key <file>', "the signer's public key file (or the signer file)")
+    .option('--key <file>', 'the watermark key: checks a commitment against it, and lets a report be recomputed')
+    .option('--inputs <paths...>', "directories or files holding the report's inputs (matched by file name)", [])
+    .option('--json', 'print the checks as JSON', false)
+    .action(async (file: string, o) => {
+      const { verify, renderVerify } = await import('./commands/verify.ts');
+      const r = await verify({ file, publicKey: o.publicKey, key: o.key, inputs: o.inputs, quiet: true });
+      emit(io, o.json, r, renderVerify(r));
+      if (!r.verified) setExit(ExitCode.verificationFailed);
     });
 
   return program;

@@ -14,6 +14,8 @@ export const ExitCode = {
   runtime: 3,
   /** The analysis finished but had too little data for the power the user required (--target-effect). */
   insufficient: 4,
+  /** `verify`: a signature, digest or recomputed statistic did not match. */
+  verificationFailed: 5,
   /** A bug in tracemark (an exception nobody anticipated). */
   internal: 70,
 } as const;
@@ -47,7 +49,7 @@ export class RuntimeFailure extends CliError {
   }
 }
 
-const INPUT_ERROR_NAMES = new Set(['SourceFormatError', 'ModelFileError', 'KeyError', 'TokenizerError', 'TokenizerMismatchError', 'InvalidArgumentError', 'RangeError', 'CorpusError', 'ModelFormatError']);
+const INPUT_ERROR_NAMES = new Set(['EvidenceError', 'SourceFormatError', 'ModelFileError', 'KeyError', 'TokenizerError', 'TokenizerMismatchError', 'InvalidArgumentError', 'RangeError', 'CorpusError', 'ModelFormatError']);
 
 /** Map any thrown value to (exit code, one-line message). Unknown errors are internal bugs. */
 export function classifyError(err: unknown): { exitCode: ExitCodeValue; message: string } {

@@ -55,7 +55,8 @@ async function run(argv: string[]): Promise<number> {
       process.stderr.write(`gateway: ${signal}: finishing in-flight requests (at most ${config.limits.shutdownTimeoutMs} ms)\n`);
       gateway.close().then(
         () => {
-          process.stderr.write(`gateway: stopped after ${gateway.stats().responses} response(s)\n`);
+          const { responses, receipts } = gateway.stats();
+          process.stderr.write(`gateway: stopped after ${responses} response(s); ${receipts.records} receipt(s) in ${receipts.syncs} fsync(s)\n`);
           resolve(0);
         },
         (e: unknown) => {

@@ -18,7 +18,7 @@ export interface ReferenceModel {
 /**
  * Train the order-4 reference model on the training split of the State of the Union addresses:
  * every `every`-th training address (1 = all 1.9M tokens, ~5 s on an idle core; 2 = half, the
- * tests' default; 8 = an eighth, for tests that only need fluent-ish text).
+X
  */
 export async function referenceModel(every = 2): Promise<ReferenceModel> {
   const tokenizer = await getTokenizer('o200k_base');

@@ -7,7 +7,7 @@ let resources: AttackResources;
 const text = humanText(11).slice(0, 2500);
 
 beforeAll(async () => {
-  ref = await referenceModel(8);
+  ref = await referenceModel(16);
   resources = { human: humanText(12), model: ref.model };
 });
 

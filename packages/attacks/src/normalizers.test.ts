@@ -69,7 +69,7 @@ describe('false-positive rate on human text is unchanged by normalization', () =
   beforeAll(async () => {
     const { getTokenizer } = await import('@tracemark/tokenizers');
     const tokenizer = await getTokenizer('o200k_base');
-    const sources = [...loadBuiltinCorpus('moby-dick').filter((_, i) => i % 3 === 0), ...loadBuiltinCorpus('sotu').filter((_, i) => i % 12 === 0)];
+    const sources = [...loadBuiltinCorpus('moby-dick').filter((_, i) => i % 3 === 0), ...loadBuiltinCorpus('sotu').filter((_, i) => i % 20 === 0)];
     let i = 0;
     for (const d of sources) {
       for (const chunk of chunkTokens(tokenizer.encode(d.text), 200)) {
@@ -80,7 +80,8 @@ describe('false-positive rate on human text is unchanged by normalization', () =
         attacked = insertInvisible(attacked, { strength: 0.05, seed: i }).text;
         attacked = substituteHomoglyphs(attacked, { strength: 0.1, seed: i }).text;
         attacked = changeCase(attacked, { strength: 0.2, seed: i }).text;
-        docs.push({ raw: tokenizer.encode(text), normalized: tokenizer.encode(normalized.text), attacked: tokenizer.encode(normalizeText(attacked).text) });
+        const raw = tokenizer.encode(text);
+        docs.push({ raw, normalized: normalized.applied.length > 0 ? tokenizer.encode(normalized.text) : raw, attacked: tokenizer.encode(normalizeText(attacked).text) });
         i++;
       }
     }

@@ -1,6 +1,6 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { type Envelope, openEnvelope, pae, signStatement, STATEMENT_TYPE } from './dsse.ts';
+import { type Envelope, openEnvelope, pae, signStatement, type Statement, STATEMENT_TYPE } from './dsse.ts';
 import { createSigner, parsePublicKey, parseSigner, serializePublicKey, serializeSigner } from './signer.ts';
 
 describe('DSSE', () => {
@@ -12,7 +12,7 @@ describe('DSSE', () => {
   });
 
   const signer = createSigner();
-  const statement = { _type: STATEMENT_TYPE, subject: [{ name: 'a', digest: { sha256: '00'.repeat(32) } }], predicateType: 'x', predicate: { n: 1 } } as const;
+  const statement: Statement<{ n: number }> = { _type: STATEMENT_TYPE, subject: [{ name: 'a', digest: { sha256: '00'.repeat(32) } }], predicateType: 'x', predicate: { n: 1 } };
 
   it('round-trips and rejects any other key, payload, type or signature', () => {
     const env = signStatement(statement, signer);

@@ -105,9 +105,12 @@ export function normalizeText(text: string, options: NormalizeOptions | false = 
   return { text: out, applied };
 }
 
+/** ASCII text is already in every normalization form; the check is much cheaper than `normalize` (measured). */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 const NORMALIZER_FUNCTIONS: Readonly<Record<NormalizerName, (text: string) => string>> = {
   invisible: removeInvisible,
-  nfkc: (t) => t.normalize('NFKC'),
+  nfkc: (t) => (ASCII_ONLY.test(t) ? t : t.normalize('NFKC')),
   homoglyphs: foldHomoglyphs,
   case: restoreCase,
   whitespace: foldWhitespace,
@@ -205,7 +208,11 @@ const LETTER_RUN = /[\p{L}\p{M}]+/gu;
 const LATIN = /\p{Script=Latin}/u;
 const LETTER = /\p{L}/u;
 
+/** Any look-alike at all: one regex scan decides for the (usual) text that has none. */
+const ANY_FOLD = new RegExp(`[${Object.keys(HOMOGLYPH_FOLDS).join('')}]`, 'u');
+
 function foldHomoglyphs(text: string): string {
+  if (ASCII_ONLY.test(text) || !ANY_FOLD.test(text)) return text;
   // Document vote among letters that are not look-alikes: mostly Latin means look-alike-only
   // words are disguised Latin; mostly another script means they are genuine (Russian, Greek).
   let latin = 0;
@@ -290,7 +297,11 @@ function isAllCaps(word: string): boolean {
   return letters.length >= 2 && letters.every(isUpper);
 }
 
+/** Text without a lower→upper change or two capitals in a row can be neither scrambled nor shouted. */
+const CASE_CANDIDATE = /\p{Ll}\p{Lu}|\p{Lu}\p{Lu}/u;
+
 function restoreCase(text: string): string {
+  if (!CASE_CANDIDATE.test(text)) return text;
   const words = text.match(CASED_WORD);
   if (!words) return text;
   let caps = 0;
@@ -319,7 +330,11 @@ function restoreCase(text: string): string {
 const HSPACE_RUN = /[\t\v\f\p{Zs}]+/gu;
 const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
 
+/** Something to fold: a line break other than LF, any horizontal whitespace but U+0020, or two in a row. */
+const WHITESPACE_CANDIDATE = /[\r\u2028\u2029\u0085\t\v\f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]| {2}/u;
+
 function foldWhitespace(text: string): string {
+  if (!WHITESPACE_CANDIDATE.test(text)) return text;
   const unified = text.replace(LINE_BREAKS, '\n');
   return unified.replace(HSPACE_RUN, (run, offset: number, whole: string) => {
     const atLineStart = offset === 0 || whole.charCodeAt(offset - 1) === 0x0a;

@@ -40,6 +40,8 @@ import { readJsonl, sha256File, writeOutput, refuseOverwrite } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note } from '../progress.ts';
 import { loadPrompts } from '../prompts.ts';
+import { signReport } from '@tracemark/evidence';
+import { loadSigner } from './signer.ts';
 
 export const REPORT_TYPE = AUDIT_REPORT_TYPE;
 
@@ -64,6 +66,8 @@ export interface AuditCommandOptions {
   targetEffect?: number;
   saveOutputs?: string;
   out?: string;
+  /** Signer file: write the report as a signed DSSE envelope (in-toto Statement v1). */
+  sign?: string;
   force?: boolean;
   tokenizer?: string;
   quiet?: boolean;
@@ -184,11 +188,12 @@ async function readAccounts(path: string): Promise<string[]> {
   return names;
 }
 
-export async function audit(o: AuditCommandOptions): Promise<{ report: AuditReport; exitCode: number; warning?: string }> {
+export async function audit(o: AuditCommandOptions): Promise<{ report: AuditReport; envelopeJson?: string; exitCode: number; warning?: string }> {
   const modes = [o.suspectOutputs, o.suspectModel, o.suspectEndpoint].filter((x) => x !== undefined).length;
   if (modes !== 1) throw new InputError('give exactly one of --suspect-outputs FILE, --suspect-model FILE or --suspect-endpoint URL');
   if (o.suspectEndpoint && !o.suspectName) throw new InputError('--suspect-endpoint needs --suspect-name (the model name the endpoint serves)');
   if (o.supervisedFilter && !o.teacherData) throw new InputError('--supervised-filter needs --teacher-data');
+  if (o.sign && !o.out) throw new InputError('--sign needs --out (the signed report is written there)');
   if (o.out && !o.force) await refuseOverwrite(o.out);
   const key: WatermarkKey = await loadKeyFile(o.key);
   const tokenizer = await tokenizerForKey(key, o.tokenizer);
@@ -312,6 +317,8 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
       maxTokens: o.suspectOutputs ? null : o.maxTokens,
       seed: o.seed,
       forcedTokens: model ? o.forcedTokens : null,
+      forcedText: model ? o.forcedText ?? 'builtin' : null,
+      supervisedFilter: o.supervisedFilter ?? false,
       targetEffect: o.targetEffect ?? null,
     },
     tests,
@@ -322,7 +329,13 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     sample,
   };
   key.secret.fill(0);
-  if (o.out) await writeOutput(o.out, `${JSON.stringify(report, null, 2)}\n`, { force: true });
+  let envelopeJson: string | undefined;
+  if (o.sign) {
+    const signer = await loadSigner(o.sign);
+    envelopeJson = `${JSON.stringify(signReport(report, signer), null, 2)}\n`;
+    signer.secretKey.fill(0);
+  }
+  if (o.out) await writeOutput(o.out, envelopeJson ?? `${JSON.stringify(report, null, 2)}\n`, { force: true });
 
   // Power requirement: every exact test must be able to detect the target effect.
   if (o.targetEffect !== undefined && !verdict.detected) {
@@ -330,10 +343,10 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     if (weak.length === tests.filter((t) => t.minimumDetectableRate !== null).length && weak.length > 0) {
       const t = weak[0]!;
       const warning = `too little text for the requested power: ${t.name} scored ${t.scored} tuples and can only detect an effect ≥ ${(t.minimumDetectableRate! - t.expectedRate).toFixed(4)} (asked: ${o.targetEffect}); collect more suspect outputs${o.out ? ` (report written to ${o.out})` : ''}`;
-      return { report, exitCode: ExitCode.insufficient, warning };
+      return { report, ...(envelopeJson ? { envelopeJson } : {}), exitCode: ExitCode.insufficient, warning };
     }
   }
-  return { report, exitCode: ExitCode.ok };
+  return { report, ...(envelopeJson ? { envelopeJson } : {}), exitCode: ExitCode.ok };
 }
 
 export function renderAudit(r: AuditReport): string {

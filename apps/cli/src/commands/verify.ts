@@ -1,0 +1,189 @@
+/**
+ * `tracemark verify FILE`: check a signed commitment or audit report (JSON envelope, or the HTML
+ * report with its embedded envelope) against a public key; with the key file, check that it is the
+ * committed key; with the inputs at hand, check every input's digest and recompute every statistic
+ * of the report and confirm it matches. Each check is listed; any failure names what failed.
+ */
+import { copyFile, mkdtemp, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { type AuditReport } from '@tracemark/audit';
+import {
+  AUDIT_PREDICATE_TYPE,
+  COMMITMENT_PREDICATE_TYPE,
+  type Envelope,
+  EvidenceError,
+  openEnvelope,
+  openReport,
+  parseEnvelope,
+  parsePublicKey,
+  verifyCommitment,
+} from '@tracemark/evidence';
+import { InputError } from '../errors.ts';
+import { readTextInput, sha256File } from '../io.ts';
+import { loadKeyFile } from '../keys.ts';
+import { audit } from './audit.ts';
+
+export interface VerifyOptions {
+  file: string;
+  publicKey: string;
+  key?: string;
+  inputs: string[];
+  quiet?: boolean;
+}
+
+export interface VerifyCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface VerifyResult {
+  file: string;
+  kind: 'commitment' | 'audit-report';
+  signer: string;
+  verified: boolean;
+  checks: VerifyCheck[];
+}
+
+const ENVELOPE_SCRIPT = /<script type="application\/json" id="tracemark-envelope">([\s\S]*?)<\/script>/;
+
+/** The envelope of a JSON file or of an HTML report's embedded block. */
+export function extractEnvelope(text: string, source: string): Envelope {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('<')) {
+    const m = ENVELOPE_SCRIPT.exec(text);
+    if (!m) throw new InputError(`${source}: HTML without an embedded signed report (no #tracemark-envelope block; was it written with audit --sign?)`);
+    return parseEnvelope(m[1]!, `${source} (embedded envelope)`);
+  }
+  return parseEnvelope(text, source);
+}
+
+async function findInput(name: string, places: string[]): Promise<string | undefined> {
+  for (const place of places) {
+    const s = await stat(place).catch(() => undefined);
+    if (!s) throw new InputError(`${place}: no such file or directory (given with --inputs)`);
+    if (s.isFile() && basename(place) === name) return place;
+    if (s.isDirectory() && (await readdir(place)).includes(name)) return join(place, name);
+  }
+  return undefined;
+}
+
+const SAME = 1e-9;
+
+export async function verify(o: VerifyOptions): Promise<VerifyResult> {
+  const text = await readTextInput(o.file);
+  const env = extractEnvelope(text, o.file);
+  const { publicKey, signerId } = parsePublicKey(await readTextInput(o.publicKey), o.publicKey);
+  const checks: VerifyCheck[] = [];
+  const failed = (check: string, e: unknown): VerifyResult => {
+    if (!(e instanceof EvidenceError)) throw e;
+    checks.push({ check, ok: false, detail: e.message });
+    return { file: o.file, kind: 'audit-report', signer: signerId, verified: false, checks };
+  };
+  let statement;
+  try {
+    statement = openEnvelope<unknown>(env, publicKey, o.file);
+  } catch (e) {
+    return failed('signature', e);
+  }
+  checks.push({ check: 'signature', ok: true, detail: `valid ed25519 signature by ${signerId}` });
+
+  if (statement.predicateType === COMMITMENT_PREDICATE_TYPE) {
+    const key = o.key ? await loadKeyFile(o.key) : undefined;
+    try {
+      const c = verifyCommitment(env, publicKey, key, o.file);
+      checks.push({ check: 'commitment', ok: true, detail: `key ${c.keyId} committed at ${c.committedAt}` });
+      if (c.keyMatches) checks.push({ check: 'key', ok: true, detail: `${o.key} is the committed key (id, parameters, tokenizer and secret)` });
+    } catch (e) {
+      return { ...failed('commitment', e), kind: 'commitment' };
+    } finally {
+      key?.secret.fill(0);
+    }
+    return { file: o.file, kind: 'commitment', signer: signerId, verified: true, checks };
+  }
+  if (statement.predicateType !== AUDIT_PREDICATE_TYPE) return failed('statement', new EvidenceError(`${o.file}: unknown predicate type ${statement.predicateType}`));
+  let report: AuditReport;
+  try {
+    report = openReport(env, publicKey, o.file).report;
+  } catch (e) {
+    return failed('statement', e);
+  }
+  checks.push({ check: 'statement', ok: true, detail: `audit report of ${report.suspect.name} with ${report.inputs.length} input digest(s) as subjects` });
+
+  // Input digests.
+  const located = new Map<string, string>();
+  if (o.inputs.length > 0) {
+    for (const input of report.inputs) {
+      const path = await findInput(input.path, o.inputs);
+      if (!path) {
+        checks.push({ check: `input ${input.role}`, ok: false, detail: `${input.path} not found in ${o.inputs.join(', ')}` });
+        continue;
+      }
+      const d = await sha256File(path);
+      const ok = d.sha256 === input.sha256;
+      checks.push({ check: `input ${input.role}`, ok, detail: ok ? `${path}: sha256 matches` : `${path}: sha256 ${d.sha256} differs from the signed ${input.sha256} (the file changed)` });
+      if (ok) located.set(input.role, path);
+    }
+  }
+
+  // Recompute every statistic when the key and the inputs are at hand.
+  if (o.key && located.size === report.inputs.length && report.inputs.length > 0) {
+    const recomputed = await recompute(report, o.key, located, o.quiet ?? true);
+    for (const t of report.tests) {
+      const r = recomputed.tests.find((x) => x.name === t.name);
+      const ok = r !== undefined && r.scored === t.scored && Math.abs(r.score - t.score) <= SAME * Math.max(1, Math.abs(t.score)) && Math.abs(r.log10PValue - t.log10PValue) <= SAME * Math.max(1, Math.abs(t.log10PValue));
+      checks.push({
+        check: `recompute ${t.name}`,
+        ok,
+        detail: r ? `scored ${r.scored}, log10 p ${r.log10PValue.toFixed(6)} (report: ${t.scored}, ${t.log10PValue.toFixed(6)})` : 'the test could not be recomputed from these inputs',
+      });
+    }
+    if (report.accounts) {
+      const ok = JSON.stringify(recomputed.accounts?.leaked) === JSON.stringify(report.accounts.leaked);
+      checks.push({ check: 'recompute accounts', ok, detail: `leaked: ${recomputed.accounts?.leaked.join(', ') || 'none'} (report: ${report.accounts.leaked.join(', ') || 'none'})` });
+    }
+  } else if (o.key) {
+    checks.push({ check: 'recompute', ok: false, detail: 'statistics not recomputed: give --inputs with every input listed in the report' });
+  }
+  return { file: o.file, kind: 'audit-report', signer: signerId, verified: checks.every((c) => c.ok), checks };
+}
+
+async function recompute(report: AuditReport, keyPath: string, inputs: Map<string, string>, quiet: boolean): Promise<AuditReport> {
+  const p = report.parameters as Record<string, unknown>;
+  const scratch = await mkdtemp(join(tmpdir(), 'tracemark-verify-'));
+  let saveOutputs: string | undefined;
+  const collected = inputs.get('collected-outputs');
+  if (collected) {
+    // A copy, so a resumed audit never appends to the evidence file.
+    saveOutputs = join(scratch, 'collected.jsonl');
+    await copyFile(collected, saveOutputs);
+  }
+  const common = {
+    key: keyPath,
+    alpha: p.alpha as number,
+    topK: p.topK as number,
+    forcedTokens: (p.forcedTokens as number | null) ?? 20_000,
+    prompts: (p.prompts as string | null) ?? 'builtin',
+    count: (p.count as number | null) ?? 300,
+    maxTokens: (p.maxTokens as number | null) ?? 100,
+    seed: p.seed as number,
+    quiet,
+    ...(p.forcedText ? { forcedText: p.forcedText as string } : {}),
+    ...(p.supervisedFilter ? { supervisedFilter: true } : {}),
+    ...(inputs.get('teacher-data') ? { teacherData: inputs.get('teacher-data')! } : {}),
+    ...(inputs.get('accounts') ? { accounts: inputs.get('accounts')! } : {}),
+    ...(inputs.get('prompts') ? { prompts: inputs.get('prompts')! } : {}),
+    ...(saveOutputs ? { saveOutputs } : {}),
+  };
+  if (report.suspect.kind === 'outputs') return (await audit({ ...common, suspectOutputs: inputs.get('suspect-outputs')! })).report;
+  if (report.suspect.kind === 'model') return (await audit({ ...common, suspectModel: inputs.get('suspect-model')! })).report;
+  if (!saveOutputs) throw new InputError('an endpoint audit can only be recomputed from its collected-outputs file');
+  return (await audit({ ...common, suspectOutputs: saveOutputs })).report;
+}
+
+export function renderVerify(r: VerifyResult): string {
+  const lines = r.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}`);
+  lines.push('', r.verified ? `verified: ${r.file} (${r.kind})` : `NOT VERIFIED: ${r.file} — ${r.checks.filter((c) => !c.ok).map((c) => c.check).join(', ')} failed`);
+  return lines.join('\n');
+}

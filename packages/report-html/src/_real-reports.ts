@@ -1,0 +1,105 @@
+/**
+ * Test support (not exported): real audit reports for the HTML tests, made by running the real
+ * pipeline small through the `tracemark` CLI in a temp dir. A lab's teacher (an n-gram model on
+ * State of the Union addresses) serves watermarked text through its public API (master key) and
+ * to one enterprise account (a derived account key); a student is trained on both plus Moby-Dick;
+ * a control is trained on Moby-Dick alone. Both are audited with `tracemark audit` (closed- and
+ * open-model tests, account attribution over 12 accounts). Optionally the four models are probed
+ * over HTTP with the built-in probe suite and compared with `tracemark fingerprint`, and the
+ * analysis is attached as the report's `fingerprint` — the shape `analyzeFingerprints` returns.
+ *
+ * Nothing here is hand-written: every number a test or a screenshot shows came out of the pipeline.
+ * Takes about 20 s (40 s with fingerprints) on a 2-core machine (measured).
+ */
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AuditReport } from '@tracemark/audit';
+import { loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
+import { deriveAccountKey, parseKey, serializeKey } from '@tracemark/watermark';
+import { main } from '../../../apps/cli/src/cli.ts';
+import { fingerprint } from '../../../apps/cli/src/commands/fingerprint.ts';
+import { probe } from '../../../apps/cli/src/commands/probe.ts';
+import { openModelFile } from '../../../apps/cli/src/model-file.ts';
+import { ngramResponder, startOpenAiTestServer } from '../../probe/src/testing/index.ts';
+import { getTokenizer } from '@tracemark/tokenizers';
+
+export const LEAKED_ACCOUNT = 'acct-0042';
+export const ACCOUNTS = [...Array.from({ length: 11 }, (_, i) => `acct-${String(i * 9 + 1).padStart(4, '0')}`), LEAKED_ACCOUNT];
+
+export interface RealReports {
+  readonly dir: string;
+  /** The distilled student: detected. */
+  readonly student: AuditReport;
+  /** The independent control: not detected. */
+  readonly control: AuditReport;
+}
+
+async function run(argv: string[]): Promise<string> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  if (code !== 0) throw new Error(`tracemark ${argv.join(' ')} exited ${code}: ${err}`);
+  return out;
+}
+
+export async function buildRealReports(options: { fingerprint?: boolean } = {}): Promise<RealReports> {
+  const dir = await mkdtemp(join(tmpdir(), 'tracemark-report-html-'));
+  const p = (name: string) => join(dir, name);
+
+  const sotu = splitHeldOut(loadBuiltinCorpus('sotu')).train;
+  await writeFile(p('sotu-a.jsonl'), sotu.filter((_, i) => i % 4 === 0).map((d) => JSON.stringify({ text: d.text })).join('\n') + '\n');
+
+  await run(['keygen', '--scheme', 'kgw', '--context', '1', '--out', p('master.json'), '--json']);
+  const master = parseKey(await readFile(p('master.json'), 'utf8'), 'master.json');
+  const account = deriveAccountKey(master, LEAKED_ACCOUNT);
+  await writeFile(p('account.json'), serializeKey(account), { mode: 0o600 });
+  await chmod(p('account.json'), 0o600);
+  master.secret.fill(0);
+  account.secret.fill(0);
+  await writeFile(p('accounts.txt'), `# accounts served by the lab's gateway\n${ACCOUNTS.join('\n')}\n`);
+
+  await run(['train', '--corpus', p('sotu-a.jsonl'), '--order', '3', '--name', 'teacher', '--out', p('teacher.model'), '--json']);
+  await run(['generate', '--model', p('teacher.model'), '--key', p('master.json'), '--count', '150', '--max-tokens', '100', '--seed', '1', '--out', p('api.jsonl'), '--json']);
+  await run(['generate', '--model', p('teacher.model'), '--key', p('account.json'), '--count', '150', '--max-tokens', '100', '--seed', '2', '--out', p('account.jsonl'), '--json']);
+  await run(['train', '--corpus', `${p('api.jsonl')}:0.3`, `${p('account.jsonl')}:0.3`, 'moby-dick:0.4', '--order', '3', '--name', 'student-model', '--out', p('student.model'), '--json']);
+  await run(['train', '--corpus', 'moby-dick', '--order', '3', '--name', 'control-model', '--out', p('control.model'), '--json']);
+
+  const audit = async (model: string) => {
+    const out = p(`${model}-audit.json`);
+    await run(['audit', '--key', p('master.json'), '--suspect-model', p(`${model}.model`), '--count', '60', '--forced-tokens', '3000', '--accounts', p('accounts.txt'), '--out', out, '--json']);
+    return JSON.parse(await readFile(out, 'utf8')) as AuditReport;
+  };
+  let student = await audit('student');
+  const control = await audit('control');
+
+  if (options.fingerprint) {
+    await writeFile(p('sotu-b.jsonl'), sotu.filter((_, i) => i % 4 === 2).map((d) => JSON.stringify({ text: d.text })).join('\n') + '\n');
+    await run(['train', '--corpus', p('sotu-b.jsonl'), '--order', '3', '--name', 'reference-sotu', '--out', p('reference.model'), '--json']);
+    const tokenizer = await getTokenizer('o200k_base');
+    const models = {
+      teacher: await openModelFile(p('teacher.model')),
+      'student-model': await openModelFile(p('student.model')),
+      'control-model': await openModelFile(p('control.model')),
+      'reference-sotu': await openModelFile(p('reference.model')),
+    };
+    const server = await startOpenAiTestServer({ responder: ngramResponder({ tokenizer, models }) });
+    try {
+      for (const name of Object.keys(models)) {
+        await probe({ endpoint: server.url, model: name, samples: 1, temperature: 1, seed: 7, maxTokens: 24, concurrency: 4, out: p(`${name}.transcript.jsonl`), quiet: true });
+      }
+    } finally {
+      await server.close();
+    }
+    const analysis = await fingerprint({
+      suspect: p('student-model.transcript.jsonl'),
+      teacher: p('teacher.transcript.jsonl'),
+      references: [p('control-model.transcript.jsonl'), p('reference-sotu.transcript.jsonl')],
+      alpha: 1e-3,
+      permutations: 199,
+      quiet: true,
+    });
+    student = { ...student, fingerprint: JSON.parse(JSON.stringify(analysis)) as unknown };
+  }
+  return { dir, student, control };
+}
