@@ -22,7 +22,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinPrompts } from '@tracemark/corpora';
-import { generate, loadModel } from '@tracemark/models';
+import { createRng, generate, loadModel, sampleFromLogits } from '@tracemark/models';
 import { createWatermarker, deriveAccountKey } from '@tracemark/watermark';
 import { DEFAULT_LIMITS, renderChat } from '../apps/gateway/src/index.ts';
 import { createTestSetup } from '../apps/gateway/src/testing.ts';
@@ -132,23 +132,43 @@ async function round(gw: GatewayProcess, r: RunResult, seconds: number, clients:
 }
 
 /**
- * The watermark's cost at the source: the same 64-token generations from the same model with and
- * without the account's watermarker, in this process, interleaved so load drifts hit both alike.
+ * The watermark's cost at the source, in this process without HTTP: the same 64-token
+ * generations from the same model (a) with the account's watermarker and (b) without, and (c) a
+ * replay of (a)'s text with the plain sampler — the model's work on the watermarked text without
+ * the watermark's own computation. (a) − (c) is what the watermark computes; (c) − (b) is the
+ * model working on different text (the watermark steers it to other contexts). Passes of the
+ * three are interleaved so drifts in the machine's load hit them alike; medians of 9.
  */
-async function modelOnly(setup: Awaited<ReturnType<typeof createTestSetup>>, prompts: readonly string[]): Promise<{ on: number; off: number }> {
+async function modelOnly(setup: Awaited<ReturnType<typeof createTestSetup>>, prompts: readonly string[]): Promise<{ on: number; off: number; replay: number }> {
   const model = await loadModel(setup.modelPath);
   const wm = createWatermarker(deriveAccountKey(setup.master, 'account-0'));
   const encoded = prompts.slice(0, 100).map((p) => model.tokenizer.encode(renderChat([{ role: 'user', content: p }], 'transcript')));
+  const marked = encoded.map((prompt, i) => generate(model, { prompt, maxTokens: MAX_TOKENS, seed: i, watermarker: wm }).tokens);
   const pass = (watermarked: boolean) => () => {
     for (const [i, prompt] of encoded.entries()) generate(model, { prompt, maxTokens: MAX_TOKENS, seed: i, ...(watermarked ? { watermarker: wm } : {}) });
   };
-  const on: number[] = [];
-  const off: number[] = [];
-  for (let r = 0; r < 7; r++) {
-    on.push(measure(pass(true), { runs: 1, warmup: r === 0 ? 1 : 0 }).medianMs);
-    off.push(measure(pass(false), { runs: 1, warmup: r === 0 ? 1 : 0 }).medianMs);
+  const logits = new Float32Array(50);
+  const replay = () => {
+    for (const [i, prompt] of encoded.entries()) {
+      const all = new Uint32Array(prompt.length + MAX_TOKENS);
+      all.set(prompt);
+      all.set(marked[i]!, prompt.length);
+      const random = createRng(i);
+      for (let s = 0; s < marked[i]!.length; s++) {
+        const c = model.topK(all.subarray(0, prompt.length + s), 50);
+        for (let j = 0; j < c.ids.length; j++) logits[j] = c.logProbs[j]!;
+        sampleFromLogits(c.ids, logits.subarray(0, c.ids.length), { temperature: 1, topP: 1, random });
+      }
+    }
+  };
+  const times = { on: [] as number[], off: [] as number[], replay: [] as number[] };
+  for (let r = 0; r < 9; r++) {
+    const warmup = r === 0 ? 1 : 0;
+    times.on.push(measure(pass(true), { runs: 1, warmup }).medianMs);
+    times.off.push(measure(pass(false), { runs: 1, warmup }).medianMs);
+    times.replay.push(measure(replay, { runs: 1, warmup }).medianMs);
   }
-  return { on: median(on) / encoded.length, off: median(off) / encoded.length };
+  return { on: median(times.on) / encoded.length, off: median(times.off) / encoded.length, replay: median(times.replay) / encoded.length };
 }
 
 export async function benchGateway(options: { seconds?: number; clients?: number; rounds?: number } = {}): Promise<BenchSection[]> {
@@ -217,7 +237,17 @@ export async function benchGateway(options: { seconds?: number; clients?: number
     '',
     markdownTable(['configuration', 'requests', '200', '429', 'other errors', 'responses/s', 'tokens/s', 'median ms', 'p99 ms', 'receipts per fsync'], rows),
     '',
-    `Watermark's share of latency: ${(100 * (med(on) - med(off)) / med(on)).toFixed(1)}% of the median (${fmt(med(on))} ms with, ${fmt(med(off))} ms without; per-round shares ${ratios.map((x) => `${(100 * x).toFixed(1)}%`).join(', ')}). At the source, the same 64-token generations in one process take ${fmt(source.on)} ms with the account's watermarker and ${fmt(source.off)} ms without: ${(100 * (source.on - source.off) / source.on).toFixed(1)}% of generation time (median of 7 interleaved passes over 100 prompts).`,
+    `Watermark's share of latency: ${(100 * (med(on) - med(off)) / med(on)).toFixed(1)}% of the median (${fmt(med(on))} ms with, ${fmt(med(off))} ms without; per-round shares ${ratios.map((x) => `${(100 * x).toFixed(1)}%`).join(', ')}).`,
+    '',
+    markdownTable(
+      ['model alone, 64 tokens (no HTTP)', 'ms per generation', 'share of the watermarked time'],
+      [
+        ['(a) watermarked', fmt(source.on), '100%'],
+        ['(b) plain', fmt(source.off), `${((100 * source.off) / source.on).toFixed(1)}%`],
+        ['(c) (a)\'s text, plain sampler', fmt(source.replay), `${((100 * source.replay) / source.on).toFixed(1)}%`],
+        ['watermark computation, (a) − (c)', fmt(source.on - source.replay), `${((100 * (source.on - source.replay)) / source.on).toFixed(1)}%`],
+      ],
+    ),
     '',
     `Receipts: group commit shares each fdatasync among ${fmt(on.receipts / on.fsyncs)} receipts at this load (${fmt(on.ok / on.seconds)} responses/s), against ${fmt(single.ok / single.seconds)} responses/s with one fdatasync per receipt.`,
     ...runs.filter((r) => r.errors > 0).map((r) => `\nErrors in "${r.label}": ${r.errorSamples.join('; ')}`),

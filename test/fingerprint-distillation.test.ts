@@ -137,6 +137,8 @@ describe('fingerprints of distilled n-gram models, probed over HTTP', () => {
   it('(b) calibration: an independent suspect against any teacher keeps the level', () => {
     const levels = [0.05, 0.01, 1e-3];
     const rejections = levels.map(() => 0);
+    const raw = levels.map(() => 0);
+    let rawTrials = 0;
     let trials = 0;
     for (const teacher of independents)
       for (const suspect of independents) {
@@ -148,9 +150,21 @@ describe('fingerprints of distilled n-gram models, probed over HTTP', () => {
           levels.forEach((level, i) => {
             if (a.combined.pValue!.pValue <= level) rejections[i]!++;
           });
+          // Per-comparison p-values (one reference, one measure) are conditional on the models and
+          // over-dispersed across panels; reported, not asserted — the verdict never rests on one.
+          for (const c of a.comparisons)
+            if (c.n >= 20) {
+              rawTrials++;
+              levels.forEach((level, i) => {
+                if (c.pValue.pValue <= level) raw[i]!++;
+              });
+            }
         }
       }
-    console.log(`calibration over ${trials} (teacher, suspect, panel) splits: ${levels.map((l, i) => `P(p ≤ ${l}) = ${rejections[i]}/${trials}`).join(', ')}`);
+    console.log(
+      `calibration over ${trials} (teacher, suspect, panel) splits: combined ${levels.map((l, i) => `P(p ≤ ${l}) = ${rejections[i]}/${trials}`).join(', ')}; ` +
+        `single comparisons ${levels.map((l, i) => `P(p ≤ ${l}) = ${raw[i]}/${rawTrials}`).join(', ')}`,
+    );
     levels.forEach((level, i) => expect(rejections[i], `level ${level}`).toBeLessThanOrEqual(binomialUpperCritical(trials, level, 0.01)));
   });
 });

@@ -268,6 +268,18 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       if (!r.verified) setExit(ExitCode.verificationFailed);
     });
 
+  program
+    .command('demo')
+    .description('the whole loop on built-in data: watermark a teacher, distil a student, audit it and a control, sign and verify the reports')
+    .option('--out <dir>', 'folder for every artefact', 'demo-out')
+    .option('--force', 'replace an existing demo folder', false)
+    .option('--json', 'print the result as JSON', false)
+    .action(async (o) => {
+      const { demo, renderDemo } = await import('./commands/demo.ts');
+      const r = await demo({ out: o.out, force: o.force, quiet: o.json });
+      emit(io, o.json, r, renderDemo(r));
+    });
+
   return program;
 }
 

@@ -24,7 +24,7 @@ import {
   substituteHomoglyphs,
   substituteSynonyms,
   truncate,
-} from '@tracemark/attacks';
+} from '../src/index.ts';
 import { builtinPrompts, chunkTokens, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
 import { generate, type NgramModel, perplexity, trainNgram } from '@tracemark/models';
 import { binomialUpperCritical } from '@tracemark/stats';
@@ -194,7 +194,7 @@ export async function benchAttacks(): Promise<BenchSection[]> {
       const outcomes = attacked.map((t) => score(detector, tokenizer, t, true, true));
       const tp = outcomes.filter((o) => o.detected).length;
       const need = median(outcomes.map((o) => o.needed));
-      robustRows[ai]!.push(`${pct(tp, samples.length)} · ${Number.isFinite(need) ? need : `>${TOKENS}`}`);
+      robustRows[ai]!.push(`${pct(tp, samples.length)} · ${Number.isFinite(need) ? need : '—'}`);
       const ti = trivial.indexOf(a);
       if (ti >= 0) {
         const raw = attacked.filter((t) => score(detector, tokenizer, t, false, false).detected).length;
@@ -234,7 +234,7 @@ export async function benchAttacks(): Promise<BenchSection[]> {
         `${SAMPLES} watermarked samples of ${TOKENS} tokens per scheme (default parameters) from ${model.name} (order ${model.order}, ` +
           `${model.stats().trainingTokens.toLocaleString('en-US')} training tokens of State of the Union addresses; held-out six-word prompts; top-k 50, T = 1). ` +
           `Each cell: share of samples with exact p < ${ALPHA} after the attack, then the median over samples of the shortest prefix ` +
-          `(in steps of ${STEP} tokens of the attacked, normalized text) with p < ${ALPHA} (">${TOKENS}" when fewer than half get there). ` +
+          `(in steps of ${STEP} tokens of the attacked, normalized text) with p < ${ALPHA} ("—" when fewer than half get there). ` +
           'Detection scores the text alone (no prompt) with the default normalizers. Strength semantics are those of `ATTACKS` in `@tracemark/attacks`; ' +
           'copy-paste documents are the watermarked sample pasted into a held-out address (whole-document test, no windowing).',
         '',

@@ -88,6 +88,17 @@ describe('runProbe', () => {
     expect(third.recorded).toBe(0);
   });
 
+  it('starts afresh over an empty file or a torn header (a run that died at once)', async () => {
+    const s = await serve();
+    for (const junk of ['', '{"type":"header","format":"tracem']) {
+      const path = out();
+      await appendFile(path, junk);
+      const r = await runProbe({ endpoint: s.url, model: 'm', suite: smallSuite(2), out: path, retry: fast, skipDetection: true });
+      expect(r).toMatchObject({ resumed: false, complete: true });
+      expect((await read(path)).records).toHaveLength(2);
+    }
+  });
+
   it('refuses to resume into a transcript of another suite version, model or parameters', async () => {
     const s = await serve();
     const path = out();

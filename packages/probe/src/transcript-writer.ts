@@ -5,7 +5,7 @@
  * which `readTranscriptForResume` cuts off before a resumed run appends again.
  */
 import { constants as fsConstants } from 'node:fs';
-import { open, readFile, truncate } from 'node:fs/promises';
+import { open, readFile, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   parseTranscript,
@@ -60,10 +60,16 @@ export class TranscriptWriter {
 
 /**
  * Create a transcript holding just its header, fsynced together with its directory entry.
- * Refuses to replace an existing file (O_EXCL).
+ * Refuses to replace a non-empty file (an empty one is what a run that died at once leaves).
  */
 export async function createTranscriptFile(path: string, header: TranscriptHeader): Promise<void> {
-  const fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+  let fh: import('node:fs/promises').FileHandle;
+  try {
+    fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || (await stat(path)).size !== 0) throw e;
+    fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_TRUNC);
+  }
   try {
     await fh.write(`${JSON.stringify(header)}\n`);
     await fh.sync();

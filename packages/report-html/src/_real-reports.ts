@@ -16,23 +16,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditReport } from '@tracemark/audit';
 import { loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
+import { openReport, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
+import { getTokenizer } from '@tracemark/tokenizers';
 import { deriveAccountKey, parseKey, serializeKey } from '@tracemark/watermark';
 import { main } from '../../../apps/cli/src/cli.ts';
 import { fingerprint } from '../../../apps/cli/src/commands/fingerprint.ts';
 import { probe } from '../../../apps/cli/src/commands/probe.ts';
 import { openModelFile } from '../../../apps/cli/src/model-file.ts';
 import { ngramResponder, startOpenAiTestServer } from '../../probe/src/testing/index.ts';
-import { getTokenizer } from '@tracemark/tokenizers';
 
 export const LEAKED_ACCOUNT = 'acct-0042';
 export const ACCOUNTS = [...Array.from({ length: 11 }, (_, i) => `acct-${String(i * 9 + 1).padStart(4, '0')}`), LEAKED_ACCOUNT];
 
+export interface SignedReport {
+  /** The report as verified from its envelope. */
+  readonly report: AuditReport;
+  /** The envelope file `audit --sign` wrote, verbatim. */
+  readonly envelopeJson: string;
+  readonly path: string;
+}
+
 export interface RealReports {
   readonly dir: string;
-  /** The distilled student: detected. */
-  readonly student: AuditReport;
+  /** The signer's public key file. */
+  readonly publicKey: string;
+  /** The distilled student: detected (with `fingerprint` attached when asked). */
+  readonly student: SignedReport;
   /** The independent control: not detected. */
-  readonly control: AuditReport;
+  readonly control: SignedReport;
 }
 
 async function run(argv: string[]): Promise<string> {
@@ -65,10 +76,13 @@ export async function buildRealReports(options: { fingerprint?: boolean } = {}):
   await run(['train', '--corpus', `${p('api.jsonl')}:0.3`, `${p('account.jsonl')}:0.3`, 'moby-dick:0.4', '--order', '3', '--name', 'student-model', '--out', p('student.model'), '--json']);
   await run(['train', '--corpus', 'moby-dick', '--order', '3', '--name', 'control-model', '--out', p('control.model'), '--json']);
 
-  const audit = async (model: string) => {
+  await run(['signer', 'init', '--out', p('signer.json'), '--public-out', p('signer.pub.json'), '--json']);
+  const { publicKey } = parsePublicKey(await readFile(p('signer.pub.json'), 'utf8'), 'signer.pub.json');
+  const audit = async (model: string): Promise<SignedReport> => {
     const out = p(`${model}-audit.json`);
-    await run(['audit', '--key', p('master.json'), '--suspect-model', p(`${model}.model`), '--count', '60', '--forced-tokens', '3000', '--accounts', p('accounts.txt'), '--out', out, '--json']);
-    return JSON.parse(await readFile(out, 'utf8')) as AuditReport;
+    await run(['audit', '--key', p('master.json'), '--suspect-model', p(`${model}.model`), '--count', '60', '--forced-tokens', '3000', '--accounts', p('accounts.txt'), '--sign', p('signer.json'), '--out', out, '--json']);
+    const envelopeJson = await readFile(out, 'utf8');
+    return { report: openReport(parseEnvelope(envelopeJson, out), publicKey, out).report, envelopeJson, path: out };
   };
   let student = await audit('student');
   const control = await audit('control');
@@ -99,7 +113,9 @@ export async function buildRealReports(options: { fingerprint?: boolean } = {}):
       permutations: 199,
       quiet: true,
     });
-    student = { ...student, fingerprint: JSON.parse(JSON.stringify(analysis)) as unknown };
+    // `audit` does not collect fingerprints yet: attach the analysis the way a combined report would
+    // carry it (the envelope stays the signed, fingerprint-free report).
+    student = { ...student, report: { ...student.report, fingerprint: JSON.parse(JSON.stringify(analysis)) as unknown } };
   }
-  return { dir, student, control };
+  return { dir, publicKey: p('signer.pub.json'), student, control };
 }

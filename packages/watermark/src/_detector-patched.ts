@@ -1,0 +1,360 @@
+/**
+ * Detection: score token sequences against a key and return exact p-values.
+ *
+ * Each position whose PRF input is complete is scored once per distinct PRF input (see
+ * `scheme-core.ts`), within a document and, separately, across all documents of a session for the
+ * aggregate. Binomial schemes (KGW, Unigram, SynthID) report P(Binomial(n·m, γ') ≥ score); Gumbel
+ * reports P(Gamma(n, 1) ≥ score). Both tails are exact and computed in log space, so p = 1e-400 is
+ * reported as log10PValue = -400 rather than 0.
+ *
+ * Windowed mode scans windows of consecutive scored tuples (several widths, stride = width/4) for a
+ * watermarked passage inside a longer human document, and multiplies the smallest window p-value
+ * by the number of windows tested (Bonferroni), which is valid however the windows overlap.
+ */
+import {
+  binomialUpperTail,
+  gammaUpperTail,
+  type PValue,
+} from '@tracemark/stats';
+import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
+import { enabledNormalizers, type NormalizeOptions, type NormalizerName, normalizeText } from './normalize.ts';
+import { type SchemeCore, windowIdentity } from './scheme-core.ts';
+import { TupleSet } from './tuple-set.ts';
+import { type SchemeName, type WatermarkKey } from './types.ts';
+import { createSchemeCore } from './watermarker.ts';
+
+export const DEFAULT_ALPHA = 1e-3;
+export const DEFAULT_WINDOW_SIZES: readonly number[] = [32, 64, 128, 256, 512];
+
+export interface WindowOptions {
+  /** Window widths in scored tuples; widths not smaller than the document's scored count are skipped. */
+  readonly sizes?: readonly number[];
+}
+
+export interface DetectOptions {
+  /** Significance level for `detected`. Default 1e-3. */
+  readonly alpha?: number;
+  /** Also search for the most significant window (a passage inside a longer document). */
+  readonly window?: boolean | WindowOptions;
+  /**
+   * Score only tuples in this set (the radioactivity "supervised filter": tuples seen in the
+   * teacher's own watermarked data). The set must not depend on the suspect text being scored.
+   */
+  readonly restrictTo?: TupleSet;
+  /**
+   * Score only positions whose context window (the h tokens before it, see `windowIdentity`) is in
+   * this set. The radioactivity audit's supervised filter uses it with the teacher's windows and
+   * excludes the teacher's own tuples, which keeps it valid (see packages/audit).
+   */
+  readonly restrictWindows?: TupleSet;
+  /**
+   * Detection-side normalizers for text inputs (documents, prompts, excluded text), applied before
+   * tokenization; token ids are scored as given. Default: `DEFAULT_NORMALIZATION` (all on);
+   * `false` scores text exactly as written. Normalizing is a function of the text alone, so the
+   * p-values stay exact (see `normalize.ts`).
+   */
+  readonly normalize?: NormalizeOptions | false;
+}
+
+/** One document to score: tokens or text, an optional prompt whose tuples are excluded. */
+export interface DocumentInput {
+  readonly id?: string;
+  readonly tokens?: Uint32Array;
+  readonly text?: string;
+  /** Context that preceded the document (e.g. the prompt): it seeds the first positions and its own tuples are never scored. */
+  readonly prompt?: Uint32Array | string;
+}
+
+/** A test statistic with its exact tail. */
+export interface ScoreSummary extends PValue {
+  /** Distinct tuples scored. */
+  readonly scored: number;
+  /** Green count (KGW, Unigram), sum of g-values (SynthID), or sum of −ln(1−r) (Gumbel). */
+  readonly score: number;
+  /** Bernoulli trials behind a binomial score (scored × layers); equals `scored` for Gumbel. */
+  readonly trials: number;
+  /** The score's expectation under the null: trials·γ', or scored for Gumbel. */
+  readonly expected: number;
+  /** score / trials: the observed green rate, mean g-value, or mean Gumbel score. */
+  readonly rate: number;
+  readonly detected: boolean;
+}
+
+export interface WindowResult extends PValue {
+  /** Token range [start, end) of the most significant window, in the document's own tokens. */
+  readonly start: number;
+  readonly end: number;
+  readonly scored: number;
+  readonly score: number;
+  /** Windows tested; the p-value is already multiplied by this (Bonferroni). */
+  readonly windowsTested: number;
+  readonly detected: boolean;
+}
+
+export interface DocumentResult extends ScoreSummary {
+  readonly id: string;
+  readonly tokens: number;
+  /** The normalizers that changed this document's text before it was tokenized (absent when none did). */
+  readonly normalized?: NormalizerName[];
+  readonly window?: WindowResult;
+}
+
+export interface AggregateResult extends ScoreSummary {
+  readonly documents: number;
+  readonly tokens: number;
+}
+
+export interface DetectionResult {
+  readonly keyId: string;
+  readonly scheme: SchemeName;
+  readonly statistic: 'binomial' | 'gamma';
+  readonly alpha: number;
+  /** The normalizers enabled for text inputs, whether or not they changed anything. */
+  readonly normalization: NormalizerName[];
+  readonly documents: DocumentResult[];
+  readonly aggregate: AggregateResult;
+}
+
+function checkAlpha(alpha: number): number {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  return alpha;
+}
+
+const ONE: PValue = { pValue: 1, log10PValue: 0 };
+
+/** The exact upper tail of a score under the scheme's null distribution. */
+export function scoreTail(core: Pick<SchemeCore, 'statistic' | 'trialsPerTuple' | 'nullProbability'>, scored: number, score: number): PValue {
+  if (scored === 0) return ONE;
+  if (core.statistic === 'binomial') return binomialUpperTail(Math.round(score), scored * core.trialsPerTuple, core.nullProbability);
+  return gammaUpperTail(score, scored);
+}
+
+function summarize(core: SchemeCore, scored: number, score: number, alpha: number): ScoreSummary {
+  const tail = scoreTail(core, scored, score);
+  const trials = core.statistic === 'binomial' ? scored * core.trialsPerTuple : scored;
+  const expected = core.statistic === 'binomial' ? trials * core.nullProbability : scored;
+  return {
+    scored,
+    score,
+    trials,
+    expected,
+    rate: trials > 0 ? score / trials : 0,
+    pValue: tail.pValue,
+    log10PValue: tail.log10PValue,
+    detected: tail.pValue < alpha || tail.log10PValue < Math.log10(alpha),
+  };
+}
+
+/** Growable parallel arrays of a document's scored tuples (value and token position). */
+class ScoredTrace {
+  values = new Float64Array(256);
+  positions = new Uint32Array(256);
+  length = 0;
+  push(value: number, position: number): void {
+    if (this.length === this.values.length) {
+      const v = new Float64Array(this.length * 2);
+      v.set(this.values);
+      this.values = v;
+      const p = new Uint32Array(this.length * 2);
+      p.set(this.positions);
+      this.positions = p;
+    }
+    this.values[this.length] = value;
+    this.positions[this.length++] = position;
+  }
+}
+
+function bestWindow(core: SchemeCore, trace: ScoredTrace, offset: number, sizes: readonly number[], alpha: number): WindowResult | undefined {
+  const n = trace.length;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + trace.values[i]!;
+  let tested = 0;
+  let best: { start: number; width: number; score: number; tail: PValue } | undefined;
+  for (const width of sizes) {
+    if (!Number.isInteger(width) || width < 1) throw new RangeError(`window sizes must be positive integers, got ${width}`);
+    if (width >= n) continue;
+    const stride = Math.max(1, Math.floor(width / 4));
+    let bestStart = 0;
+    let bestScore = -Infinity;
+    for (let s = 0; s + width <= n; s += stride) {
+      tested++;
+      const sc = prefix[s + width]! - prefix[s]!;
+      if (sc > bestScore) (bestScore = sc), (bestStart = s);
+    }
+    const tail = scoreTail(core, width, bestScore);
+    if (!best || tail.log10PValue < best.tail.log10PValue) best = { start: bestStart, width, score: bestScore, tail };
+  }
+  if (!best) return undefined;
+  const log10 = Math.min(0, best.tail.log10PValue + Math.log10(tested));
+  return {
+    start: trace.positions[best.start]! - offset,
+    end: trace.positions[best.start + best.width - 1]! - offset + 1,
+    scored: best.width,
+    score: best.score,
+    windowsTested: tested,
+    pValue: Math.min(1, 10 ** log10),
+    log10PValue: log10,
+    detected: log10 < Math.log10(alpha),
+  };
+}
+
+/**
+ * A detection run over many documents: per-document results as they are added, and one aggregate
+ * in which every distinct tuple across all documents counts once. Memory grows with distinct
+ * tuples (8 bytes each in a TupleSet), not with input size.
+ */
+export class DetectionSession {
+  private readonly global = new TupleSet(4096);
+  private readonly excluded = new TupleSet(64);
+  private readonly id = new Uint32Array(2);
+  private aggScored = 0;
+  private aggScore = 0;
+  private aggComp = 0;
+  private docs = 0;
+  private tokenCount = 0;
+  readonly alpha: number;
+  /** The normalizers applied to text inputs, in order. */
+  readonly normalization: NormalizerName[];
+  /** The normalizers that changed the last text `toTokens` encoded. */
+  private lastApplied: NormalizerName[] = [];
+
+  constructor(
+    private readonly core: SchemeCore,
+    private readonly tokenizer: Tokenizer | undefined,
+    private readonly options: DetectOptions = {},
+  ) {
+    this.alpha = checkAlpha(options.alpha ?? DEFAULT_ALPHA);
+    this.normalization = enabledNormalizers(options.normalize ?? {});
+  }
+
+  private toTokens(v: Uint32Array | string | undefined, what: string): Uint32Array {
+    this.lastApplied = [];
+    if (v === undefined) return new Uint32Array(0);
+    if (typeof v !== 'string') return v;
+    if (!this.tokenizer) throw new TypeError(`${what} is text but the detector has no tokenizer`);
+    if (this.normalization.length === 0) return this.tokenizer.encode(v);
+    const normalized = normalizeText(v, this.options.normalize ?? {});
+    this.lastApplied = normalized.applied;
+    return this.tokenizer.encode(normalized.text);
+  }
+
+  /** Never score tuples occurring in `text` (for example every prompt of an audit). */
+  exclude(text: Uint32Array | string): void {
+    const tokens = this.toTokens(text, 'excluded text');
+    for (let i = this.core.contextWidth; i < tokens.length; i++) {
+      this.core.scoreAt(tokens, i, this.id);
+      this.excluded.add(this.id[0]!, this.id[1]!);
+    }
+  }
+
+  add(input: DocumentInput | Uint32Array | string): DocumentResult {
+    const doc: DocumentInput = typeof input === 'string' ? { text: input } : input instanceof Uint32Array ? { tokens: input } : input;
+    const body = doc.tokens ?? this.toTokens(doc.text, 'document');
+    const normalized = doc.tokens === undefined ? this.lastApplied : [];
+    const prompt = this.toTokens(doc.prompt, 'prompt');
+    if (prompt.length > 0) this.exclude(prompt);
+    const all = prompt.length > 0 ? new Uint32Array(prompt.length + body.length) : body;
+    if (prompt.length > 0) (all.set(prompt), all.set(body, prompt.length));
+    const core = this.core;
+    const local = new TupleSet(Math.max(16, body.length));
+    const wantWindow = this.options.window !== undefined && this.options.window !== false;
+    const trace = wantWindow ? new ScoredTrace() : undefined;
+    let scored = 0;
+    let score = 0;
+    const id = this.id;
+    const restrict = this.options.restrictTo;
+    const windows = this.options.restrictWindows;
+    const win = new Uint32Array(2);
+    for (let i = Math.max(prompt.length, core.contextWidth); i < all.length; i++) {
+      const s = core.scoreAt(all, i, id);
+      const lo = id[0]!;
+      const hi = id[1]!;
+      if (this.excluded.size > 0 && this.excluded.has(lo, hi)) continue;
+      if (restrict && !restrict.has(lo, hi)) continue;
+      if (windows) {
+        windowIdentity(all, i, core.contextWidth, win);
+        if (!windows.has(win[0]!, win[1]!)) continue;
+      }
+      if (local.add(lo, hi)) {
+        scored++;
+        score += s;
+        trace?.push(s, i);
+      }
+      if (this.global.add(lo, hi)) {
+        this.aggScored++;
+        // Neumaier summation: Gumbel scores are summed over millions of tuples.
+        const t = this.aggScore + s;
+        this.aggComp += Math.abs(this.aggScore) >= Math.abs(s) ? this.aggScore - t + s : s - t + this.aggScore;
+        this.aggScore = t;
+      }
+    }
+    this.docs++;
+    this.tokenCount += body.length;
+    const result: DocumentResult = {
+      id: doc.id ?? `doc-${this.docs}`,
+      tokens: body.length,
+      ...(normalized.length > 0 ? { normalized } : {}),
+      ...summarize(core, scored, score, this.alpha),
+    };
+    if (trace) {
+      const opts = typeof this.options.window === 'object' ? this.options.window : {};
+      const w = bestWindow(core, trace, prompt.length, opts.sizes ?? DEFAULT_WINDOW_SIZES, this.alpha);
+      if (w) return { ...result, window: w };
+    }
+    return result;
+  }
+
+  aggregate(): AggregateResult {
+    return {
+      documents: this.docs,
+      tokens: this.tokenCount,
+      ...summarize(this.core, this.aggScored, this.aggScore + this.aggComp, this.alpha),
+    };
+  }
+}
+
+export interface Detector {
+  readonly keyId: string;
+  readonly scheme: SchemeName;
+  readonly statistic: 'binomial' | 'gamma';
+  /** Start a session that scores documents one at a time (streaming input). */
+  session(options?: DetectOptions): DetectionSession;
+  /** Score documents (token ids or text) and their aggregate. */
+  detect(inputs: ReadonlyArray<DocumentInput | Uint32Array | string> | DocumentInput | Uint32Array | string, options?: DetectOptions): DetectionResult;
+}
+
+export interface DetectorOptions {
+  /** Needed to score text; must be the key's tokenizer (name and vocabulary hash). */
+  readonly tokenizer?: Tokenizer;
+}
+
+/**
+ * @throws TokenizerMismatchError when `tokenizer` is not the one the key was made for.
+ * @example
+ * const result = createDetector(key, { tokenizer }).detect(['some text']);
+ * result.aggregate.log10PValue; // e.g. -12.3 for 200 watermarked tokens
+ */
+export function createDetector(key: WatermarkKey, options: DetectorOptions = {}): Detector {
+  if (options.tokenizer) assertSameTokenizer(key.tokenizer, options.tokenizer.identity(), `key ${key.keyId}`);
+  const core = createSchemeCore(key);
+  return {
+    keyId: key.keyId,
+    scheme: key.scheme,
+    statistic: core.statistic,
+    session: (o) => new DetectionSession(core, options.tokenizer, o),
+    detect(inputs, o = {}) {
+      const list = Array.isArray(inputs) ? inputs : [inputs as DocumentInput | Uint32Array | string];
+      const session = new DetectionSession(core, options.tokenizer, o);
+      const documents = list.map((d) => session.add(d));
+      return {
+        keyId: key.keyId,
+        scheme: key.scheme,
+        statistic: core.statistic,
+        alpha: session.alpha,
+        normalization: session.normalization,
+        documents,
+        aggregate: session.aggregate(),
+      };
+    },
+  };
+}
