@@ -5,10 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type BenchSection, machineLine } from './lib.ts';
+import { benchAudit } from './audit.ts';
+import { benchModels } from './models.ts';
 import { benchWatermark } from './watermark.ts';
 
 const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   watermark: benchWatermark,
+  models: benchModels,
+  audit: benchAudit,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

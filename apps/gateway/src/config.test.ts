@@ -56,3 +56,13 @@ describe('parseConfig', () => {
     expect(parse({ ...rest, watermark: false }).masterKey).toBeNull();
   });
 });
+
+describe('gateway.example.json', () => {
+  it('is a valid config', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = JSON.parse(await readFile(new URL('../gateway.example.json', import.meta.url), 'utf8'));
+    const c = parse(doc);
+    expect(c.models.map((m) => m.backend)).toEqual(['ngram', 'ngram', 'llama-cpp']);
+    expect(c.models[1]!.reasoning).toEqual({ maxTokens: 128 });
+  });
+});
