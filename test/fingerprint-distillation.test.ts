@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../apps/cli/src/commands/fingerprint.ts';
 import { probe } from '../apps/cli/src/commands/probe.ts';
-import { chunkTokens, loadBuiltinCorpus } from '../packages/corpora/src/index.ts';
+import { chunkTokens, loadBuiltinCorpus } from '@tracemark/corpora';
 import { analyzeFingerprints, parseTranscript, type Transcript } from '../packages/fingerprint/src/index.ts';
-import { trainNgram } from '../packages/models/src/train-ngram.ts';
+import { trainNgram } from '@tracemark/models';
 import {
   INDEPENDENT_PERSONAS,
   ngramResponder,
@@ -29,8 +29,8 @@ import {
   type TestServer,
   trainDistillationPanel,
 } from '../packages/probe/src/testing/index.ts';
-import { binomialUpperCritical } from '../packages/stats/src/index.ts';
-import { getTokenizer } from '../packages/tokenizers/src/index.ts';
+import { binomialUpperCritical } from '@tracemark/stats';
+import { getTokenizer } from '@tracemark/tokenizers';
 
 const ALPHA = 1e-3;
 const TOKENS_PER_MODEL = 60_000;

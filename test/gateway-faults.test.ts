@@ -209,3 +209,18 @@ describe('gateway faults', () => {
     expect(log.responses).toBeGreaterThanOrEqual(all.length);
   });
 });
+
+describe('gateway start-up', () => {
+  it('refuses a bad config with exit 2, naming the file and the field, without a stack trace', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const bad = `${setup.dir}/bad.json`;
+    await writeFile(bad, JSON.stringify({ receipts: { path: 'r.jsonl' }, models: [{ id: 'm', file: 'm.tmngram' }], accounts: [{ name: 'a', apiKeys: ['short'] }], masterKey: 'k.json' }));
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts', '--config', bad], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (d) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`gateway: ${bad}: accounts[0].apiKeys[0]: must be at least 16 characters`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

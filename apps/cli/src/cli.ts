@@ -26,6 +26,14 @@ export function parseNumber(name: string, min: number, max: number, integer = fa
   };
 }
 
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) throw new InvalidArgumentError('shard must be i/N with 0 ≤ i < N, e.g. 0/2');
+  return { index, count };
+}
+
 export function parseAlpha(value: string): number {
   const n = Number(value);
   if (!(n > 0 && n < 1)) throw new InvalidArgumentError('alpha must be a number in (0, 1), e.g. 1e-3');
@@ -83,9 +91,16 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--window', 'also search each document for a watermarked passage (Bonferroni-corrected)', false)
     .option('--tokenizer <name|path>', "tokenizer to score with (default: the key's)")
     .option('--fail-on-detect', 'exit 1 when the aggregate is detected', false)
+    .option('--shard <i/N>', 'score only the tuples routed to shard i of N and print a partial result for `tracemark merge`', parseShard)
+    .option('--summary', 'keep no per-document results (bounded memory on very large inputs)', false)
     .option('--json', 'print JSON instead of a table', false)
     .action(async (files: string[], o) => {
-      const { detect, detectJson, renderDetect } = await import('./commands/detect.ts');
+      const { detect, detectPartial, detectJson, renderDetect } = await import('./commands/detect.ts');
+      if (o.shard) {
+        const partial = await detectPartial({ key: o.key, inputs: files, format: o.format, field: o.field, promptField: o.promptField, alpha: o.alpha, tokenizer: o.tokenizer, shard: o.shard, summary: o.summary, quiet: true });
+        io.stdout(`${JSON.stringify(partial)}\n`);
+        return;
+      }
       const r = await detect({
         key: o.key,
         inputs: files,
@@ -95,6 +110,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
         alpha: o.alpha,
         window: o.window,
         tokenizer: o.tokenizer,
+        summary: o.summary,
         quiet: o.json,
       });
       emit(io, o.json, detectJson(r), renderDetect(r));
@@ -278,6 +294,20 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       const { demo, renderDemo } = await import('./commands/demo.ts');
       const r = await demo({ out: o.out, force: o.force, quiet: o.json });
       emit(io, o.json, r, renderDemo(r));
+    });
+
+  program
+    .command('merge')
+    .description('merge the partial results of `detect --shard i/N` into the single-run result')
+    .argument('<partials...>', 'partial result files, one per shard')
+    .option('--fail-on-detect', 'exit 1 when the aggregate is detected', false)
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (partials: string[], o) => {
+      const { merge } = await import('./commands/merge.ts');
+      const { detectJson, renderDetect } = await import('./commands/detect.ts');
+      const r = await merge(partials);
+      emit(io, o.json, detectJson(r), renderDetect(r));
+      if (o.failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
     });
 
   return program;

@@ -199,6 +199,17 @@ describe('gateway limits', () => {
     expect((await post('/v1/completions', { model: 'teacher', prompt: 'x', max_tokens: 2 })).status).toBe(200);
   });
 
+  it('forgets a client that hangs up halfway through its body', async () => {
+    const socket = connect(gateway.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`POST /v1/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_API_KEYS.alice}\r\nContent-Length: 1000\r\n\r\n{"model":`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gateway.stats().inFlight).toBe(1);
+    socket.destroy();
+    for (let i = 0; i < 100 && gateway.stats().inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(gateway.stats().inFlight).toBe(0);
+  });
+
   it('refuses a request beyond the concurrency queue with 503 rather than queueing without bound', async () => {
     // maxConcurrent 2 + maxQueue 2: of 8 simultaneous long requests some must be refused.
     const reqs = Array.from({ length: 8 }, (_, i) => post('/v1/completions', { model: 'teacher', prompt: `Tariffs ${i}`, max_tokens: 512, seed: i }));

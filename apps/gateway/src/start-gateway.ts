@@ -102,6 +102,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
+    // A client that hangs up mid-body: settle, so the handler does not wait forever.
+    req.once('close', () => {
+      if (!req.complete) reject(new ClientGone('client closed the connection while sending the body'));
+    });
   });
 }
 

@@ -92,7 +92,7 @@ function untiedLowerCounts(n: number): Float64Array {
  *
  * @throws RangeError if a difference is NaN.
  * @example
- * signedRankTest([1.5, 2, 0.5, 3, -0.25]).pValue.pValue; // 2/32 = 0.0625 (only {}, {0.25} do as well… )
+ * signedRankTest([1.5, 2, 0.5, 3, -0.25]).pValue.pValue; // 0.0625: W⁺ = 14 of 15, and 2 of the 32 sign patterns reach it
  */
 export function signedRankTest(differences: ArrayLike<number>, tolerance = DIFFERENCE_TOLERANCE): PairedTestResult {
   const nonzero: number[] = [];

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTranscript } from '../../fingerprint/src/index.ts';
+import { parseTranscript } from '@tracemark/fingerprint';
 import { BatchError, exportBatch, importBatch } from './batch.ts';
 import { mergeIntoTranscript } from './merge-into-transcript.ts';
 import { smallSuite } from './testing/small-suite.ts';

@@ -15,7 +15,7 @@ import {
   type TranscriptHeader,
   type TranscriptParams,
   type TranscriptRecord,
-} from '../../fingerprint/src/index.ts';
+} from '@tracemark/fingerprint';
 import { buildRequestBody, readChoice } from './request-body.ts';
 import { TOOL } from './run-probe.ts';
 

@@ -4,7 +4,7 @@
  * reproducible transcripts). Servers differ: OpenAI honours `seed` only best-effort, llama.cpp
  * honours it, some proxies reject unknown parameters with 400. Three to four tiny requests decide.
  */
-import { type EndpointCapabilities } from '../../fingerprint/src/index.ts';
+import { type EndpointCapabilities } from '@tracemark/fingerprint';
 import { type ChatClient, HttpStatusError } from './chat-client.ts';
 import { readChoice } from './request-body.ts';
 

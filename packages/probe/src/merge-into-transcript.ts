@@ -3,7 +3,7 @@
  * guarantees as a live run: a new file gets the header, an existing one must have a matching
  * header, and a (probe, sample) already present is skipped rather than duplicated.
  */
-import { recordKey, type TranscriptHeader, type TranscriptRecord } from '../../fingerprint/src/index.ts';
+import { recordKey, type TranscriptHeader, type TranscriptRecord } from '@tracemark/fingerprint';
 import { headerMismatches, ResumeMismatchError } from './run-probe.ts';
 import { createTranscriptFile, readTranscriptForResume, TranscriptWriter } from './transcript-writer.ts';
 

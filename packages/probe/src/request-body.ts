@@ -3,7 +3,7 @@
  * parameters and the detected capabilities, so a resumed run and a batch export send byte-for-byte
  * what the original run would have, and the transcript can record it.
  */
-import { type EndpointCapabilities, type Probe, type ProbeSuite, probeMaxTokens, type TranscriptParams } from '../../fingerprint/src/index.ts';
+import { type EndpointCapabilities, type Probe, type ProbeSuite, probeMaxTokens, type TranscriptParams } from '@tracemark/fingerprint';
 
 /**
  * Build the chat-completions body. Sample i carries seed + i (identical seeds would make a

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseTranscript } from '../../fingerprint/src/index.ts';
+import { parseTranscript } from '@tracemark/fingerprint';
 import { EndpointFailure, ResumeMismatchError, runProbe } from './run-probe.ts';
 import { echoResponder } from './testing/echo-responder.ts';
 import { smallSuite } from './testing/small-suite.ts';

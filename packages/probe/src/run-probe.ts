@@ -14,7 +14,7 @@ import {
   type TranscriptHeader,
   type TranscriptParams,
   type TranscriptRecord,
-} from '../../fingerprint/src/index.ts';
+} from '@tracemark/fingerprint';
 import { AbortedError, ChatClient, HttpStatusError, RetriesExhaustedError } from './chat-client.ts';
 import { detectCapabilities } from './detect-capabilities.ts';
 import { type RetryPolicy } from './retry-policy.ts';

@@ -12,7 +12,7 @@ import {
   type ParsedTranscript,
   type TranscriptHeader,
   type TranscriptRecord,
-} from '../../fingerprint/src/index.ts';
+} from '@tracemark/fingerprint';
 
 /** Serialised appends with fsync; one instance per open file. */
 export class TranscriptWriter {

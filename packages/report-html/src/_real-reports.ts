@@ -11,14 +11,14 @@
  * Nothing here is hand-written: every number a test or a screenshot shows came out of the pipeline.
  * Takes about 20 s (40 s with fingerprints) on a 2-core machine (measured).
  */
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditReport } from '@tracemark/audit';
 import { loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
 import { openReport, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
 import { getTokenizer } from '@tracemark/tokenizers';
-import { deriveAccountKey, parseKey, serializeKey } from '@tracemark/watermark';
+import { deriveAccountKey, generateKey, serializeKey } from '@tracemark/watermark';
 import { main } from '../../../apps/cli/src/cli.ts';
 import { fingerprint } from '../../../apps/cli/src/commands/fingerprint.ts';
 import { probe } from '../../../apps/cli/src/commands/probe.ts';
@@ -61,11 +61,12 @@ export async function buildRealReports(options: { fingerprint?: boolean } = {}):
   const sotu = splitHeldOut(loadBuiltinCorpus('sotu')).train;
   await writeFile(p('sotu-a.jsonl'), sotu.filter((_, i) => i % 4 === 0).map((d) => JSON.stringify({ text: d.text })).join('\n') + '\n');
 
-  await run(['keygen', '--scheme', 'kgw', '--context', '1', '--out', p('master.json'), '--json']);
-  const master = parseKey(await readFile(p('master.json'), 'utf8'), 'master.json');
+  // A fixed secret (as test/fixtures/reference-loop.ts does) so every run gives the same numbers.
+  const tokenizer = await getTokenizer('o200k_base');
+  const master = generateKey({ scheme: 'kgw', tokenizer: tokenizer.identity(), params: { context: 1 }, secret: new Uint8Array(32).fill(0x2a), createdAt: new Date(0) });
+  await writeFile(p('master.json'), serializeKey(master), { mode: 0o600 });
   const account = deriveAccountKey(master, LEAKED_ACCOUNT);
   await writeFile(p('account.json'), serializeKey(account), { mode: 0o600 });
-  await chmod(p('account.json'), 0o600);
   master.secret.fill(0);
   account.secret.fill(0);
   await writeFile(p('accounts.txt'), `# accounts served by the lab's gateway\n${ACCOUNTS.join('\n')}\n`);
@@ -90,7 +91,6 @@ export async function buildRealReports(options: { fingerprint?: boolean } = {}):
   if (options.fingerprint) {
     await writeFile(p('sotu-b.jsonl'), sotu.filter((_, i) => i % 4 === 2).map((d) => JSON.stringify({ text: d.text })).join('\n') + '\n');
     await run(['train', '--corpus', p('sotu-b.jsonl'), '--order', '3', '--name', 'reference-sotu', '--out', p('reference.model'), '--json']);
-    const tokenizer = await getTokenizer('o200k_base');
     const models = {
       teacher: await openModelFile(p('teacher.model')),
       'student-model': await openModelFile(p('student.model')),

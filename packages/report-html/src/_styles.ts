@@ -26,6 +26,7 @@ code { overflow-wrap: anywhere; }
 .verdict.bad { border-color: var(--bad); background: var(--bad-bg); }
 .verdict.ok { border-color: var(--ok); background: var(--ok-bg); }
 .verdict.neutral { border-color: var(--neutral); background: var(--neutral-bg); }
+.verdict h2.label { margin: 0; padding: 0; border: 0; }
 .verdict .label { font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; font-size: 0.85rem; }
 .verdict .sentence { font-size: 1.22rem; font-weight: 600; line-height: 1.4; margin: 0.3rem 0 0.5rem; }
 .verdict .rule, .verdict .tool { font-size: 0.92rem; }
@@ -48,7 +49,9 @@ code { overflow-wrap: anywhere; }
 .test dd { margin: 0; }
 .meaning { background: var(--panel); border-radius: 6px; padding: 0.5rem 0.8rem; }
 .rate-bar { display: block; max-width: 22rem; height: auto; margin-top: 0.2rem; }
-.scroll { overflow-x: auto; max-width: 100%; }
+.scroll { overflow-x: auto; max-width: 100%; position: relative; }
+table.kv { min-width: 0; }
+.nowrap { white-space: nowrap; }
 table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.93rem; min-width: 100%; }
 caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }

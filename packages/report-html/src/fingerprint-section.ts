@@ -136,9 +136,9 @@ export function renderFingerprintSection(fingerprint: unknown): SafeHtml {
       rows: perMeasure.map((m) => ({ label: str(m.measure) ?? '?', values: [(num(m.probesBeatingAllReferences) ?? 0) / total], note: `${num(m.probesBeatingAllReferences) ?? 0} of ${total}` })),
       max: 1,
       formatValue: (v) => formatPercent(v, 0),
-      xLabel: 'share of probes where the suspect is closer to the teacher than every reference',
+      xLabel: 'share of probes',
     })}
-<figcaption>Bars show how often the suspect beat every reference; by chance alone, with ${refs.length} reference${refs.length === 1 ? '' : 's'}, that happens on about ${formatPercent(1 / (refs.length + 1), 0)} of probes when the suspect is no closer than they are.</figcaption></figure>
+<figcaption>Bars show on what share of the probes the suspect was closer to the teacher than every reference. If the suspect were just another independent model, with ${refs.length} reference${refs.length === 1 ? '' : 's'}, that would happen on about ${formatPercent(1 / (refs.length + 1), 0)} of probes.</figcaption></figure>
 <div class="scroll"><table><caption>Per-measure results</caption>
 <thead><tr><th scope="col">Measure</th><th scope="col">What it compares</th><th scope="col">p-value (closer than every reference)</th><th scope="col">Result</th></tr></thead>
 <tbody>${perMeasure.map(
@@ -152,9 +152,10 @@ export function renderFingerprintSection(fingerprint: unknown): SafeHtml {
     const measure = str(signal!.measure) ?? 'similarity';
     const max = Math.max(1e-12, ...signalProbes.flatMap((p) => [num(p.suspect) ?? 0, num(p.bestReference) ?? 0]));
     parts.push(html`<h3>Per-probe similarity to the teacher</h3>
+<p>The ${signalProbes.length} probes on which the suspect's answers lead the closest reference model's by the widest margin, on the strongest measure.</p>
 <figure>${barChart({
       id: 'fp-probes',
-      title: `The ${signalProbes.length} probes where the suspect is most closer to the teacher than any reference (${measure})`,
+      title: `The ${signalProbes.length} probes where the suspect leads the closest reference by the widest margin (${measure})`,
       description: signalProbes.map((p) => `${str(p.probeId)}: suspect ${formatNumber(num(p.suspect))}, best reference ${formatNumber(num(p.bestReference))}`).join('; '),
       bars: [
         { label: 'suspect vs teacher', className: 'b-main' },

@@ -54,7 +54,10 @@ export function niceTicks(min: number, max: number, count = 5, integer = false):
   if (integer) step = Math.max(1, Math.round(step));
   const start = Math.floor(min / step) * step;
   const ticks: number[] = [];
-  for (let v = start; v <= max + step * 0.5; v += step) ticks.push(Number(v.toPrecision(12)));
+  for (let v = start; ; v += step) {
+    ticks.push(Number(v.toPrecision(12)));
+    if (v >= max - step * 1e-9) break;
+  }
   return ticks;
 }
 

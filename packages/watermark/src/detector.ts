@@ -18,6 +18,8 @@ import {
 } from '@tracemark/stats';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { type SchemeCore, windowIdentity } from './scheme-core.ts';
+import { ExactSum } from './exact-sum.ts';
+import { mix32 } from './prf.ts';
 import { TupleSet } from './tuple-set.ts';
 import { type SchemeName, type WatermarkKey } from './types.ts';
 import { createSchemeCore } from './watermarker.ts';
@@ -46,6 +48,25 @@ export interface DetectOptions {
    * excludes the teacher's own tuples, which keeps it valid (see packages/audit).
    */
   readonly restrictWindows?: TupleSet;
+  /**
+   * Score only tuples routed to this shard (`shardOf`). Every distinct tuple belongs to exactly one
+   * of `count` shards, so shard results merge into exactly the single run's counts.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+/** The exact per-document counts of one shard. */
+export interface PartialDocument {
+  readonly id: string;
+  readonly tokens: number;
+  readonly scored: number;
+  /** Score in units of 2^-32, as a decimal string (exact). */
+  readonly scoreUnits: string;
+}
+
+/** The shard a tuple identity is routed to: a hash of both lanes, modulo the shard count. */
+export function shardOf(lo: number, hi: number, count: number): number {
+  return mix32(lo ^ mix32(hi + 0x6a09e667)) % count;
 }
 
 /** One document to score: tokens or text, an optional prompt whose tuples are excluded. */
@@ -196,8 +217,7 @@ export class DetectionSession {
   private readonly excluded = new TupleSet(64);
   private readonly id = new Uint32Array(2);
   private aggScored = 0;
-  private aggScore = 0;
-  private aggComp = 0;
+  private readonly aggScore = new ExactSum();
   private docs = 0;
   private tokenCount = 0;
   readonly alpha: number;
@@ -208,6 +228,10 @@ export class DetectionSession {
     private readonly options: DetectOptions = {},
   ) {
     this.alpha = checkAlpha(options.alpha ?? DEFAULT_ALPHA);
+    const shard = options.shard;
+    if (shard && !(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+      throw new RangeError(`shard must be i/N with 0 ≤ i < N, got ${shard.index}/${shard.count}`);
+    }
   }
 
   private toTokens(v: Uint32Array | string | undefined, what: string): Uint32Array {
@@ -226,7 +250,25 @@ export class DetectionSession {
     }
   }
 
+  /** Score one document: its own dedup'd result, and its new tuples into the aggregate. */
   add(input: DocumentInput | Uint32Array | string): DocumentResult {
+    const r = this.scoreDocument(input);
+    const result: DocumentResult = { id: r.id, tokens: r.tokens, ...summarize(this.core, r.scored, r.score.value(), this.alpha) };
+    if (r.trace) {
+      const opts = typeof this.options.window === 'object' ? this.options.window : {};
+      const w = bestWindow(this.core, r.trace, r.offset, opts.sizes ?? DEFAULT_WINDOW_SIZES, this.alpha);
+      if (w) return { ...result, window: w };
+    }
+    return result;
+  }
+
+  /** Like `add`, but returns the exact counts only: the per-document part of a shard's partial result. */
+  addPartial(input: DocumentInput | Uint32Array | string): PartialDocument {
+    const r = this.scoreDocument(input);
+    return { id: r.id, tokens: r.tokens, scored: r.scored, scoreUnits: r.score.toJSON() };
+  }
+
+  private scoreDocument(input: DocumentInput | Uint32Array | string) {
     const doc: DocumentInput = typeof input === 'string' ? { text: input } : input instanceof Uint32Array ? { tokens: input } : input;
     const body = doc.tokens ?? this.toTokens(doc.text, 'document');
     const prompt = this.toTokens(doc.prompt, 'prompt');
@@ -238,15 +280,17 @@ export class DetectionSession {
     const wantWindow = this.options.window !== undefined && this.options.window !== false;
     const trace = wantWindow ? new ScoredTrace() : undefined;
     let scored = 0;
-    let score = 0;
+    const score = new ExactSum();
     const id = this.id;
     const restrict = this.options.restrictTo;
     const windows = this.options.restrictWindows;
+    const shard = this.options.shard;
     const win = new Uint32Array(2);
     for (let i = Math.max(prompt.length, core.contextWidth); i < all.length; i++) {
       const s = core.scoreAt(all, i, id);
       const lo = id[0]!;
       const hi = id[1]!;
+      if (shard && shardOf(lo, hi, shard.count) !== shard.index) continue;
       if (this.excluded.size > 0 && this.excluded.has(lo, hi)) continue;
       if (restrict && !restrict.has(lo, hi)) continue;
       if (windows) {
@@ -255,37 +299,29 @@ export class DetectionSession {
       }
       if (local.add(lo, hi)) {
         scored++;
-        score += s;
+        score.add(s);
         trace?.push(s, i);
       }
       if (this.global.add(lo, hi)) {
         this.aggScored++;
-        // Neumaier summation: Gumbel scores are summed over millions of tuples.
-        const t = this.aggScore + s;
-        this.aggComp += Math.abs(this.aggScore) >= Math.abs(s) ? this.aggScore - t + s : s - t + this.aggScore;
-        this.aggScore = t;
+        this.aggScore.add(s);
       }
     }
     this.docs++;
     this.tokenCount += body.length;
-    const result: DocumentResult = {
-      id: doc.id ?? `doc-${this.docs}`,
-      tokens: body.length,
-      ...summarize(core, scored, score, this.alpha),
-    };
-    if (trace) {
-      const opts = typeof this.options.window === 'object' ? this.options.window : {};
-      const w = bestWindow(core, trace, prompt.length, opts.sizes ?? DEFAULT_WINDOW_SIZES, this.alpha);
-      if (w) return { ...result, window: w };
-    }
-    return result;
+    return { id: doc.id ?? `doc-${this.docs}`, tokens: body.length, scored, score, trace, offset: prompt.length };
+  }
+
+  /** The aggregate's exact counts, for a shard's partial result. */
+  partialAggregate(): { documents: number; tokens: number; scored: number; scoreUnits: string } {
+    return { documents: this.docs, tokens: this.tokenCount, scored: this.aggScored, scoreUnits: this.aggScore.toJSON() };
   }
 
   aggregate(): AggregateResult {
     return {
       documents: this.docs,
       tokens: this.tokenCount,
-      ...summarize(this.core, this.aggScored, this.aggScore + this.aggComp, this.alpha),
+      ...summarize(this.core, this.aggScored, this.aggScore.value(), this.alpha),
     };
   }
 }

@@ -56,7 +56,9 @@ export function createGumbelCore(key: WatermarkKey): SchemeCore {
     scoreAt(tokens: Uint32Array, i: number, keyOut: Uint32Array): number {
       tupleIdentity(tokens, i, h, keyOut);
       seedContext(ku, tokens, i, h, lanes);
-      return -Math.log1p(-tokenUniform53(lanes[0]!, lanes[1]!, tokens[i]!));
+      // Floored to a multiple of 2^-32: still stochastically ≤ Exp(1), and sums become exact
+      // (see exact-sum.ts), so sharded detection merges to the single-run p-value bit for bit.
+      return Math.floor(-Math.log1p(-tokenUniform53(lanes[0]!, lanes[1]!, tokens[i]!)) * 4294967296) / 4294967296;
     },
   };
 }

@@ -31,9 +31,12 @@ export {
   type DetectorOptions,
   type DocumentInput,
   type DocumentResult,
+  type PartialDocument,
+  shardOf,
   scoreTail,
   type ScoreSummary,
   type WindowResult,
 } from './detector.ts';
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
+export { ExactSum } from './exact-sum.ts';

@@ -85,22 +85,30 @@ describe('nfkc', () => {
 
 describe('case', () => {
   const cs = only('case');
-  it('lower-cases scrambled words, capitalising at sentence starts', () => {
-    expect(normalizeText('The wAtEr is WeT. cOLD water.', cs).text).toBe('The water is wet. Cold water.');
+  it('lower-cases scrambled words in a case-attacked document, capitalising at sentence starts', () => {
+    expect(normalizeText('The wAtEr is WeT. cOlD wAtEr fRoM tHe ClOuDs.', cs).text).toBe('The water is wet. Cold water from the clouds.');
   });
 
   it('restores shouted text: ALL-CAPS words to lower case, sentence starts and I capitalised', () => {
-    expect(normalizeText('WE THE PEOPLE OF THE UNITED STATES. I AGREE, SAID I.', cs).text).toBe('We the people of the united states. I agree, said I.');
+    expect(normalizeText("WE THE PEOPLE OF THE UNITED STATES. I AGREE, SAID I. I'M SURE.", cs).text).toBe("We the people of the united states. I agree, said I. I'm sure.");
   });
 
-  it('leaves normal casing alone: acronyms in ordinary text, names with inner capitals', () => {
+  it('leaves ordinary text alone: acronyms, CamelCase names and identifiers, names with inner capitals', () => {
     for (const t of [
       'The NATO summit and the U.S. Senate met in the USSR.',
       "McDonald and O'Brien met MacArthur, LaGuardia and DeConcini; iPhone sales and CDs, NGOs.",
+      'Through AmeriCorps and the TelePrompter, on YouTube and GitHub, OpenAI wrote JavaScript: call getElementById and useState, then ship the PhD thesis to eBay.',
       'Plain sentence. Another One with A capital.',
     ]) {
       expect(normalizeText(t, cs).text).toBe(t);
     }
+  });
+
+  it('decides per document: a few scrambled words in a long text are names, many are an attack', () => {
+    const clean = 'the government of the people shall not perish from the earth. '.repeat(10);
+    expect(normalizeText(`${clean}wAtEr fIrE`, cs).text).toBe(`${clean}wAtEr fIrE`); // 2 of 112 words: too few
+    const attacked = `${clean}wAtEr fIrE eArTh aIr lIgHt`; // 5 of 115 words
+    expect(normalizeText(attacked, cs).text).toBe(`${clean}Water fire earth air light`); // a sentence starts at Water
   });
 });
 

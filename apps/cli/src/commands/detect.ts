@@ -2,7 +2,8 @@
  * `tracemark detect`: score text files or JSONL documents against a watermark key and report
  * exact p-values per document and for the deduplicated aggregate.
  */
-import { createDetector, type DetectionResult, type DocumentResult } from '@tracemark/watermark';
+import { createDetector, createSchemeCore, type DetectionResult, type DocumentResult, type PartialDocument } from '@tracemark/watermark';
+import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { formatPValue, formatRate, renderTable } from '../format.ts';
 import { readJsonl, readTextInput } from '../io.ts';
@@ -20,7 +21,30 @@ export interface DetectCommandOptions {
   alpha: number;
   window?: boolean;
   tokenizer?: string;
+  /** Score only tuples routed to shard index/count and return a mergeable partial result. */
+  shard?: { index: number; count: number };
+  /** Keep no per-document results (bounded memory on very large inputs). */
+  summary?: boolean;
   quiet?: boolean;
+}
+
+export const PARTIAL_TYPE = 'tracemark.detect-partial';
+
+/** One shard's exact counts; `tracemark merge` sums the shards and computes the p-values. */
+export interface DetectPartial {
+  type: typeof PARTIAL_TYPE;
+  version: 1;
+  keyId: string;
+  scheme: string;
+  statistic: 'binomial' | 'gamma';
+  trialsPerTuple: number;
+  nullProbability: number | null;
+  tokenizer: { name: string; vocabSize: number; hash: string };
+  alpha: number;
+  shard: { index: number; count: number };
+  inputs: string[];
+  documents: PartialDocument[];
+  aggregate: { documents: number; tokens: number; scored: number; scoreUnits: string };
 }
 
 export type DetectCommandResult = DetectionResult & {
@@ -34,23 +58,49 @@ function formatOf(path: string, explicit?: 'text' | 'jsonl'): 'text' | 'jsonl' {
 }
 
 export async function detect(o: DetectCommandOptions): Promise<DetectCommandResult> {
+  const r = await runDetect(o);
+  if (r.kind !== 'full') throw new Error('detect: use detectPartial for sharded runs');
+  return r.result;
+}
+
+export async function detectPartial(o: DetectCommandOptions & { shard: { index: number; count: number } }): Promise<DetectPartial> {
+  const r = await runDetect(o);
+  if (r.kind !== 'partial') throw new Error('detectPartial: no shard given');
+  return r.partial;
+}
+
+async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; result: DetectCommandResult } | { kind: 'partial'; partial: DetectPartial }> {
   const key = await loadKeyFile(o.key);
   const tokenizer = await tokenizerForKey(key, o.tokenizer);
   const detector = createDetector(key, { tokenizer });
+  const core = createSchemeCore(key);
   key.secret.fill(0);
-  const session = detector.session({ alpha: o.alpha, window: o.window ?? false });
+  const session = detector.session({ alpha: o.alpha, window: o.window ?? false, ...(o.shard ? { shard: o.shard } : {}) });
   const documents: DocumentResult[] = [];
+  const partials: PartialDocument[] = [];
+  let count = 0;
+  const keep = !(o.summary ?? false);
+  const addDoc = (doc: { id: string; text: string; prompt?: string }) => {
+    if (o.shard) {
+      const p = session.addPartial(doc);
+      if (keep) partials.push(p);
+    } else {
+      const d = session.add(doc);
+      if (keep) documents.push(d);
+    }
+    count++;
+  };
   const inputs = o.inputs.length > 0 ? o.inputs : ['-'];
   const progress = createProgress('detect', { quiet: o.quiet ?? false });
   for (const path of inputs) {
     if (formatOf(path, o.format) === 'text') {
       const text = await readTextInput(path);
       if (text.trim() === '') throw new InputError(`${path}: empty text (nothing to score)`);
-      documents.push(session.add({ id: path, text }));
-      progress.update(documents.length);
+      addDoc({ id: path, text });
+      progress.update(count);
       continue;
     }
-    let count = 0;
+    let inFile = 0;
     for await (const { line, value } of readJsonl(path)) {
       const field = o.field ?? ('text' in value ? 'text' : 'response');
       const text = value[field];
@@ -61,14 +111,34 @@ export async function detect(o: DetectCommandOptions): Promise<DetectCommandResu
       const promptField = o.promptField ?? 'prompt';
       const prompt = typeof value[promptField] === 'string' ? (value[promptField] as string) : undefined;
       const id = typeof value.id === 'string' || typeof value.id === 'number' ? String(value.id) : `${path}:${line}`;
-      documents.push(session.add({ id, text, ...(prompt ? { prompt } : {}) }));
-      count++;
-      progress.update(documents.length);
+      addDoc({ id, text, ...(prompt ? { prompt } : {}) });
+      inFile++;
+      progress.update(count);
     }
-    if (count === 0) throw new InputError(`${path}: no documents (the file is empty)`);
+    if (inFile === 0) throw new InputError(`${path}: no documents (the file is empty)`);
   }
   progress.done();
-  return {
+  if (o.shard) {
+    return {
+      kind: 'partial',
+      partial: {
+        type: PARTIAL_TYPE,
+        version: 1,
+        keyId: detector.keyId,
+        scheme: detector.scheme,
+        statistic: core.statistic,
+        trialsPerTuple: core.trialsPerTuple,
+        nullProbability: core.statistic === 'binomial' ? core.nullProbability : null,
+        tokenizer: tokenizer.identity(),
+        alpha: session.alpha,
+        shard: o.shard,
+        inputs: inputs.map((i) => basename(i)),
+        documents: partials,
+        aggregate: session.partialAggregate(),
+      },
+    };
+  }
+  return { kind: 'full', result: {
     keyId: detector.keyId,
     scheme: detector.scheme,
     statistic: detector.statistic,
@@ -77,7 +147,7 @@ export async function detect(o: DetectCommandOptions): Promise<DetectCommandResu
     inputs,
     documents,
     aggregate: session.aggregate(),
-  };
+  } };
 }
 
 /** The JSON shape documented in the README. */

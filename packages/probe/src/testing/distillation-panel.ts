@@ -7,10 +7,8 @@
  * an independent model and a reference is chance, and the students differ only by what they
  * learned from the teacher's outputs.
  */
-import { trainNgram } from '../../../models/src/train-ngram.ts';
-import { type NgramModel } from '../../../models/src/ngram-model.ts';
-import { createRng } from '../../../models/src/rng.ts';
-import { type Tokenizer } from '../../../tokenizers/src/index.ts';
+import { createRng, type NgramModel, trainNgram } from '@tracemark/models';
+import { type Tokenizer } from '@tracemark/tokenizers';
 import { generateContinuation } from './ngram-responder.ts';
 
 export interface Persona {

@@ -4,10 +4,8 @@
  * not answer questions; what they carry is wording — the phrases of their training text — which is
  * exactly what a distilled student inherits from its teacher's outputs.
  */
-import { type LanguageModel } from '../../../models/src/language-model.ts';
-import { createRng } from '../../../models/src/rng.ts';
-import { sampleFromLogits } from '../../../models/src/sample.ts';
-import { type Tokenizer } from '../../../tokenizers/src/index.ts';
+import { createRng, type LanguageModel, sampleFromLogits } from '@tracemark/models';
+import { type Tokenizer } from '@tracemark/tokenizers';
 import { ChatHttpError, type ChatResponder, type TokenLogprob } from './openai-test-server.ts';
 
 export interface GenerateOptions {

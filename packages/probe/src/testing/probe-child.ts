@@ -3,7 +3,7 @@
  * (suite: "default" or a small suite size) so a test can SIGKILL it mid-run — a real crash, with
  * no chance to flush or clean up — and check that a rerun completes the transcript.
  */
-import { loadBuiltinSuite } from '../../../fingerprint/src/index.ts';
+import { loadBuiltinSuite } from '@tracemark/fingerprint';
 import { runProbe } from '../run-probe.ts';
 import { smallSuite } from './small-suite.ts';
 

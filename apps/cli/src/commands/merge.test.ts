@@ -1,0 +1,66 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../cli.ts';
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+let corpus: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tracemark-merge-'));
+  corpus = join(dir, 'dup.jsonl');
+  // Heavy duplication: the same sentences recur within and across 300 documents.
+  const sentences = [
+    'The Congress shall have power to lay and collect taxes.',
+    'We the people of the United States, in order to form a more perfect union,',
+    'Call me Ishmael.',
+    'It is a truth universally acknowledged.',
+    'The harbors of the Atlantic coast are open to commerce.',
+  ];
+  const lines = Array.from({ length: 300 }, (_, i) =>
+    JSON.stringify({ id: `d${i}`, text: Array.from({ length: 6 }, (_, j) => sentences[(i * 7 + j * 3) % sentences.length]).join(' ') + ` Item ${i % 17}.` }),
+  );
+  await writeFile(corpus, `${lines.join('\n')}\n`);
+});
+
+describe('detect --shard and merge', () => {
+  for (const scheme of ['kgw', 'unigram', 'gumbel', 'synthid']) {
+    it(`${scheme}: merging 3 shards gives exactly the single-run result on duplicated text`, async () => {
+      const key = join(dir, `${scheme}.json`);
+      await run('keygen', '--scheme', scheme, '--out', key);
+      const single = await run('detect', '--key', key, corpus, '--json');
+      expect(single.code).toBe(0);
+      const parts: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await run('detect', '--key', key, corpus, '--shard', `${i}/3`);
+        expect(r.code).toBe(0);
+        const file = join(dir, `${scheme}-${i}.json`);
+        await writeFile(file, r.stdout);
+        parts.push(file);
+      }
+      const merged = await run('merge', ...parts.reverse(), '--json');
+      expect(merged.code).toBe(0);
+      expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(single.stdout));
+      expect(JSON.parse(single.stdout).aggregate.scored).toBeLessThan(300 * 40);
+    });
+  }
+
+  it('refuses a missing or repeated shard and partials of different keys', async () => {
+    const key = join(dir, 'kgw.json');
+    const a = join(dir, 'kgw-0.json');
+    const missing = await run('merge', a);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing shard\(s\) 1\/3, 2\/3/);
+    expect((await run('merge', a, a, join(dir, 'kgw-1.json'))).stderr).toMatch(/given twice/);
+    expect((await run('merge', a, join(dir, 'unigram-1.json'), join(dir, 'kgw-2.json'))).stderr).toMatch(/another key/);
+    expect((await run('detect', '--key', key, corpus, '--shard', '3/3')).code).toBe(2);
+  });
+});

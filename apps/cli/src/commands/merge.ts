@@ -1,0 +1,72 @@
+/**
+ * `tracemark merge PARTIAL…`: combine the per-shard results of `detect --shard i/N` into the
+ * result a single run gives. Each distinct tuple was routed to exactly one shard by its hash, so
+ * counts (and exact score sums) add up; the p-values are computed once, from the merged counts.
+ */
+import { ExactSum, scoreTail, type SchemeName } from '@tracemark/watermark';
+import { InputError } from '../errors.ts';
+import { readTextInput } from '../io.ts';
+import { type DetectCommandResult, type DetectPartial, PARTIAL_TYPE } from './detect.ts';
+
+function parsePartial(text: string, path: string): DetectPartial {
+  let doc: DetectPartial;
+  try {
+    doc = JSON.parse(text) as DetectPartial;
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (doc?.type !== PARTIAL_TYPE || doc.version !== 1) throw new InputError(`${path}: not a tracemark detect partial result (from detect --shard)`);
+  return doc;
+}
+
+export async function merge(paths: string[]): Promise<DetectCommandResult> {
+  if (paths.length === 0) throw new InputError('give the partial results to merge');
+  const parts = await Promise.all(paths.map(async (p) => ({ path: p, doc: parsePartial(await readTextInput(p), p) })));
+  const first = parts[0]!.doc;
+  const same = (p: DetectPartial) =>
+    JSON.stringify([p.keyId, p.scheme, p.statistic, p.trialsPerTuple, p.nullProbability, p.tokenizer, p.alpha, p.inputs, p.shard.count]);
+  const seen = new Set<number>();
+  for (const { path, doc } of parts) {
+    if (same(doc) !== same(first)) throw new InputError(`${path}: was made with another key, tokenizer, alpha, input list or shard count than ${parts[0]!.path}`);
+    if (seen.has(doc.shard.index)) throw new InputError(`${path}: shard ${doc.shard.index}/${doc.shard.count} given twice`);
+    seen.add(doc.shard.index);
+    if (doc.documents.length !== first.documents.length) throw new InputError(`${path}: ${doc.documents.length} documents, ${parts[0]!.path} has ${first.documents.length}`);
+  }
+  const missing = [...Array(first.shard.count).keys()].filter((i) => !seen.has(i));
+  if (missing.length > 0) throw new InputError(`missing shard(s) ${missing.map((i) => `${i}/${first.shard.count}`).join(', ')}`);
+  const core = { statistic: first.statistic, trialsPerTuple: first.trialsPerTuple, nullProbability: first.nullProbability ?? Number.NaN };
+  const summarize = (scored: number, units: bigint) => {
+    const score = ExactSum.fromUnits(units).value();
+    const tail = scoreTail(core, scored, score);
+    const trials = core.statistic === 'binomial' ? scored * core.trialsPerTuple : scored;
+    const expected = core.statistic === 'binomial' ? trials * core.nullProbability : scored;
+    return { scored, score, trials, expected, rate: trials > 0 ? score / trials : 0, pValue: tail.pValue, log10PValue: tail.log10PValue, detected: tail.log10PValue < Math.log10(first.alpha) };
+  };
+  const documents = first.documents.map((d, i) => {
+    let scored = 0;
+    let units = 0n;
+    for (const { path, doc } of parts) {
+      const x = doc.documents[i]!;
+      if (x.id !== d.id) throw new InputError(`${path}: document ${i + 1} is ${x.id}, expected ${d.id}`);
+      scored += x.scored;
+      units += BigInt(x.scoreUnits);
+    }
+    return { id: d.id, tokens: d.tokens, ...summarize(scored, units) };
+  });
+  let scored = 0;
+  let units = 0n;
+  for (const { doc } of parts) {
+    scored += doc.aggregate.scored;
+    units += BigInt(doc.aggregate.scoreUnits);
+  }
+  return {
+    keyId: first.keyId,
+    scheme: first.scheme as SchemeName,
+    statistic: first.statistic,
+    alpha: first.alpha,
+    tokenizer: first.tokenizer,
+    inputs: first.inputs,
+    documents,
+    aggregate: { documents: first.aggregate.documents, tokens: first.aggregate.tokens, ...summarize(scored, units) },
+  };
+}

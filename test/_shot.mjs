@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const [name, w, file] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
+const page = await browser.newPage({ viewport: { width: w, height: 900 } });
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+await page.goto(`file:///tmp/tmx/${file}.html`);
+const h = await page.evaluate(() => document.body.scrollHeight);
+const step = w < 500 ? 1000 : 1300;
+for (let y = 0, i = 0; y < h; y += step, i++) await page.screenshot({ path: `/tmp/tmx/${name}-${i}.png`, fullPage: true, clip: { x: 0, y, width: w, height: Math.min(step, h - y) } });
+console.log(name, h, await page.evaluate(() => [document.documentElement.scrollWidth, [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))]));
+await browser.close();
