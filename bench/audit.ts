@@ -31,7 +31,9 @@ export async function benchAudit(): Promise<BenchSection[]> {
   const sotu = splitHeldOut(loadBuiltinCorpus('sotu'));
   const teacher = trainNgram({ tokenizer, order: 3, sources: [{ name: 'sotu', documents: sotu.train.map((d) => tokenizer.encode(d.text)) }] });
   const wm = createWatermarker(key);
-  const teacherText = builtinPrompts('sotu', 800).map((q, i) => generate(teacher, { prompt: tokenizer.encode(q.prompt), maxTokens: 150, seed: `t/${i}`, watermarker: wm }).tokens);
+  // Disjoint prompt sets: the teacher answers the first 800, the suspects the next 600.
+  const allPrompts = builtinPrompts('sotu', 1400);
+  const teacherText = allPrompts.slice(0, 800).map((q, i) => generate(teacher, { prompt: tokenizer.encode(q.prompt), maxTokens: 150, seed: `t/${i}`, watermarker: wm }).tokens);
   const human = loadBuiltinCorpus('moby-dick').map((d) => tokenizer.encode(d.text));
   const forcedAll: Uint32Array[] = [];
   let left = FORCED_BUDGETS[FORCED_BUDGETS.length - 1]!;
@@ -51,7 +53,7 @@ export async function benchAudit(): Promise<BenchSection[]> {
     }
     return out;
   };
-  const prompts = builtinPrompts('sotu', OUTPUTS).map((q) => tokenizer.encode(q.prompt));
+  const prompts = allPrompts.slice(800, 800 + OUTPUTS).map((q) => tokenizer.encode(q.prompt));
   const rows: (string | number)[][] = [];
   for (const fraction of FRACTIONS) {
     const sources: TrainingSource[] =
@@ -95,7 +97,7 @@ export async function benchAudit(): Promise<BenchSection[]> {
   const score = measure(() => closedModelTest(key, docs.map((d) => ({ tokens: d })), { alpha: 1e-3 }), { runs: 5, warmup: 1 });
   return [
     {
-      title: `Radioactivity on the reference loop (KGW γ=0.25 δ=2 h=1; teacher: 800 watermarked answers × 150 tokens; ${OUTPUTS} suspect outputs × 100 tokens; open-model tests force up to ${fmt(FORCED_BUDGETS[FORCED_BUDGETS.length - 1]!)} held-out human tokens)`,
+      title: `Radioactivity on the reference loop (KGW γ=0.25 δ=2 h=1; teacher: 800 watermarked answers × 150 tokens; ${OUTPUTS} suspect outputs × 100 tokens on prompts disjoint from the teacher's; open-model tests force up to ${fmt(FORCED_BUDGETS[FORCED_BUDGETS.length - 1]!)} held-out human tokens)`,
       body: markdownTable(
         ['suspect', 'closed-model p (scored)', 'outputs needed for p < 1e-6', 'open-model reading p (scored)', 'open-model mass p', 'forced tokens needed (reading) for p < 1e-6'],
         rows,

@@ -275,7 +275,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       total_tokens: promptTokens.length + progress.completionTokens,
       ...(chat ? { completion_tokens_details: { reasoning_tokens: progress.reasoningTokens } } : {}),
     });
-    const headers = { 'x-request-id': requestId, ...rateHeaders };
+    const headers = { ...rateHeaders };
     try {
       if (!p.stream) {
         const logprobs: TokenLogprob[] = [];
@@ -349,7 +349,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const requestId = newId('req');
+    const path = (req.url ?? '/').split('?')[0]!;
+    // A completion's id is its response id (and the receipt's requestId), so the access log, the
+    // client's `x-request-id` and the receipt log can be joined on it.
+    const requestId = newId(path === '/v1/chat/completions' ? 'chatcmpl' : path === '/v1/completions' ? 'cmpl' : 'req');
+    res.setHeader('x-request-id', requestId);
     let account: AccountConfig | null = null;
     let errorCode: string | undefined;
     const abort = new AbortController();
@@ -362,7 +366,6 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     if (closing) res.setHeader('connection', 'close');
     try {
-      const path = (req.url ?? '/').split('?')[0]!;
       const method = req.method ?? 'GET';
       if (path === '/healthz' || path === '/health') {
         if (method !== 'GET') throw new ApiError(405, `Method ${method} not allowed on ${path}`, 'invalid_request_error', 'method_not_allowed');
@@ -390,7 +393,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         send(res, 200, modelObject(m));
         return;
       }
-      await complete(req, res, route, account, newId(route === 'chat.completions' ? 'chatcmpl' : 'cmpl'), abort);
+      await complete(req, res, route, account, requestId, abort);
     } catch (e) {
       if (e instanceof ClientGone || (abort.signal.aborted && abort.signal.reason instanceof ClientGone)) {
         errorCode = 'client_gone';

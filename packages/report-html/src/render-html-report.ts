@@ -88,7 +88,7 @@ function renderVerdict(r: AuditReport): SafeHtml {
     cls = 'ok';
     label = 'No watermark evidence';
     sentence = `No evidence found: ${who} shows no sign of the teacher's watermark${alpha !== undefined ? ` at significance level ${alpha}` : ''} — which does not prove it was not trained on the teacher's outputs.`;
-    detail = html`<p>Combined p = <strong>${p.html}</strong>, not below the significance level. See below what each test could have detected with this much text.</p>`;
+    detail = html`<p>Combined p = <strong>${p.html}</strong>, not below the significance level${alpha !== undefined ? ` ${alpha}` : ''}. See below what each test could have detected with this much text.</p>`;
   }
   return html`<section class="verdict ${cls}" id="verdict" aria-labelledby="verdict-h">
 <h2 id="verdict-h" class="label">Verdict: ${label}</h2>
@@ -183,6 +183,7 @@ function renderCurve(r: AuditReport): SafeHtml {
     series: [{ label: name, className: 's-main', points: curve.map((c) => [c.scored, c.rate] as const) }],
     referenceLines: [{ y: closed.expectedRate, label: `chance level ${fRate(closed.expectedRate)}`, className: 'r-null' }],
     formatY: fRate,
+    yInclude: prop ? [Math.max(0, closed.expectedRate - 0.02)] : [],
   });
   const pChart = lineChart({
     id: 'chart-pvalue',
@@ -209,7 +210,7 @@ function renderCurve(r: AuditReport): SafeHtml {
     crossed
       ? html`The p-value fell below the threshold after ${formatCount(crossed.scored)} ${scoredUnit(closed)} (${plural(crossed.outputs, 'output')}) and reached ${formatPValue(last.log10PValue).html}.`
       : html`The p-value never fell below the threshold (smallest: ${formatPValue(-maxEvidence).html}).`
-  } Lower p-values are drawn higher: each labelled step is that many powers of ten less likely by chance.</figcaption></figure>
+  } The p-value axis is logarithmic (1, 0.1, 0.01, …): higher on the chart means a smaller p-value, that is, stronger evidence.</figcaption></figure>
 <details><summary>The numbers behind the charts</summary><div class="scroll"><table><caption>Text test as outputs accumulate</caption>
 <thead><tr><th scope="col">Outputs</th><th scope="col">Scored</th><th scope="col">${name}</th><th scope="col">p-value</th></tr></thead>
 <tbody>${curve.map((c) => html`<tr><td class="num">${formatCount(c.outputs)}</td><td class="num">${formatCount(c.scored)}</td><td class="num">${formatRate(closed, c.rate)}</td><td class="num">${formatPValue(c.log10PValue).html}</td></tr>`)}</tbody>
