@@ -7,9 +7,11 @@ import { defineConfig } from 'vitest/config';
 const base = JSON.parse(readFileSync(new URL('./tsconfig.base.json', import.meta.url), 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };
-const alias = Object.fromEntries(
-  Object.entries(base.compilerOptions.paths).map(([name, [target]]) => [name, fileURLToPath(new URL(`./${target}`, import.meta.url))]),
-);
+const alias = Object.entries(base.compilerOptions.paths).map(([name, [target]]) => ({
+  // Exact matches only, so `@tracemark/probe` does not swallow `@tracemark/probe/testing`.
+  find: new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`),
+  replacement: fileURLToPath(new URL(`./${target}`, import.meta.url)),
+}));
 
 // One config for the whole workspace: tests sit beside the code (`packages/*/src/*.test.ts`,
 // `apps/*/src/**/*.test.ts`) and cross-package scenarios live in `test/`.

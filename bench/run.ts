@@ -6,6 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { type BenchSection, machineLine } from './lib.ts';
 import { benchAudit } from './audit.ts';
+import { benchGateway } from './gateway.ts';
+import { benchMemory } from './memory.ts';
 import { benchModels } from './models.ts';
 import { benchWatermark } from './watermark.ts';
 
@@ -13,6 +15,8 @@ const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   watermark: benchWatermark,
   models: benchModels,
   audit: benchAudit,
+  memory: benchMemory,
+  gateway: benchGateway,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

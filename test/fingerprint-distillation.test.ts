@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../apps/cli/src/commands/fingerprint.ts';
 import { probe } from '../apps/cli/src/commands/probe.ts';
 import { chunkTokens, loadBuiltinCorpus } from '@tracemark/corpora';
-import { analyzeFingerprints, parseTranscript, type Transcript } from '../packages/fingerprint/src/index.ts';
+import { analyzeFingerprints, parseTranscript, type Transcript } from '@tracemark/fingerprint';
 import { trainNgram } from '@tracemark/models';
 import {
   INDEPENDENT_PERSONAS,

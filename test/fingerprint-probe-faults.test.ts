@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../apps/cli/src/commands/probe.ts';
-import { loadBuiltinSuite, parseTranscript } from '../packages/fingerprint/src/index.ts';
-import { runProbe } from '../packages/probe/src/index.ts';
+import { loadBuiltinSuite, parseTranscript } from '@tracemark/fingerprint';
+import { runProbe } from '@tracemark/probe';
 import { echoResponder, type Fault, startOpenAiTestServer, type TestServer } from '../packages/probe/src/testing/index.ts';
 
 let dir: string;

@@ -195,6 +195,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--tokenizer <name|path>', "tokenizer (default: the key's)")
     .option('--out <file>', 'write the JSON report here')
     .option('--sign <signer.json>', 'write the report as a signed DSSE envelope (in-toto Statement v1); needs --out')
+    .option('--fingerprint-suspect <file>', "the suspect's probe transcript (tracemark probe): adds behavioural fingerprint evidence")
+    .option('--fingerprint-teacher <file>', "the teacher's probe transcript")
+    .option('--fingerprint-reference <files...>', 'probe transcripts of independent reference models')
     .option('--force', 'overwrite an existing report', false)
     .option('--json', 'print the JSON report', false)
     .action(async (o) => {
@@ -221,6 +224,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
         saveOutputs: o.saveOutputs,
         out: o.out,
         sign: o.sign,
+        fingerprintSuspect: o.fingerprintSuspect,
+        fingerprintTeacher: o.fingerprintTeacher,
+        fingerprintReferences: o.fingerprintReference,
         force: o.force,
         tokenizer: o.tokenizer,
         quiet: o.json,
@@ -308,6 +314,94 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       const r = await merge(partials);
       emit(io, o.json, detectJson(r), renderDetect(r));
       if (o.failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
+    });
+
+  program
+    .command('probe')
+    .description('send a probe suite to an OpenAI-compatible endpoint and record a resumable transcript (or export/import an OpenAI batch)')
+    .requiredOption('--model <name>', 'model name sent in each request and recorded in the transcript')
+    .option('--endpoint <url>', 'base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1')
+    .option('--api-key-env <VAR>', 'environment variable holding the API key (the key is never recorded)')
+    .option('--suite <default|file>', 'probe suite: default, default-v1, or a suite JSON file', 'default')
+    .option('--samples <n>', 'samples per probe, 1–1000', parseNumber('samples', 1, 1000, true), 1)
+    .option('--temperature <t>', 'sampling temperature, 0–2', parseNumber('temperature', 0, 2))
+    .option('--seed <s>', 'base seed (sample i is sent seed + i)', parseNumber('seed', 0, 2 ** 31 - 1, true))
+    .option('--logprobs <k>', 'request log-probabilities with k alternatives per token, 0–20', parseNumber('logprobs', 0, 20, true))
+    .option('--max-tokens <n>', "cap on every probe's max_tokens", parseNumber('max-tokens', 1, 1_000_000, true))
+    .option('--concurrency <c>', 'requests in flight, 1–256', parseNumber('concurrency', 1, 256, true), 4)
+    .option('--timeout <seconds>', 'per-attempt timeout (a stalled request is retried)', parseNumber('timeout', 0.001, 86_400), 120)
+    .option('--retries <n>', 'attempts per request, first included, 1–100', parseNumber('retries', 1, 100, true), 6)
+    .option('--out <file>', 'transcript JSONL (appended and fsynced per answer; rerun to resume)')
+    .option('--export-batch <file>', 'write the suite as an OpenAI Batch API input file instead of calling an endpoint')
+    .option('--import-batch <file>', 'import an OpenAI Batch API output file into --out')
+    .option('--force', 'overwrite an existing --export-batch file', false)
+    .option('--json', 'print a JSON summary', false)
+    .action(async (o) => {
+      const { probe, probeJson, renderProbe } = await import('./commands/probe.ts');
+      const r = await probe({
+        endpoint: o.endpoint,
+        model: o.model,
+        apiKeyEnv: o.apiKeyEnv,
+        suite: o.suite,
+        samples: o.samples,
+        temperature: o.temperature,
+        seed: o.seed,
+        logprobs: o.logprobs,
+        maxTokens: o.maxTokens,
+        concurrency: o.concurrency,
+        timeout: o.timeout,
+        retries: o.retries,
+        out: o.out,
+        exportBatch: o.exportBatch,
+        importBatch: o.importBatch,
+        force: o.force,
+        quiet: o.json,
+      });
+      emit(io, o.json, probeJson(r), renderProbe(r));
+      if (r.mode !== 'export-batch' && !r.complete) setExit(ExitCode.runtime);
+    });
+
+  program
+    .command('fingerprint')
+    .description('test whether a suspect is closer to a teacher than a reference panel is, from probe transcripts')
+    .requiredOption('--suspect <file>', "the suspect model's transcript")
+    .requiredOption('--teacher <file>', "the teacher model's transcript")
+    .requiredOption('--reference <files...>', 'transcripts of independent reference models (at least 2 for the behaviour line)')
+    .option('--alpha <α>', 'significance level for the verdict', parseAlpha, 1e-3)
+    .option('--measures <names...>', 'measures of the behaviour line: phrases, edit, word-ngram, char-ngram, mmd, refusal (default all)')
+    .addOption(new Option('--test <test>', 'paired test across probes').choices(['signed-rank', 'sign']).default('signed-rank'))
+    .option('--teacher-vendor <id>', "the teacher's vendor for the identity test (openai, anthropic, google, meta, deepseek, alibaba, mistral, …); default: the vendor the teacher names")
+    .option('--permutations <n>', 'permutations of the suspect-vs-teacher MMD test, 0 to skip', parseNumber('permutations', 0, 1_000_000, true), 999)
+    .option('--fail-on-detect', 'exit 1 when the verdict is "detected"', false)
+    .option('--json', 'print the full analysis as JSON', false)
+    .action(async (o) => {
+      const { fingerprint, fingerprintJson, renderFingerprint } = await import('./commands/fingerprint.ts');
+      const r = await fingerprint({
+        suspect: o.suspect,
+        teacher: o.teacher,
+        references: o.reference,
+        alpha: o.alpha,
+        measures: o.measures,
+        test: o.test,
+        teacherVendor: o.teacherVendor,
+        permutations: o.permutations,
+        quiet: o.json,
+      });
+      emit(io, o.json, fingerprintJson(r), renderFingerprint(r));
+      if (o.failOnDetect && r.verdict === 'detected') setExit(ExitCode.detected);
+    });
+
+  program
+    .command('receipts')
+    .description('what a gateway served, per account: responses and tokens from its receipt log (checks the hash chain, lists torn lines)')
+    .requiredOption('--log <file>', 'receipt log written by the gateway (JSONL)')
+    .option('--since <time>', 'only responses at or after this ISO-8601 time')
+    .option('--until <time>', 'only responses before this ISO-8601 time')
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (o) => {
+      const { receipts, renderReceipts } = await import('./commands/receipts.ts');
+      const r = await receipts({ log: o.log, since: o.since, until: o.until });
+      emit(io, o.json, r, renderReceipts(r));
     });
 
   return program;

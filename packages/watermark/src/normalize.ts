@@ -34,13 +34,15 @@ export type NormalizeOptions = { readonly [K in NormalizerName]?: boolean };
 
 /**
  * All five are on by default. Measured on the reference model's output (`bench/attacks.ts`,
- * "Normalizers" table: 100 watermarked 200-token samples per scheme, five schemes): each
- * normalizer left every clean sample byte-identical — so it cost no power — and restored
- * detection after the attack it targets (whitespace, invisible characters, Cyrillic/Greek
- * look-alikes, fullwidth and mathematical letters, shouted or scrambled case). NFKC can rewrite
+ * "Normalizers" table: 100 watermarked 200-token samples for each of five schemes): not one of
+ * the 500 clean samples was changed by any normalizer, so they cost no power there; and each
+ * restored detection after the attack it targets, from 0–2% to 100% of samples at p < 1e-3
+ * (whitespace 100%, invisible 0.2 per character, homoglyphs 30%, fullwidth 50%, all caps), and
+ * from 1–47% to 95–100% after mixed case changes of half the words. NFKC can rewrite
  * characters a model legitimately writes (… → ..., x² → x2, ½ → 1⁄2); the State of the Union and
- * Moby-Dick contain five such characters in 12 MB, so its cost is a handful of tuples in text
- * that uses them. Switch it off with `{ nfkc: false }` for such text.
+ * Moby-Dick contain five such characters in 12 MB, so it costs a handful of tuples in text that
+ * uses them — switch it off with `{ nfkc: false }` for such text. Speed: 12–30 MB/s on the two
+ * corpora, faster than tokenization (o200k_base, 3–9 MB/s).
  */
 export const DEFAULT_NORMALIZATION: Readonly<Record<NormalizerName, boolean>> = Object.freeze({
   invisible: true,
@@ -76,11 +78,11 @@ export function enabledNormalizers(options: NormalizeOptions | false = {}): Norm
  *   BOM, soft hyphen, bidi and tag controls, variation selectors), keeping the few that carry
  *   meaning: ZWJ and variation selectors inside emoji sequences, tag characters of flag
  *   sequences, ZWJ/ZWNJ between letters of scripts that use them (Arabic, Indic, …).
- * - `nfkc`: Unicode NFKC (compatibility decomposition + canonical composition): fullwidth and
- *   mathematical letters, ligatures, non-ASCII spaces.
  * - `homoglyphs`: folds Cyrillic, Greek and other look-alikes of Latin letters back to Latin, in
  *   words that mix them with Latin letters, and in words made only of look-alikes when the
  *   document's other letters are mostly Latin (so Russian or Greek text is left alone).
+ * - `nfkc`: Unicode NFKC (compatibility decomposition + canonical composition): fullwidth and
+ *   mathematical letters, ligatures, non-ASCII spaces.
  * - `case`: when a document looks case-attacked — more than a quarter of its words in capitals,
  *   or at least 3% (and 3) with scrambled case (`wAtEr`) — lower-cases its ALL-CAPS words and
  *   words with inner capitals, capitalising sentence starts and `I`. Ordinary text, with its
@@ -141,23 +143,28 @@ function isVariationSelector(cp: number): boolean {
 function removeInvisible(text: string): string {
   if (!IGNORABLE.test(text)) return text;
   const chars = Array.from(text);
+  const n = chars.length;
+  const ignorable = new Uint8Array(n);
+  for (let i = 0; i < n; i++) ignorable[i] = IGNORABLE.test(chars[i]!) ? 1 : 0;
+  // nextVisible[i]: the first visible character after i, found in one backward pass so that a
+  // long run of invisible characters costs O(run), not O(run²).
+  const nextVisible: string[] = new Array<string>(n);
+  let upcoming = '';
+  for (let i = n - 1; i >= 0; i--) {
+    nextVisible[i] = upcoming;
+    if (!ignorable[i]) upcoming = chars[i]!;
+  }
   const out: string[] = [];
   let prevKept = ''; // last kept visible character
-  for (let i = 0; i < chars.length; i++) {
+  for (let i = 0; i < n; i++) {
     const ch = chars[i]!;
-    if (!IGNORABLE.test(ch)) {
+    if (!ignorable[i]) {
       out.push(ch);
       prevKept = ch;
       continue;
     }
     const cp = ch.codePointAt(0)!;
-    let next = '';
-    for (let j = i + 1; j < chars.length; j++) {
-      if (!IGNORABLE.test(chars[j]!)) {
-        next = chars[j]!;
-        break;
-      }
-    }
+    const next = nextVisible[i]!;
     const prevEmoji = prevKept !== '' && PICTOGRAPHIC.test(prevKept);
     const last = out.length > 0 ? out[out.length - 1]! : '';
     let keep = false;
@@ -191,7 +198,7 @@ function removeInvisible(text: string): string {
  */
 export const HOMOGLYPH_FOLDS: Readonly<Record<string, string>> = Object.freeze({
   // Cyrillic lower case
-  а: 'a', с: 'c', ԁ: 'd', е: 'e', ҽ: 'e', һ: 'h', і: 'i', ј: 'j', ӏ: 'l', о: 'o', р: 'p', ԛ: 'q', ѕ: 's', ԝ: 'w', х: 'x', у: 'y', ү: 'y', ɡ: 'g',
+  а: 'a', с: 'c', ԁ: 'd', е: 'e', ҽ: 'e', һ: 'h', і: 'i', ј: 'j', ӏ: 'l', о: 'o', р: 'p', ԛ: 'q', ѕ: 's', ԝ: 'w', х: 'x', у: 'y', ү: 'y',
   // Cyrillic upper case
   А: 'A', В: 'B', С: 'C', Е: 'E', Н: 'H', І: 'I', Ј: 'J', К: 'K', М: 'M', О: 'O', Р: 'P', Ѕ: 'S', Т: 'T', Х: 'X', У: 'Y', Ү: 'Y', Ԝ: 'W', Ԛ: 'Q', Ӏ: 'I',
   // Greek
@@ -202,7 +209,7 @@ export const HOMOGLYPH_FOLDS: Readonly<Record<string, string>> = Object.freeze({
   // Cherokee (upper-case forms that look like Latin capitals)
   Ꭺ: 'A', Ᏼ: 'B', Ꮯ: 'C', Ꭼ: 'E', Ꮋ: 'H', Ꮶ: 'K', Ꮇ: 'M', Ꮲ: 'P', Ꮪ: 'S', Ꭲ: 'T', Ꮤ: 'W', Ꮓ: 'Z',
   // Latin letters outside ASCII that imitate ASCII ones (IPA)
-  ɑ: 'a', ɩ: 'i', ʏ: 'y',
+  ɑ: 'a', ɡ: 'g', ɩ: 'i', ʏ: 'y',
 });
 
 const LETTER_RUN = /[\p{L}\p{M}]+/gu;

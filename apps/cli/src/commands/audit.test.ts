@@ -39,7 +39,7 @@ describe('tracemark audit', () => {
     expect(report.verdict.rule).toMatch(/Bonferroni/);
     expect(report.tests[0].verdict).toMatch(/^no evidence in this test \(\d+ tuples scored/);
     expect(JSON.stringify(report)).not.toMatch(/"secret"/);
-    expect(r.stdout).toMatch(/verdict: no watermark evidence/);
+    expect(r.stdout).toMatch(/verdict: no evidence at alpha/);
   });
 
   it('names file and line of a malformed suspect transcript (exit 2)', async () => {

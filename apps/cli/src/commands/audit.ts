@@ -15,6 +15,7 @@ import {
   type AttributionResult,
   type AuditReport,
   type AuditTest,
+  type BehaviourEvidence,
   type CurvePoint,
   type HighlightedSample,
   type InputDigest,
@@ -42,6 +43,8 @@ import { createProgress, note } from '../progress.ts';
 import { loadPrompts } from '../prompts.ts';
 import { signReport } from '@tracemark/evidence';
 import { loadSigner } from './signer.ts';
+import { fingerprint } from './fingerprint.ts';
+import { type FingerprintAnalysis } from '@tracemark/fingerprint';
 
 export const REPORT_TYPE = AUDIT_REPORT_TYPE;
 
@@ -68,6 +71,10 @@ export interface AuditCommandOptions {
   out?: string;
   /** Signer file: write the report as a signed DSSE envelope (in-toto Statement v1). */
   sign?: string;
+  /** Probe transcripts for the behavioural fingerprint line of evidence (see `tracemark probe`). */
+  fingerprintSuspect?: string;
+  fingerprintTeacher?: string;
+  fingerprintReferences?: string[];
   force?: boolean;
   tokenizer?: string;
   quiet?: boolean;
@@ -193,6 +200,10 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
   if (modes !== 1) throw new InputError('give exactly one of --suspect-outputs FILE, --suspect-model FILE or --suspect-endpoint URL');
   if (o.suspectEndpoint && !o.suspectName) throw new InputError('--suspect-endpoint needs --suspect-name (the model name the endpoint serves)');
   if (o.supervisedFilter && !o.teacherData) throw new InputError('--supervised-filter needs --teacher-data');
+  const fp = [o.fingerprintSuspect, o.fingerprintTeacher].filter((x) => x !== undefined).length;
+  if (fp === 1 || (fp === 2 && (o.fingerprintReferences ?? []).length === 0) || (fp === 0 && (o.fingerprintReferences ?? []).length > 0)) {
+    throw new InputError('fingerprint evidence needs --fingerprint-suspect, --fingerprint-teacher and at least one --fingerprint-reference transcript');
+  }
   if (o.sign && !o.out) throw new InputError('--sign needs --out (the signed report is written there)');
   if (o.out && !o.force) await refuseOverwrite(o.out);
   const key: WatermarkKey = await loadKeyFile(o.key);
@@ -300,7 +311,26 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
   const first = collected.outputs.findIndex((x) => x.tokens.length > 0);
   const sample: HighlightedSample | null = first >= 0 ? highlightSample(key, tokenizer, collected.records[first]!.id, collected.outputs[first]!) : null;
 
-  const verdict = combineVerdict(tests, o.alpha);
+  let fingerprintAnalysis: FingerprintAnalysis | undefined;
+  let behaviour: BehaviourEvidence | undefined;
+  if (o.fingerprintSuspect) {
+    note('audit: behavioural fingerprints', { quiet });
+    fingerprintAnalysis = await fingerprint({
+      suspect: o.fingerprintSuspect,
+      teacher: o.fingerprintTeacher!,
+      references: o.fingerprintReferences ?? [],
+      alpha: o.alpha,
+      quiet: true,
+    });
+    for (const [role, path] of [['fingerprint-suspect', o.fingerprintSuspect], ['fingerprint-teacher', o.fingerprintTeacher!], ...(o.fingerprintReferences ?? []).map((r) => ['fingerprint-reference', r] as const)] as const) await digest(role, path);
+    behaviour = {
+      lines: fingerprintAnalysis.evidence.filter((l) => l.testable && l.pValue).map((l) => ({ name: l.line, pValue: l.pValue!.pValue, log10PValue: l.pValue!.log10PValue })),
+      verdict: fingerprintAnalysis.verdict,
+      reasons: fingerprintAnalysis.reasons,
+    };
+  } else skipped.push({ test: 'fingerprint', reason: 'no probe transcripts given (--fingerprint-suspect, --fingerprint-teacher, --fingerprint-reference)' });
+
+  const verdict = combineVerdict(tests, o.alpha, behaviour);
   const report: AuditReport = {
     type: REPORT_TYPE,
     version: 1,
@@ -324,6 +354,7 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     tests,
     skipped,
     ...(accounts ? { accounts } : {}),
+    ...(fingerprintAnalysis ? { fingerprint: fingerprintAnalysis } : {}),
     verdict,
     curve,
     sample,

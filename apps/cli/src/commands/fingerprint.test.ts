@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { echoResponder, startOpenAiTestServer } from '../../../../packages/probe/src/testing/index.ts';
+import { echoResponder, startOpenAiTestServer } from '@tracemark/probe/testing';
 import { fingerprint, fingerprintJson, renderFingerprint } from './fingerprint.ts';
 import { probe } from './probe.ts';
 

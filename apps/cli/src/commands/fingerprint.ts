@@ -12,7 +12,7 @@ import {
   parseTranscript,
   type Transcript,
   TranscriptError,
-} from '../../../../packages/fingerprint/src/index.ts';
+} from '@tracemark/fingerprint';
 import { InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
 import { readTextInput } from '../io.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoResponder, startOpenAiTestServer, type TestServer } from '../../../../packages/probe/src/testing/index.ts';
+import { echoResponder, startOpenAiTestServer, type TestServer } from '@tracemark/probe/testing';
 import { classifyError, ExitCode } from '../errors.ts';
 import { loadSuiteOption, probe, probeJson, renderProbe } from './probe.ts';
 

@@ -11,7 +11,7 @@ import {
   ProbeSuiteError,
   TranscriptError,
   type TranscriptParams,
-} from '../../../../packages/fingerprint/src/index.ts';
+} from '@tracemark/fingerprint';
 import {
   BatchError,
   EndpointFailure,
@@ -21,7 +21,7 @@ import {
   type ProbeRunResult,
   ResumeMismatchError,
   runProbe,
-} from '../../../../packages/probe/src/index.ts';
+} from '@tracemark/probe';
 import { InputError, RuntimeFailure } from '../errors.ts';
 import { renderTable } from '../format.ts';
 import { readTextInput, writeOutput } from '../io.ts';
