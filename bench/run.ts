@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type BenchSection, machineLine } from './lib.ts';
+import { benchAttacks } from './attacks.ts';
 import { benchAudit } from './audit.ts';
 import { benchGateway } from './gateway.ts';
 import { benchMemory } from './memory.ts';
@@ -15,6 +16,7 @@ const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   watermark: benchWatermark,
   models: benchModels,
   audit: benchAudit,
+  attacks: benchAttacks,
   memory: benchMemory,
   gateway: benchGateway,
 };

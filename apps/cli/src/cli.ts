@@ -93,11 +93,12 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--fail-on-detect', 'exit 1 when the aggregate is detected', false)
     .option('--shard <i/N>', 'score only the tuples routed to shard i of N and print a partial result for `tracemark merge`', parseShard)
     .option('--summary', 'keep no per-document results (bounded memory on very large inputs)', false)
+    .option('--no-normalize', 'score text exactly as written (default: remove invisible characters, fold look-alike letters, NFKC forms, shouted or scrambled case and odd whitespace first)')
     .option('--json', 'print JSON instead of a table', false)
     .action(async (files: string[], o) => {
       const { detect, detectPartial, detectJson, renderDetect } = await import('./commands/detect.ts');
       if (o.shard) {
-        const partial = await detectPartial({ key: o.key, inputs: files, format: o.format, field: o.field, promptField: o.promptField, alpha: o.alpha, tokenizer: o.tokenizer, shard: o.shard, summary: o.summary, quiet: true });
+        const partial = await detectPartial({ key: o.key, inputs: files, format: o.format, field: o.field, promptField: o.promptField, alpha: o.alpha, tokenizer: o.tokenizer, shard: o.shard, summary: o.summary, normalize: o.normalize, quiet: true });
         io.stdout(`${JSON.stringify(partial)}\n`);
         return;
       }
@@ -111,6 +112,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
         window: o.window,
         tokenizer: o.tokenizer,
         summary: o.summary,
+        normalize: o.normalize,
         quiet: o.json,
       });
       emit(io, o.json, detectJson(r), renderDetect(r));
@@ -402,6 +404,26 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       const { receipts, renderReceipts } = await import('./commands/receipts.ts');
       const r = await receipts({ log: o.log, since: o.since, until: o.until });
       emit(io, o.json, r, renderReceipts(r));
+    });
+
+  program
+    .command('attack')
+    .description('edit text the way evaders do (deletions, synonyms, homoglyphs …) to measure robustness: text or JSONL in, the same format out')
+    .argument('<in>', 'text file, or JSONL file whose "text" (else "response") field is attacked on every line, other fields kept')
+    .argument('<out>', 'where to write the attacked text')
+    .requiredOption('--kind <kind>', 'delete-words, insert-words, synonyms, case, whitespace, punctuation, invisible, homoglyphs, truncate, copy-paste or regenerate')
+    .requiredOption('--strength <x>', "how hard: for most attacks the share of words, letters or gaps changed, in [0, 1] (each attack's meaning is printed with the result)", parseNumber('strength', 0, 4))
+    .option('--seed <n>', 'the same input, kind, strength and seed give the same output', parseNumber('seed', 0, 2 ** 32 - 1, true), 0)
+    .addOption(new Option('--format <format>', 'input format (default: jsonl for .jsonl/.ndjson files, else text)').choices(['text', 'jsonl']))
+    .option('--field <name>', 'JSONL field to attack (default: text, else response)')
+    .option('--human <file>', 'human text the watermarked text is pasted into (copy-paste)')
+    .option('--model <file>', 'unwatermarked model from `tracemark train` that rewrites spans (regenerate)')
+    .option('--force', 'overwrite an existing OUT', false)
+    .option('--json', 'print what was done as JSON', false)
+    .action(async (input: string, output: string, o) => {
+      const { attack, renderAttack } = await import('./commands/attack.ts');
+      const r = await attack({ kind: o.kind, strength: o.strength, seed: o.seed, input, output, format: o.format, field: o.field, human: o.human, model: o.model, force: o.force, quiet: o.json });
+      emit(io, o.json, r, renderAttack(r));
     });
 
   return program;

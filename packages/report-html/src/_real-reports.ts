@@ -4,9 +4,9 @@
  * State of the Union addresses) serves watermarked text through its public API (master key) and
  * to one enterprise account (a derived account key); a student is trained on both plus Moby-Dick;
  * a control is trained on Moby-Dick alone. Both are audited with `tracemark audit` (closed- and
- * open-model tests, account attribution over 12 accounts). Optionally the four models are probed
- * over HTTP with the built-in probe suite and compared with `tracemark fingerprint`, and the
- * analysis is attached as the report's `fingerprint` — the shape `analyzeFingerprints` returns.
+ * open-model tests, account attribution over 12 accounts). Optionally the teacher, student, control
+ * and one more reference model are served over HTTP and probed with `tracemark probe`, and the
+ * student's audit adds the behavioural-fingerprint evidence (`--fingerprint-*`).
  *
  * Nothing here is hand-written: every number a test or a screenshot shows came out of the pipeline.
  * Takes about 20 s (40 s with fingerprints) on a 2-core machine (measured).
@@ -20,8 +20,6 @@ import { openReport, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
 import { getTokenizer } from '@tracemark/tokenizers';
 import { deriveAccountKey, generateKey, serializeKey } from '@tracemark/watermark';
 import { main } from '../../../apps/cli/src/cli.ts';
-import { fingerprint } from '../../../apps/cli/src/commands/fingerprint.ts';
-import { probe } from '../../../apps/cli/src/commands/probe.ts';
 import { openModelFile } from '../../../apps/cli/src/model-file.ts';
 import { ngramResponder, startOpenAiTestServer } from '../../probe/src/testing/index.ts';
 
@@ -40,7 +38,7 @@ export interface RealReports {
   readonly dir: string;
   /** The signer's public key file. */
   readonly publicKey: string;
-  /** The distilled student: detected (with `fingerprint` attached when asked). */
+  /** The distilled student: detected (with fingerprint evidence when asked). */
   readonly student: SignedReport;
   /** The independent control: not detected. */
   readonly control: SignedReport;
@@ -79,43 +77,37 @@ export async function buildRealReports(options: { fingerprint?: boolean } = {}):
 
   await run(['signer', 'init', '--out', p('signer.json'), '--public-out', p('signer.pub.json'), '--json']);
   const { publicKey } = parsePublicKey(await readFile(p('signer.pub.json'), 'utf8'), 'signer.pub.json');
-  const audit = async (model: string): Promise<SignedReport> => {
-    const out = p(`${model}-audit.json`);
-    await run(['audit', '--key', p('master.json'), '--suspect-model', p(`${model}.model`), '--count', '60', '--forced-tokens', '3000', '--accounts', p('accounts.txt'), '--sign', p('signer.json'), '--out', out, '--json']);
-    const envelopeJson = await readFile(out, 'utf8');
-    return { report: openReport(parseEnvelope(envelopeJson, out), publicKey, out).report, envelopeJson, path: out };
-  };
-  let student = await audit('student');
-  const control = await audit('control');
 
+  // Behavioural fingerprints: the models served over HTTP, each probed with the built-in suite.
+  const fingerprintArgs: string[] = [];
   if (options.fingerprint) {
     await writeFile(p('sotu-b.jsonl'), sotu.filter((_, i) => i % 4 === 2).map((d) => JSON.stringify({ text: d.text })).join('\n') + '\n');
-    await run(['train', '--corpus', p('sotu-b.jsonl'), '--order', '3', '--name', 'reference-sotu', '--out', p('reference.model'), '--json']);
-    const models = {
-      teacher: await openModelFile(p('teacher.model')),
-      'student-model': await openModelFile(p('student.model')),
-      'control-model': await openModelFile(p('control.model')),
-      'reference-sotu': await openModelFile(p('reference.model')),
-    };
+    await run(['train', '--corpus', p('sotu-b.jsonl'), '--order', '3', '--name', 'reference-sotu', '--out', p('reference-sotu.model'), '--json']);
+    const names = ['teacher', 'student-model', 'control-model', 'reference-sotu'];
+    const files: Record<string, string> = { teacher: 'teacher.model', 'student-model': 'student.model', 'control-model': 'control.model', 'reference-sotu': 'reference-sotu.model' };
+    const models = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await openModelFile(p(files[n]!))] as const)));
     const server = await startOpenAiTestServer({ responder: ngramResponder({ tokenizer, models }) });
     try {
-      for (const name of Object.keys(models)) {
-        await probe({ endpoint: server.url, model: name, samples: 1, temperature: 1, seed: 7, maxTokens: 24, concurrency: 4, out: p(`${name}.transcript.jsonl`), quiet: true });
+      for (const name of names) {
+        await run(['probe', '--endpoint', server.url, '--model', name, '--samples', '1', '--temperature', '1', '--seed', '7', '--max-tokens', '24', '--out', p(`${name}.transcript.jsonl`), '--json']);
       }
     } finally {
       await server.close();
     }
-    const analysis = await fingerprint({
-      suspect: p('student-model.transcript.jsonl'),
-      teacher: p('teacher.transcript.jsonl'),
-      references: [p('control-model.transcript.jsonl'), p('reference-sotu.transcript.jsonl')],
-      alpha: 1e-3,
-      permutations: 199,
-      quiet: true,
-    });
-    // `audit` does not collect fingerprints yet: attach the analysis the way a combined report would
-    // carry it (the envelope stays the signed, fingerprint-free report).
-    student = { ...student, report: { ...student.report, fingerprint: JSON.parse(JSON.stringify(analysis)) as unknown } };
+    fingerprintArgs.push(
+      '--fingerprint-suspect', p('student-model.transcript.jsonl'),
+      '--fingerprint-teacher', p('teacher.transcript.jsonl'),
+      '--fingerprint-reference', p('control-model.transcript.jsonl'), p('reference-sotu.transcript.jsonl'),
+    );
   }
+
+  const audit = async (model: string, extra: string[]): Promise<SignedReport> => {
+    const out = p(`${model}-audit.json`);
+    await run(['audit', '--key', p('master.json'), '--suspect-model', p(`${model}.model`), '--count', '60', '--forced-tokens', '3000', '--accounts', p('accounts.txt'), ...extra, '--sign', p('signer.json'), '--out', out, '--json']);
+    const envelopeJson = await readFile(out, 'utf8');
+    return { report: openReport(parseEnvelope(envelopeJson, out), publicKey, out).report, envelopeJson, path: out };
+  };
+  const student = await audit('student', fingerprintArgs);
+  const control = await audit('control', []);
   return { dir, publicKey: p('signer.pub.json'), student, control };
 }

@@ -17,6 +17,7 @@ import {
   type PValue,
 } from '@tracemark/stats';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
+import { enabledNormalizers, type NormalizeOptions, type NormalizerName, normalizeText } from './normalize.ts';
 import { type SchemeCore, windowIdentity } from './scheme-core.ts';
 import { ExactSum } from './exact-sum.ts';
 import { mix32 } from './prf.ts';
@@ -53,6 +54,13 @@ export interface DetectOptions {
    * of `count` shards, so shard results merge into exactly the single run's counts.
    */
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Detection-side normalizers for text inputs (documents, prompts, excluded text), applied before
+   * tokenization; token ids are scored as given. Default `DEFAULT_NORMALIZATION` (all on); `false`
+   * scores text exactly as written. Normalizing depends on the text alone, never on the key, so
+   * the p-values stay exact (see `normalize.ts`).
+   */
+  readonly normalize?: NormalizeOptions | false;
 }
 
 /** The exact per-document counts of one shard. */
@@ -107,6 +115,8 @@ export interface WindowResult extends PValue {
 export interface DocumentResult extends ScoreSummary {
   readonly id: string;
   readonly tokens: number;
+  /** The normalizers that changed this document's text before it was tokenized; absent when none did. */
+  readonly normalized?: NormalizerName[];
   readonly window?: WindowResult;
 }
 
@@ -120,6 +130,8 @@ export interface DetectionResult {
   readonly scheme: SchemeName;
   readonly statistic: 'binomial' | 'gamma';
   readonly alpha: number;
+  /** The normalizers enabled for text inputs, recorded whether or not they changed anything. */
+  readonly normalization: NormalizerName[];
   readonly documents: DocumentResult[];
   readonly aggregate: AggregateResult;
 }
@@ -221,6 +233,10 @@ export class DetectionSession {
   private docs = 0;
   private tokenCount = 0;
   readonly alpha: number;
+  /** The normalizers applied to text inputs, in order (empty: text is scored as written). */
+  readonly normalization: NormalizerName[];
+  /** The normalizers that changed the text `toTokens` encoded last. */
+  private lastNormalized: NormalizerName[] = [];
 
   constructor(
     private readonly core: SchemeCore,
@@ -228,6 +244,7 @@ export class DetectionSession {
     private readonly options: DetectOptions = {},
   ) {
     this.alpha = checkAlpha(options.alpha ?? DEFAULT_ALPHA);
+    this.normalization = enabledNormalizers(options.normalize ?? {});
     const shard = options.shard;
     if (shard && !(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
       throw new RangeError(`shard must be i/N with 0 ≤ i < N, got ${shard.index}/${shard.count}`);
@@ -235,10 +252,14 @@ export class DetectionSession {
   }
 
   private toTokens(v: Uint32Array | string | undefined, what: string): Uint32Array {
+    this.lastNormalized = [];
     if (v === undefined) return new Uint32Array(0);
     if (typeof v !== 'string') return v;
     if (!this.tokenizer) throw new TypeError(`${what} is text but the detector has no tokenizer`);
-    return this.tokenizer.encode(v);
+    if (this.normalization.length === 0) return this.tokenizer.encode(v);
+    const normalized = normalizeText(v, this.options.normalize ?? {});
+    this.lastNormalized = normalized.applied;
+    return this.tokenizer.encode(normalized.text);
   }
 
   /** Never score tuples occurring in `text` (for example every prompt of an audit). */
@@ -253,7 +274,12 @@ export class DetectionSession {
   /** Score one document: its own dedup'd result, and its new tuples into the aggregate. */
   add(input: DocumentInput | Uint32Array | string): DocumentResult {
     const r = this.scoreDocument(input);
-    const result: DocumentResult = { id: r.id, tokens: r.tokens, ...summarize(this.core, r.scored, r.score.value(), this.alpha) };
+    const result: DocumentResult = {
+      id: r.id,
+      tokens: r.tokens,
+      ...(r.normalized.length > 0 ? { normalized: r.normalized } : {}),
+      ...summarize(this.core, r.scored, r.score.value(), this.alpha),
+    };
     if (r.trace) {
       const opts = typeof this.options.window === 'object' ? this.options.window : {};
       const w = bestWindow(this.core, r.trace, r.offset, opts.sizes ?? DEFAULT_WINDOW_SIZES, this.alpha);
@@ -271,6 +297,7 @@ export class DetectionSession {
   private scoreDocument(input: DocumentInput | Uint32Array | string) {
     const doc: DocumentInput = typeof input === 'string' ? { text: input } : input instanceof Uint32Array ? { tokens: input } : input;
     const body = doc.tokens ?? this.toTokens(doc.text, 'document');
+    const normalized = doc.tokens === undefined ? this.lastNormalized : [];
     const prompt = this.toTokens(doc.prompt, 'prompt');
     if (prompt.length > 0) this.exclude(prompt);
     const all = prompt.length > 0 ? new Uint32Array(prompt.length + body.length) : body;
@@ -309,7 +336,7 @@ export class DetectionSession {
     }
     this.docs++;
     this.tokenCount += body.length;
-    return { id: doc.id ?? `doc-${this.docs}`, tokens: body.length, scored, score, trace, offset: prompt.length };
+    return { id: doc.id ?? `doc-${this.docs}`, tokens: body.length, normalized, scored, score, trace, offset: prompt.length };
   }
 
   /** The aggregate's exact counts, for a shard's partial result. */
@@ -359,7 +386,15 @@ export function createDetector(key: WatermarkKey, options: DetectorOptions = {})
       const list = Array.isArray(inputs) ? inputs : [inputs as DocumentInput | Uint32Array | string];
       const session = new DetectionSession(core, options.tokenizer, o);
       const documents = list.map((d) => session.add(d));
-      return { keyId: key.keyId, scheme: key.scheme, statistic: core.statistic, alpha: session.alpha, documents, aggregate: session.aggregate() };
+      return {
+        keyId: key.keyId,
+        scheme: key.scheme,
+        statistic: core.statistic,
+        alpha: session.alpha,
+        normalization: session.normalization,
+        documents,
+        aggregate: session.aggregate(),
+      };
     },
   };
 }

@@ -40,3 +40,16 @@ export {
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
 export { ExactSum } from './exact-sum.ts';
+export {
+  DEFAULT_NORMALIZATION,
+  enabledNormalizers,
+  HOMOGLYPH_FOLDS,
+  MIN_SCRAMBLED_WORDS,
+  type NormalizeOptions,
+  type NormalizeResult,
+  type NormalizerName,
+  NORMALIZERS,
+  normalizeText,
+  SCRAMBLED_WORD_SHARE,
+  SHOUTED_WORD_SHARE,
+} from './normalize.ts';

@@ -25,6 +25,8 @@ export interface DetectCommandOptions {
   shard?: { index: number; count: number };
   /** Keep no per-document results (bounded memory on very large inputs). */
   summary?: boolean;
+  /** false: score text exactly as written (default: the detection-side normalizers). */
+  normalize?: boolean;
   quiet?: boolean;
 }
 
@@ -41,6 +43,7 @@ export interface DetectPartial {
   nullProbability: number | null;
   tokenizer: { name: string; vocabSize: number; hash: string };
   alpha: number;
+  normalization: string[];
   shard: { index: number; count: number };
   inputs: string[];
   documents: PartialDocument[];
@@ -75,7 +78,12 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
   const detector = createDetector(key, { tokenizer });
   const core = createSchemeCore(key);
   key.secret.fill(0);
-  const session = detector.session({ alpha: o.alpha, window: o.window ?? false, ...(o.shard ? { shard: o.shard } : {}) });
+  const session = detector.session({
+    alpha: o.alpha,
+    window: o.window ?? false,
+    ...(o.shard ? { shard: o.shard } : {}),
+    ...(o.normalize === false ? { normalize: false as const } : {}),
+  });
   const documents: DocumentResult[] = [];
   const partials: PartialDocument[] = [];
   let count = 0;
@@ -131,6 +139,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
         nullProbability: core.statistic === 'binomial' ? core.nullProbability : null,
         tokenizer: tokenizer.identity(),
         alpha: session.alpha,
+        normalization: session.normalization,
         shard: o.shard,
         inputs: inputs.map((i) => basename(i)),
         documents: partials,
@@ -143,6 +152,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     scheme: detector.scheme,
     statistic: detector.statistic,
     alpha: session.alpha,
+    normalization: session.normalization,
     tokenizer: tokenizer.identity(),
     inputs,
     documents,
@@ -161,6 +171,7 @@ export function detectJson(r: DetectCommandResult): unknown {
     pValue: d.pValue,
     log10PValue: d.log10PValue,
     detected: d.detected,
+    ...(d.normalized ? { normalized: d.normalized } : {}),
     ...(d.window ? { window: d.window } : {}),
   });
   return {
@@ -169,6 +180,7 @@ export function detectJson(r: DetectCommandResult): unknown {
     statistic: r.statistic,
     tokenizer: r.tokenizer,
     alpha: r.alpha,
+    normalization: r.normalization,
     documents: r.documents.map(pick),
     aggregate: {
       documents: r.aggregate.documents,
@@ -200,7 +212,7 @@ export function renderDetect(r: DetectCommandResult): string {
   const a = r.aggregate;
   const expectedRate = a.trials > 0 ? a.expected / a.trials : 0;
   const lines = [
-    `key ${r.keyId} (${r.scheme}, tokenizer ${r.tokenizer.name}), alpha ${r.alpha}`,
+    `key ${r.keyId} (${r.scheme}, tokenizer ${r.tokenizer.name}), alpha ${r.alpha}, text normalized: ${r.normalization.join(', ') || 'off'}`,
     '',
     renderTable(['document', 'tokens', 'scored', rateName, 'p-value', 'verdict'], rows),
   ];

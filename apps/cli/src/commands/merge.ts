@@ -24,10 +24,10 @@ export async function merge(paths: string[]): Promise<DetectCommandResult> {
   const parts = await Promise.all(paths.map(async (p) => ({ path: p, doc: parsePartial(await readTextInput(p), p) })));
   const first = parts[0]!.doc;
   const same = (p: DetectPartial) =>
-    JSON.stringify([p.keyId, p.scheme, p.statistic, p.trialsPerTuple, p.nullProbability, p.tokenizer, p.alpha, p.inputs, p.shard.count]);
+    JSON.stringify([p.keyId, p.scheme, p.statistic, p.trialsPerTuple, p.nullProbability, p.tokenizer, p.alpha, p.normalization, p.inputs, p.shard.count]);
   const seen = new Set<number>();
   for (const { path, doc } of parts) {
-    if (same(doc) !== same(first)) throw new InputError(`${path}: was made with another key, tokenizer, alpha, input list or shard count than ${parts[0]!.path}`);
+    if (same(doc) !== same(first)) throw new InputError(`${path}: was made with another key, tokenizer, alpha, normalization, input list or shard count than ${parts[0]!.path}`);
     if (seen.has(doc.shard.index)) throw new InputError(`${path}: shard ${doc.shard.index}/${doc.shard.count} given twice`);
     seen.add(doc.shard.index);
     if (doc.documents.length !== first.documents.length) throw new InputError(`${path}: ${doc.documents.length} documents, ${parts[0]!.path} has ${first.documents.length}`);
@@ -64,6 +64,7 @@ export async function merge(paths: string[]): Promise<DetectCommandResult> {
     scheme: first.scheme as SchemeName,
     statistic: first.statistic,
     alpha: first.alpha,
+    normalization: first.normalization as DetectCommandResult['normalization'],
     tokenizer: first.tokenizer,
     inputs: first.inputs,
     documents,
