@@ -146,7 +146,7 @@ describe('the HTML report in headless Chromium', () => {
   it('renders the control report with its "no evidence" sentence', async () => {
     const { page, consoleErrors, requests } = await open(pages.control, { width: 1280, height: 900 });
     expect(await page.locator('#verdict-sentence').textContent()).toMatch(/^No evidence found: the suspect model “control-model” shows no sign of the teacher's watermark at significance level 0\.001 — which does not prove/);
-    expect(await page.locator('#verdict h2').textContent()).toBe('Verdict: No watermark evidence');
+    expect(await page.locator('#verdict h2').textContent()).toBe('Verdict: No evidence');
     expect(await page.locator('#fingerprint').count()).toBe(0);
     expect(consoleErrors).toEqual([]);
     expect(requests).toHaveLength(1);

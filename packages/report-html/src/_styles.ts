@@ -56,6 +56,8 @@ table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.93rem; min-wid
 caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }
 thead th { background: var(--panel); }
+code.id { white-space: nowrap; }
+td.hash { min-width: 16ch; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.leaked th, tr.leaked td { background: var(--bad-bg); }
 figure { margin: 1rem 0; }
@@ -90,6 +92,7 @@ svg.chart .r-threshold-label { fill: var(--threshold); font-weight: 600; }
 .t.u { color: #6e7781; background: transparent; }
 .token-legend .t { padding: 0.05em 0.35em; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 ul.limits li { margin: 0.45rem 0; }
+.verdict ul.lines { margin: 0.3rem 0 0.5rem; padding-left: 1.2rem; font-size: 0.95rem; }
 details { margin: 0.8rem 0; }
 summary { cursor: pointer; font-weight: 600; }
 pre.json { background: var(--panel); padding: 0.7rem; border-radius: 6px; overflow-x: auto; max-height: 28rem; font-size: 0.8rem; }
@@ -101,6 +104,9 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: var(--muted); border-top: 
   .verdict .sentence { font-size: 1.08rem; }
   .test dl { grid-template-columns: 1fr; }
   .test dt { margin-top: 0.3rem; }
+  /* Charts scale to about half size on a phone: enlarge their text (viewBox units) to stay legible. */
+  svg.chart text { font-size: 17px; }
+  svg.chart .axis-label { font-size: 17px; }
 }
 @media print { .scroll { overflow: visible; } details { display: block; } }
 `;

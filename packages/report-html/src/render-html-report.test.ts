@@ -53,11 +53,15 @@ describe('renderHtmlReport: structure', () => {
   it('states the verdict in one sentence at the top, with the rule and the exact statement', () => {
     const r = real.student.report;
     expect(r.verdict.detected).toBe(true);
+    expect(r.verdict.basis).toBe('watermark');
     const sentence = /<p class="sentence" id="verdict-sentence">([^<]*)<\/p>/.exec(studentPage)?.[1];
     expect(sentence).toBe('The suspect model “student-model” carries the teacher&#39;s watermark: evidence that it was trained on the teacher&#39;s watermarked outputs.');
     expect(studentPage.indexOf('id="verdict-sentence"')).toBeLessThan(studentPage.indexOf('id="tests"'));
     expect(studentPage).toContain(`<strong>Rule:</strong> ${r.verdict.rule.replace(/</g, '&lt;')}`);
     expect(studentPage).toContain('<strong>Exact statement:</strong> watermark evidence that the suspect was trained');
+    // With fingerprints in the combination, the key-backed watermark claim is still stated on its own.
+    expect(studentPage).toMatch(/<li>Watermark tests alone \(the key-backed claim\): combined p = [^<]*<span class="vh">\^<\/span><sup>-\d+<\/sup> — watermark found.<\/li>/);
+    expect(studentPage).toContain('<li>Behavioural fingerprint: ');
 
     expect(real.control.report.verdict.detected).toBe(false);
     expect(controlPage).toMatch(/id="verdict-sentence">No evidence found: the suspect model “control-model” shows no sign of the teacher&#39;s watermark at significance level 0.001 — which does not prove it was not trained on the teacher&#39;s outputs.</);
@@ -135,10 +139,9 @@ describe('renderHtmlReport: structure', () => {
 
   it('is a pure function of its inputs: re-rendering the verified report reproduces the page', () => {
     expect(renderHtmlReport(clone(real.control.report), { envelopeJson: real.control.envelopeJson })).toBe(controlPage);
-    const { fingerprint: _f, ...signed } = real.student.report;
     const json = extractEnvelopeJson(studentPage)!;
     const fromEnvelope = (JSON.parse(Buffer.from(JSON.parse(json).payload, 'base64').toString('utf8')) as { predicate: AuditReport }).predicate;
-    expect(renderHtmlReport(fromEnvelope, { envelopeJson: real.student.envelopeJson })).toBe(renderHtmlReport(signed as AuditReport, { envelopeJson: real.student.envelopeJson }));
+    expect(renderHtmlReport(fromEnvelope, { envelopeJson: real.student.envelopeJson })).toBe(studentPage);
   });
 });
 
@@ -181,7 +184,8 @@ describe('renderHtmlReport: escaping untrusted strings', () => {
 
 describe('renderHtmlReport: p-values beyond the double range', () => {
   it('prints p = 3.2 × 10^-412 from log10PValue, never 0', () => {
-    const r = clone(real.student.report) as { -readonly [K in keyof AuditReport]: AuditReport[K] };
+    const { fingerprint: _f, ...rest } = clone(real.student.report);
+    const r = rest as { -readonly [K in keyof AuditReport]: AuditReport[K] };
     // What a long audit gives: the exact tail underflows a double (pValue 0) but log10PValue is exact.
     r.tests = r.tests.map((t) => (t.name === 'closed-model' ? { ...t, pValue: 0, log10PValue: -411.49 } : t));
     r.verdict = combineVerdict(r.tests, 0.001);

@@ -63,37 +63,67 @@ function suspectPhrase(r: AuditReport): string {
   return r.suspect?.kind === 'outputs' ? `the suspect's outputs in “${name}”` : `the suspect model “${name}”`;
 }
 
+const FINGERPRINT_PHRASE: Record<string, string> = {
+  detected: "its answers are closer to the teacher's than the reference models' are",
+  'not-detected': "its answers are no closer to the teacher's than the reference models' are",
+  inconclusive: 'the behavioural comparison was inconclusive',
+};
+
+function fingerprintVerdict(r: AuditReport): string | undefined {
+  const f = r.fingerprint as { verdict?: unknown } | null | undefined;
+  return typeof f === 'object' && f !== null && typeof f.verdict === 'string' ? f.verdict : undefined;
+}
+
 function renderVerdict(r: AuditReport): SafeHtml {
   const v = r.verdict;
   const tests = r.tests ?? [];
   const alpha = typeof r.parameters?.alpha === 'number' ? r.parameters.alpha : tests[0]?.alpha;
+  const at = alpha !== undefined ? ` at significance level ${alpha}` : '';
   const who = suspectPhrase(r);
+  const Who = `${who[0]!.toUpperCase()}${who.slice(1)}`;
   const p = formatPValue(v.log10PValue);
+  // Reports from before fingerprints joined the verdict have no `basis`: the watermark carried it.
+  const basis = (v as { basis?: string }).basis ?? (v.detected ? 'watermark' : 'none');
+  const watermark = (v as { watermark?: { log10PValue: number; detected: boolean; tests: number } }).watermark;
+  const fp = fingerprintVerdict(r);
+  const strongest = v.strongest === null ? null : testTitle(v.strongest);
   let cls: string;
   let label: string;
   let sentence: string;
   let detail: SafeHtml;
-  if (tests.length === 0) {
+  if (v.strongest === null) {
     cls = 'neutral';
     label = 'Inconclusive';
     sentence = `Inconclusive: no test could be run on ${who} with the inputs given, so this report makes no claim either way.`;
     detail = html``;
+  } else if (v.detected && basis === 'behaviour') {
+    cls = 'bad';
+    label = 'Behavioural evidence only';
+    sentence = `${Who} answers more like the teacher than the reference models do, but carries no detectable watermark: behavioural evidence only, not a key-backed claim.`;
+    detail = html`<p>Combined p = <strong>${p.html}</strong>: a model no closer to the teacher than the reference models would show a difference this strong ${formatChance(v.log10PValue).html} times. Strongest line: “${strongest}”.</p>`;
   } else if (v.detected) {
-    const strongest = tests.find((t) => t.name === v.strongest);
     cls = 'bad';
     label = 'Watermark evidence found';
-    sentence = `${who[0]!.toUpperCase()}${who.slice(1)} carries the teacher's watermark: evidence that it was trained on the teacher's watermarked outputs.`;
-    detail = html`<p>Combined p = <strong>${p.html}</strong>: a model that never learned from the teacher's watermarked text would show evidence this strong ${formatChance(v.log10PValue).html} times. Strongest test: “${strongest ? testTitle(strongest.name) : v.strongest ?? 'n/a'}”.</p>`;
+    sentence = `${Who} carries the teacher's watermark: evidence that it was trained on the teacher's watermarked outputs.`;
+    detail = html`<p>Combined p = <strong>${p.html}</strong>: a model that never learned from the teacher's watermarked text would show evidence this strong ${formatChance(v.log10PValue).html} times. Strongest test: “${strongest}”.</p>`;
   } else {
     cls = 'ok';
-    label = 'No watermark evidence';
-    sentence = `No evidence found: ${who} shows no sign of the teacher's watermark${alpha !== undefined ? ` at significance level ${alpha}` : ''} — which does not prove it was not trained on the teacher's outputs.`;
+    label = 'No evidence';
+    sentence = fp
+      ? `No evidence found: ${who} shows no sign of the teacher's watermark and ${FINGERPRINT_PHRASE[fp] ?? `the behavioural comparison gave "${fp}"`}${at} — which does not prove it was not trained on the teacher's outputs.`
+      : `No evidence found: ${who} shows no sign of the teacher's watermark${at} — which does not prove it was not trained on the teacher's outputs.`;
     detail = html`<p>Combined p = <strong>${p.html}</strong>, not below the significance level${alpha !== undefined ? ` ${alpha}` : ''}. See below what each test could have detected with this much text.</p>`;
   }
+  const lines: SafeHtml[] = [];
+  if (fp && watermark && v.strongest !== null) {
+    lines.push(html`<li>Watermark tests alone (the key-backed claim): combined p = ${formatPValue(watermark.log10PValue).html} — ${watermark.detected ? 'watermark found' : 'no watermark found'}.</li>`);
+  }
+  if (fp) lines.push(html`<li>Behavioural fingerprint: ${FINGERPRINT_PHRASE[fp] ?? fp} (<a href="#fingerprint">details</a>).</li>`);
   return html`<section class="verdict ${cls}" id="verdict" aria-labelledby="verdict-h">
 <h2 id="verdict-h" class="label">Verdict: ${label}</h2>
 <p class="sentence" id="verdict-sentence">${sentence}</p>
 ${detail}
+${lines.length ? html`<ul class="lines">${lines}</ul>` : ''}
 <p class="rule"><strong>Rule:</strong> ${v.rule}. <span class="muted">The audit's tests share data, so they are combined with a correction that stays valid however they depend on each other.</span></p>
 <p class="tool"><strong>Exact statement:</strong> ${v.statement}</p>
 </section>`;
@@ -190,7 +220,7 @@ function renderCurve(r: AuditReport): SafeHtml {
     title: `p-value of the text test against the number of ${scoredUnit(closed)} scored (log scale)`,
     description: `p falls to ${formatPValue(last.log10PValue).text} at ${formatCount(last.scored)} scored; the significance threshold is ${alpha}.`,
     xLabel: `${scoredUnit(closed)} scored`,
-    yLabel: 'p-value (log scale; higher = stronger)',
+    yLabel: 'p-value (log scale)',
     series: [{ label: 'p-value', className: 's-alt', points: curve.map((c) => [c.scored, Math.max(0, -c.log10PValue)] as const) }],
     referenceLines: [{ y: threshold, label: `significance threshold α = ${alpha}`, className: 'r-threshold' }],
     yInclude: [0, threshold * 1.25],
@@ -234,7 +264,7 @@ function renderAccounts(r: AuditReport): SafeHtml {
 <div class="scroll"><table><caption>Accounts, most significant first${rest > 0 ? ` (${formatCount(shown.length)} of ${formatCount(a.accounts.length)} shown; all are in the signed JSON)` : ''}</caption>
 <thead><tr><th scope="col">Account</th><th scope="col">Key id</th><th scope="col">Scored</th><th scope="col">${usesGreenList(r) ? 'Green-token rate' : 'Rate'}</th><th scope="col">p-value</th><th scope="col">Corrected p-value</th><th scope="col">Result</th></tr></thead>
 <tbody>${shown.map(
-    (x) => html`<tr class="${x.leaked ? 'leaked' : ''}"><th scope="row" class="nowrap"><code>${x.account}</code></th><td><code class="small">${x.keyId}</code></td><td class="num">${formatCount(x.scored)}</td><td class="num">${usesGreenList(r) ? formatPercent(x.rate) : x.rate.toFixed(3)}</td><td class="num">${formatPValue(x.log10PValue).html}</td><td class="num">${formatPValue(x.adjusted?.log10PValue).html}</td><td>${x.leaked ? html`<span class="badge bad">Leaked</span>` : html`<span class="muted nowrap">no evidence</span>`}</td></tr>`,
+    (x) => html`<tr class="${x.leaked ? 'leaked' : ''}"><th scope="row" class="nowrap"><code>${x.account}</code></th><td><code class="small id">${x.keyId}</code></td><td class="num">${formatCount(x.scored)}</td><td class="num">${usesGreenList(r) ? formatPercent(x.rate) : x.rate.toFixed(3)}</td><td class="num">${formatPValue(x.log10PValue).html}</td><td class="num">${formatPValue(x.adjusted?.log10PValue).html}</td><td>${x.leaked ? html`<span class="badge bad">Leaked</span>` : html`<span class="muted nowrap">no evidence</span>`}</td></tr>`,
   )}</tbody></table></div>
 </section>`;
 }
@@ -265,7 +295,7 @@ function renderInputs(r: AuditReport): SafeHtml {
   return html`<section id="inputs" aria-labelledby="inputs-h"><h2 id="inputs-h">What was audited</h2>
 <div class="scroll"><table><caption>Inputs (SHA-256 digests; the signature covers them)</caption>
 <thead><tr><th scope="col">Role</th><th scope="col">File</th><th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead>
-<tbody>${inputs.length ? inputs.map((i) => html`<tr><th scope="row">${i.role}</th><td><code>${i.path}</code></td><td class="num">${formatCount(i.bytes)}</td><td><code class="small">${i.sha256}</code></td></tr>`) : html`<tr><td colspan="4" class="muted">none recorded</td></tr>`}</tbody></table></div>
+<tbody>${inputs.length ? inputs.map((i) => html`<tr><th scope="row">${i.role}</th><td><code>${i.path}</code></td><td class="num">${formatCount(i.bytes)}</td><td class="hash"><code class="small">${i.sha256}</code></td></tr>`) : html`<tr><td colspan="4" class="muted">none recorded</td></tr>`}</tbody></table></div>
 <div class="scroll"><table class="kv"><caption>Watermark key (public description; the secret is never in a report)</caption><tbody>
 <tr><th scope="row">Key id</th><td><code>${k?.keyId ?? 'n/a'}</code></td></tr>
 <tr><th scope="row">Scheme</th><td>${k?.scheme ?? 'n/a'}</td></tr>
@@ -319,7 +349,6 @@ export function renderHtmlReport(report: AuditReport, options: HtmlReportOptions
 </header>
 ${renderVerdict(r)}
 ${renderFacts(r)}
-${r.fingerprint !== undefined && r.fingerprint !== null ? html`<p class="small">Behavioural fingerprint evidence is included below (<a href="#fingerprint">jump to it</a>).</p>` : ''}
 ${renderTests(r)}
 ${renderCurve(r)}
 <section id="sample" aria-labelledby="sample-h"><h2 id="sample-h">A sample of the suspect's text, token by token</h2>${renderTokenSample(r)}</section>

@@ -39,7 +39,7 @@ export interface LineChartOptions {
 
 const WIDTH = 640;
 const HEIGHT = 300;
-const MARGIN = { left: 72, right: 20, top: 18, bottom: 52 };
+const MARGIN = { left: 72, right: 30, top: 18, bottom: 58 };
 
 /** Round tick values covering [min, max], about `count` of them (Heckbert, "Nice numbers for graph labels", Graphics Gems 1990). */
 export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
@@ -110,7 +110,7 @@ ${grid}
 ${xAxis}
 ${refs}
 ${lines}
-<text class="axis-label" x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" text-anchor="middle">${o.xLabel}</text>
+<text class="axis-label" x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">${o.xLabel}</text>
 <text class="axis-label" transform="translate(16 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${o.yLabel}</text>
 </svg>`;
 }

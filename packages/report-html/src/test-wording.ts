@@ -30,7 +30,7 @@ export function testTitle(name: string): string {
     case 'open-model-mass':
       return "The suspect's probabilities on known text";
     default:
-      return name;
+      return name.startsWith('fingerprint-') ? `Behavioural fingerprint: ${name.slice('fingerprint-'.length)} line` : name;
   }
 }
 

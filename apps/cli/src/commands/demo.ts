@@ -18,6 +18,12 @@ import { keygen } from './keygen.ts';
 import { signerInit } from './signer.ts';
 import { train } from './train.ts';
 import { verify } from './verify.ts';
+import { probe } from './probe.ts';
+import { randomBytes } from 'node:crypto';
+import { loadBuiltinCorpus } from '@tracemark/corpora';
+import { parseConfig, startGateway } from '@tracemark/gateway';
+import { saveModel, trainNgram } from '@tracemark/models';
+import { getTokenizer } from '@tracemark/tokenizers';
 
 export interface DemoOptions {
   out: string;
@@ -31,6 +37,7 @@ export interface DemoSuspect {
   html: string | null;
   verified: boolean;
   detected: boolean;
+  basis: 'watermark' | 'behaviour' | 'none';
   statement: string;
   strongest: { test: string; log10PValue: number } | null;
 }
@@ -51,7 +58,7 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
   await mkdir(o.out, { recursive: true });
   const f = (name: string) => join(o.out, name);
   const quiet = o.quiet ?? false;
-  const step = (n: number, text: string) => note(`[${n}/7] ${text}`, { quiet });
+  const step = (n: number, text: string) => note(`[${n}/8] ${text}`, { quiet });
 
   step(1, 'lab: signing key, watermark key (KGW, γ=0.25, δ=2, h=1) and a signed commitment to it');
   const signer = await signerInit({ out: f('lab-signer.json'), publicOut: f('lab-public-key.json') });
@@ -64,13 +71,16 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
   step(3, 'lab: the teacher answers 400 prompts, watermarked');
   await generateCommand({ model: f('teacher.bin'), key: f('watermark-key.json'), prompts: 'builtin', count: 400, out: f('teacher-outputs.jsonl'), maxTokens: 150, temperature: 1, topK: 50, topP: 1, seed: 1, samples: 1, quiet });
 
-  step(4, 'distiller: a student trained on 25% teacher outputs + 75% Moby-Dick; an independent control on Moby-Dick only');
+  step(4, 'distiller: a student trained on 25% teacher outputs + 75% Moby-Dick; an independent control and two reference models on Moby-Dick only');
   await train({ corpus: [`${f('teacher-outputs.jsonl')}:0.25`, 'moby-dick:0.75'], order: 3, tokenizer: 'o200k_base', out: f('student.bin'), name: 'student', quiet: true });
-  await train({ corpus: ['moby-dick'], order: 3, tokenizer: 'o200k_base', out: f('control.bin'), name: 'control', quiet: true });
+  await trainIndependentModels(o.out);
+
+  step(5, 'investigator: serving all models over an OpenAI-compatible gateway and probing each with the behavioural suite');
+  await probeModels(o.out, quiet);
 
   const suspects: DemoSuspect[] = [];
   for (const [i, name] of ['student', 'control'].entries()) {
-    step(5 + i, `investigator: auditing the ${name} (signed JSON + HTML report)`);
+    step(6 + i, `investigator: auditing the ${name} — watermark and fingerprint evidence (signed JSON + HTML report)`);
     const r = await audit({
       key: f('watermark-key.json'),
       suspectModel: f(`${name}.bin`),
@@ -83,18 +93,67 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
       topK: 20,
       out: f(`${name}.report.json`),
       sign: f('lab-signer.json'),
+      fingerprintSuspect: f(`${name}.transcript.jsonl`),
+      fingerprintTeacher: f('teacher.transcript.jsonl'),
+      fingerprintReferences: [f('reference-a.transcript.jsonl'), f('reference-b.transcript.jsonl')],
       ...(await htmlOption(f(`${name}.report.html`))),
       quiet,
     });
     suspects.push(summarize(name, r.report, f(`${name}.report.json`), null));
   }
 
-  step(7, 'anyone: verifying both signed reports (signature, input digests, recomputed statistics)');
+  step(8, 'anyone: verifying both signed reports (signature, input digests, recomputed statistics)');
   for (const s of suspects) {
     const v = await verify({ file: s.report, publicKey: f('lab-public-key.json'), key: f('watermark-key.json'), inputs: [o.out] });
     s.verified = v.verified;
   }
   return { out: o.out, keyId: key.keyId, signerId: signer.signerId, seconds: (performance.now() - t0) / 1000, suspects };
+}
+
+/**
+ * Behavioural transcripts for the fingerprint line of evidence: two reference models independent of
+ * the teacher (Moby-Dick's even and odd chapters), then every model served by the gateway (in this
+ * process, loopback only, watermarking off: behaviour is what is measured) and probed with the
+ * default suite.
+ */
+async function trainIndependentModels(dir: string): Promise<void> {
+  // The control and the two references are the same kind of model: each trained on two thirds of
+  // Moby-Dick's chapters (a different third left out), so none is more fluent than the others and
+  // the fingerprint panel compares like with like. None has seen the teacher's outputs.
+  const tokenizer = await getTokenizer('o200k_base');
+  const chapters = loadBuiltinCorpus('moby-dick').map((d) => tokenizer.encode(d.text));
+  for (const [name, left] of [['control', 0], ['reference-a', 1], ['reference-b', 2]] as const) {
+    const model = trainNgram({ tokenizer, order: 3, sources: [{ name: `moby-dick-without-${left}`, documents: chapters.filter((_, i) => i % 3 !== left) }], name });
+    await saveModel(model, join(dir, `${name}.bin`));
+  }
+}
+
+async function probeModels(dir: string, quiet: boolean): Promise<void> {
+  const f = (name: string) => join(dir, name);
+  const apiKey = `demo-${randomBytes(16).toString('hex')}`;
+  const names = ['teacher', 'student', 'control', 'reference-a', 'reference-b'];
+  const config = parseConfig(
+    {
+      listen: { host: '127.0.0.1', port: 0 },
+      watermark: false,
+      receipts: { path: 'gateway-receipts.jsonl' },
+      models: names.map((id) => ({ id, file: `${id}.bin` })),
+      accounts: [{ name: 'investigator', apiKeys: [apiKey] }],
+      limits: { rateLimit: { requestsPerMinute: 100_000, tokensPerMinute: 100_000_000 } },
+    },
+    'demo gateway',
+    dir,
+  );
+  const gateway = await startGateway(config, { accessLog: () => {} });
+  process.env.TRACEMARK_DEMO_API_KEY = apiKey;
+  try {
+    for (const name of names) {
+      await probe({ endpoint: `${gateway.url}/v1`, model: name, apiKeyEnv: 'TRACEMARK_DEMO_API_KEY', suite: 'default', samples: 1, temperature: 1, seed: 3, maxTokens: 48, concurrency: 4, out: f(`${name}.transcript.jsonl`), quiet });
+    }
+  } finally {
+    delete process.env.TRACEMARK_DEMO_API_KEY;
+    await gateway.close();
+  }
 }
 
 /** The HTML page is written when the report renderer is available. */
@@ -110,6 +169,7 @@ function summarize(name: string, report: AuditReport, path: string, html: string
     html,
     verified: false,
     detected: report.verdict.detected,
+    basis: report.verdict.basis,
     statement: report.verdict.statement,
     strongest: strongest ? { test: strongest.name, log10PValue: strongest.log10PValue } : null,
   };
@@ -118,7 +178,8 @@ function summarize(name: string, report: AuditReport, path: string, html: string
 export function renderDemo(r: DemoResult): string {
   const lines = [`demo finished in ${r.seconds.toFixed(0)} s; everything is in ${r.out}/`, ''];
   for (const s of r.suspects) {
-    lines.push(`${s.name.toUpperCase()}: ${s.detected ? 'DISTILLED FROM THE TEACHER (watermark evidence)' : 'no watermark evidence'}`);
+    const headline = s.basis === 'watermark' ? 'DISTILLED FROM THE TEACHER (watermark evidence)' : s.basis === 'behaviour' ? 'closer to the teacher than the reference panel (behavioural evidence only, not key-backed)' : 'no evidence of distillation from the teacher';
+    lines.push(`${s.name.toUpperCase()}: ${headline}`);
     lines.push(`  ${s.statement}`);
     lines.push(`  report ${s.report}${s.html ? `, ${s.html}` : ''} — signature and statistics ${s.verified ? 'verified' : 'NOT VERIFIED'}`);
   }

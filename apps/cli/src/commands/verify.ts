@@ -112,7 +112,9 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
   checks.push({ check: 'statement', ok: true, detail: `audit report of ${report.suspect.name} with ${report.inputs.length} input digest(s) as subjects` });
 
   // Input digests.
-  const located = new Map<string, string>();
+  // Located input files by role (a role such as fingerprint-reference may have several).
+  const located = new Map<string, string[]>();
+  let found = 0;
   if (o.inputs.length > 0) {
     for (const input of report.inputs) {
       const path = await findInput(input.path, o.inputs);
@@ -123,12 +125,15 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
       const d = await sha256File(path);
       const ok = d.sha256 === input.sha256;
       checks.push({ check: `input ${input.role}`, ok, detail: ok ? `${path}: sha256 matches` : `${path}: sha256 ${d.sha256} differs from the signed ${input.sha256} (the file changed)` });
-      if (ok) located.set(input.role, path);
+      if (ok) {
+        located.set(input.role, [...(located.get(input.role) ?? []), path]);
+        found++;
+      }
     }
   }
 
   // Recompute every statistic when the key and the inputs are at hand.
-  if (o.key && located.size === report.inputs.length && report.inputs.length > 0) {
+  if (o.key && found === report.inputs.length && report.inputs.length > 0) {
     const recomputed = await recompute(report, o.key, located, o.quiet ?? true);
     for (const t of report.tests) {
       const r = recomputed.tests.find((x) => x.name === t.name);
@@ -138,6 +143,15 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
         ok,
         detail: r ? `scored ${r.scored}, log10 p ${r.log10PValue.toFixed(6)} (report: ${t.scored}, ${t.log10PValue.toFixed(6)})` : 'the test could not be recomputed from these inputs',
       });
+    }
+    if (report.fingerprint) {
+      const a = report.fingerprint as { evidence: { line: string; pValue: { log10PValue: number } | null }[] };
+      const b = recomputed.fingerprint as typeof a | undefined;
+      for (const line of a.evidence) {
+        const r = b?.evidence.find((x) => x.line === line.line);
+        const ok = r !== undefined && (r.pValue?.log10PValue ?? null) === (line.pValue?.log10PValue ?? null);
+        checks.push({ check: `recompute fingerprint-${line.line}`, ok, detail: `log10 p ${r?.pValue?.log10PValue ?? 'untestable'} (report: ${line.pValue?.log10PValue ?? 'untestable'})` });
+      }
     }
     if (report.accounts) {
       const ok = JSON.stringify(recomputed.accounts?.leaked) === JSON.stringify(report.accounts.leaked);
@@ -149,7 +163,8 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
   return { file: o.file, kind: 'audit-report', signer: signerId, verified: checks.every((c) => c.ok), checks };
 }
 
-async function recompute(report: AuditReport, keyPath: string, inputs: Map<string, string>, quiet: boolean): Promise<AuditReport> {
+async function recompute(report: AuditReport, keyPath: string, located: Map<string, string[]>, quiet: boolean): Promise<AuditReport> {
+  const inputs = new Map([...located].map(([role, paths]) => [role, paths[0]!]));
   const p = report.parameters as Record<string, unknown>;
   const scratch = await mkdtemp(join(tmpdir(), 'tracemark-verify-'));
   let saveOutputs: string | undefined;
@@ -175,6 +190,9 @@ async function recompute(report: AuditReport, keyPath: string, inputs: Map<strin
     ...(inputs.get('accounts') ? { accounts: inputs.get('accounts')! } : {}),
     ...(inputs.get('prompts') ? { prompts: inputs.get('prompts')! } : {}),
     ...(saveOutputs ? { saveOutputs } : {}),
+    ...(inputs.get('fingerprint-suspect')
+      ? { fingerprintSuspect: inputs.get('fingerprint-suspect')!, fingerprintTeacher: inputs.get('fingerprint-teacher')!, fingerprintReferences: located.get('fingerprint-reference') ?? [] }
+      : {}),
   };
   if (report.suspect.kind === 'outputs') return (await audit({ ...common, suspectOutputs: inputs.get('suspect-outputs')! })).report;
   if (report.suspect.kind === 'model') return (await audit({ ...common, suspectModel: inputs.get('suspect-model')! })).report;
