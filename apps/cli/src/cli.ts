@@ -197,6 +197,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--tokenizer <name|path>', "tokenizer (default: the key's)")
     .option('--out <file>', 'write the JSON report here')
     .option('--sign <signer.json>', 'write the report as a signed DSSE envelope (in-toto Statement v1); needs --out')
+    .option('--html <file>', 'also write the self-contained HTML report (the signed envelope embedded when --sign is given)')
     .option('--fingerprint-suspect <file>', "the suspect's probe transcript (tracemark probe): adds behavioural fingerprint evidence")
     .option('--fingerprint-teacher <file>', "the teacher's probe transcript")
     .option('--fingerprint-reference <files...>', 'probe transcripts of independent reference models')
@@ -226,6 +227,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
         saveOutputs: o.saveOutputs,
         out: o.out,
         sign: o.sign,
+        html: o.html,
         fingerprintSuspect: o.fingerprintSuspect,
         fingerprintTeacher: o.fingerprintTeacher,
         fingerprintReferences: o.fingerprintReference,

@@ -161,7 +161,7 @@ describe('normalization restores detection after the trivial attacks', () => {
         let withNormalization = 0;
         texts.forEach((text, s) => {
           const attacked = attack(text, s);
-          if (detector.detect(attacked).aggregate.pValue < 1e-3) without++;
+          if (detector.detect(attacked, { normalize: false }).aggregate.pValue < 1e-3) without++;
           if (detector.detect(normalizeText(attacked).text).aggregate.pValue < 1e-3) withNormalization++;
           // Clean watermarked text is untouched by the normalizers.
           expect(normalizeText(text).applied).toEqual([]);

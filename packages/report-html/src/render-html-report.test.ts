@@ -142,6 +142,9 @@ describe('renderHtmlReport: structure', () => {
     const json = extractEnvelopeJson(studentPage)!;
     const fromEnvelope = (JSON.parse(Buffer.from(JSON.parse(json).payload, 'base64').toString('utf8')) as { predicate: AuditReport }).predicate;
     expect(renderHtmlReport(fromEnvelope, { envelopeJson: real.student.envelopeJson })).toBe(studentPage);
+    // All a verifier holds is the page: re-rendering its verified report with its own embedded block
+    // reproduces it byte for byte, so any edit to the visible text is detectable.
+    expect(renderHtmlReport(fromEnvelope, { envelopeJson: json })).toBe(studentPage);
   });
 });
 

@@ -71,6 +71,8 @@ export interface AuditCommandOptions {
   out?: string;
   /** Signer file: write the report as a signed DSSE envelope (in-toto Statement v1). */
   sign?: string;
+  /** Also write the self-contained HTML report here (the signed envelope embedded with --sign). */
+  html?: string;
   /** Probe transcripts for the behavioural fingerprint line of evidence (see `tracemark probe`). */
   fingerprintSuspect?: string;
   fingerprintTeacher?: string;
@@ -206,6 +208,7 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
   }
   if (o.sign && !o.out) throw new InputError('--sign needs --out (the signed report is written there)');
   if (o.out && !o.force) await refuseOverwrite(o.out);
+  if (o.html && !o.force) await refuseOverwrite(o.html);
   const key: WatermarkKey = await loadKeyFile(o.key);
   const tokenizer = await tokenizerForKey(key, o.tokenizer);
   assertSameTokenizer(key.tokenizer, tokenizer.identity(), `key ${key.keyId}`);
@@ -354,7 +357,7 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     tests,
     skipped,
     ...(accounts ? { accounts } : {}),
-    ...(fingerprintAnalysis ? { fingerprint: fingerprintAnalysis } : {}),
+    ...(fingerprintAnalysis ? { fingerprint: withoutLocalPaths(fingerprintAnalysis) } : {}),
     verdict,
     curve,
     sample,
@@ -367,6 +370,10 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     signer.secretKey.fill(0);
   }
   if (o.out) await writeOutput(o.out, envelopeJson ?? `${JSON.stringify(report, null, 2)}\n`, { force: true });
+  if (o.html) {
+    const { renderHtmlReport } = await import('@tracemark/report-html');
+    await writeOutput(o.html, renderHtmlReport(report, envelopeJson ? { envelopeJson } : {}), { force: true });
+  }
 
   // Power requirement: every exact test must be able to detect the target effect.
   if (o.targetEffect !== undefined && !verdict.detected) {
@@ -378,6 +385,12 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     }
   }
   return { report, ...(envelopeJson ? { envelopeJson } : {}), exitCode: ExitCode.ok };
+}
+
+/** Reports name inputs by file name only, so they do not leak the auditor's directory layout. */
+function withoutLocalPaths(a: FingerprintAnalysis): FingerprintAnalysis {
+  const strip = <M extends { source: string }>(m: M): M => ({ ...m, source: basename(m.source) });
+  return { ...a, models: { suspect: strip(a.models.suspect), teacher: strip(a.models.teacher), references: a.models.references.map(strip) } };
 }
 
 export function renderAudit(r: AuditReport): string {

@@ -96,16 +96,17 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
       fingerprintSuspect: f(`${name}.transcript.jsonl`),
       fingerprintTeacher: f('teacher.transcript.jsonl'),
       fingerprintReferences: [f('reference-a.transcript.jsonl'), f('reference-b.transcript.jsonl')],
-      ...(await htmlOption(f(`${name}.report.html`))),
+      html: f(`${name}.report.html`),
       quiet,
     });
-    suspects.push(summarize(name, r.report, f(`${name}.report.json`), null));
+    suspects.push(summarize(name, r.report, f(`${name}.report.json`), f(`${name}.report.html`)));
   }
 
   step(8, 'anyone: verifying both signed reports (signature, input digests, recomputed statistics)');
   for (const s of suspects) {
     const v = await verify({ file: s.report, publicKey: f('lab-public-key.json'), key: f('watermark-key.json'), inputs: [o.out] });
-    s.verified = v.verified;
+    const page = await verify({ file: s.html!, publicKey: f('lab-public-key.json'), inputs: [] });
+    s.verified = v.verified && page.verified;
   }
   return { out: o.out, keyId: key.keyId, signerId: signer.signerId, seconds: (performance.now() - t0) / 1000, suspects };
 }
@@ -154,11 +155,6 @@ async function probeModels(dir: string, quiet: boolean): Promise<void> {
     delete process.env.TRACEMARK_DEMO_API_KEY;
     await gateway.close();
   }
-}
-
-/** The HTML page is written when the report renderer is available. */
-async function htmlOption(_path: string): Promise<Record<string, string>> {
-  return {};
 }
 
 function summarize(name: string, report: AuditReport, path: string, html: string | null): DemoSuspect {
