@@ -63,6 +63,24 @@ export interface DetectOptions {
   readonly normalize?: NormalizeOptions | false;
 }
 
+/** A document after phase one of scoring (see `DetectionSession.prepare`); plain typed arrays, transferable between threads. */
+export interface PreparedDocument {
+  readonly id?: string;
+  /** Body length in tokens. */
+  readonly tokens: number;
+  readonly normalized: NormalizerName[];
+  /** Identities (lo, hi pairs) of the prompt's own tuples, never scored. */
+  readonly promptIds: Uint32Array;
+  /** Identities (lo, hi pairs) and scores of the scorable positions, in order. */
+  readonly ids: Uint32Array;
+  readonly scores: Float64Array;
+  /** Window identities per position, when the session filters on windows. */
+  readonly windows?: Uint32Array;
+  /** Index (in prompt + body) of the first scorable position, and the prompt length. */
+  readonly first: number;
+  readonly offset: number;
+}
+
 /** The exact per-document counts of one shard. */
 export interface PartialDocument {
   readonly id: string;
@@ -273,7 +291,10 @@ export class DetectionSession {
 
   /** Score one document: its own dedup'd result, and its new tuples into the aggregate. */
   add(input: DocumentInput | Uint32Array | string): DocumentResult {
-    const r = this.scoreDocument(input);
+    return this.resultOf(this.scoreDocument(input));
+  }
+
+  private resultOf(r: ReturnType<DetectionSession['addPrepared']>): DocumentResult {
     const result: DocumentResult = {
       id: r.id,
       tokens: r.tokens,
@@ -294,40 +315,73 @@ export class DetectionSession {
     return { id: r.id, tokens: r.tokens, scored: r.scored, scoreUnits: r.score.toJSON() };
   }
 
-  private scoreDocument(input: DocumentInput | Uint32Array | string) {
+  /**
+   * Phase one of scoring a document, independent of every other document: tokenize (and normalize)
+   * it, then compute the PRF-input identity and score of each scorable position. Pure given the
+   * session's key and options, so worker threads can run it in parallel; `addPrepared` then does
+   * the order-dependent part (dedup, prompt exclusion, aggregation) exactly as `add` does.
+   */
+  prepare(input: DocumentInput | Uint32Array | string): PreparedDocument {
     const doc: DocumentInput = typeof input === 'string' ? { text: input } : input instanceof Uint32Array ? { tokens: input } : input;
     const body = doc.tokens ?? this.toTokens(doc.text, 'document');
     const normalized = doc.tokens === undefined ? this.lastNormalized : [];
     const prompt = this.toTokens(doc.prompt, 'prompt');
-    if (prompt.length > 0) this.exclude(prompt);
+    const core = this.core;
+    const h = core.contextWidth;
+    const promptIds = new Uint32Array(2 * Math.max(0, prompt.length - h));
+    for (let i = h, j = 0; i < prompt.length; i++, j += 2) {
+      core.scoreAt(prompt, i, this.id);
+      promptIds[j] = this.id[0]!;
+      promptIds[j + 1] = this.id[1]!;
+    }
     const all = prompt.length > 0 ? new Uint32Array(prompt.length + body.length) : body;
     if (prompt.length > 0) (all.set(prompt), all.set(body, prompt.length));
-    const core = this.core;
-    const local = new TupleSet(Math.max(16, body.length));
+    const first = Math.max(prompt.length, h);
+    const n = Math.max(0, all.length - first);
+    const ids = new Uint32Array(2 * n);
+    const scores = new Float64Array(n);
+    const windows = this.options.restrictWindows ? new Uint32Array(2 * n) : undefined;
+    const win = new Uint32Array(2);
+    for (let i = first, j = 0; i < all.length; i++, j++) {
+      scores[j] = core.scoreAt(all, i, this.id);
+      ids[2 * j] = this.id[0]!;
+      ids[2 * j + 1] = this.id[1]!;
+      if (windows) {
+        windowIdentity(all, i, h, win);
+        windows[2 * j] = win[0]!;
+        windows[2 * j + 1] = win[1]!;
+      }
+    }
+    return { ...(doc.id !== undefined ? { id: doc.id } : {}), tokens: body.length, normalized, promptIds, ids, scores, first, offset: prompt.length, ...(windows ? { windows } : {}) };
+  }
+
+  private scoreDocument(input: DocumentInput | Uint32Array | string) {
+    return this.addPrepared(this.prepare(input));
+  }
+
+  /** Phase two: dedup within the document and across the session, prompt exclusion, aggregation. */
+  private addPrepared(d: PreparedDocument) {
+    for (let j = 0; j < d.promptIds.length; j += 2) this.excluded.add(d.promptIds[j]!, d.promptIds[j + 1]!);
+    const local = new TupleSet(Math.max(16, d.scores.length));
     const wantWindow = this.options.window !== undefined && this.options.window !== false;
     const trace = wantWindow ? new ScoredTrace() : undefined;
     let scored = 0;
     const score = new ExactSum();
-    const id = this.id;
     const restrict = this.options.restrictTo;
     const windows = this.options.restrictWindows;
     const shard = this.options.shard;
-    const win = new Uint32Array(2);
-    for (let i = Math.max(prompt.length, core.contextWidth); i < all.length; i++) {
-      const s = core.scoreAt(all, i, id);
-      const lo = id[0]!;
-      const hi = id[1]!;
+    for (let j = 0; j < d.scores.length; j++) {
+      const lo = d.ids[2 * j]!;
+      const hi = d.ids[2 * j + 1]!;
+      const s = d.scores[j]!;
       if (shard && shardOf(lo, hi, shard.count) !== shard.index) continue;
       if (this.excluded.size > 0 && this.excluded.has(lo, hi)) continue;
       if (restrict && !restrict.has(lo, hi)) continue;
-      if (windows) {
-        windowIdentity(all, i, core.contextWidth, win);
-        if (!windows.has(win[0]!, win[1]!)) continue;
-      }
+      if (windows && (!d.windows || !windows.has(d.windows[2 * j]!, d.windows[2 * j + 1]!))) continue;
       if (local.add(lo, hi)) {
         scored++;
         score.add(s);
-        trace?.push(s, i);
+        trace?.push(s, d.first + j);
       }
       if (this.global.add(lo, hi)) {
         this.aggScored++;
@@ -335,8 +389,19 @@ export class DetectionSession {
       }
     }
     this.docs++;
-    this.tokenCount += body.length;
-    return { id: doc.id ?? `doc-${this.docs}`, tokens: body.length, normalized, scored, score, trace, offset: prompt.length };
+    this.tokenCount += d.tokens;
+    return { id: d.id ?? `doc-${this.docs}`, tokens: d.tokens, normalized: d.normalized, scored, score, trace, offset: d.offset };
+  }
+
+  /** `add` for a document prepared elsewhere (for example in a worker thread). */
+  addPreparedDocument(d: PreparedDocument): DocumentResult {
+    return this.resultOf(this.addPrepared(d));
+  }
+
+  /** `addPartial` for a document prepared elsewhere. */
+  addPreparedPartial(d: PreparedDocument): PartialDocument {
+    const r = this.addPrepared(d);
+    return { id: r.id, tokens: r.tokens, scored: r.scored, scoreUnits: r.score.toJSON() };
   }
 
   /** The aggregate's exact counts, for a shard's partial result. */

@@ -32,6 +32,7 @@ export {
   type DocumentInput,
   type DocumentResult,
   type PartialDocument,
+  type PreparedDocument,
   shardOf,
   scoreTail,
   type ScoreSummary,

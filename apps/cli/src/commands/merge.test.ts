@@ -64,3 +64,25 @@ describe('detect --shard and merge', () => {
     expect((await run('detect', '--key', key, corpus, '--shard', '3/3')).code).toBe(2);
   });
 });
+
+describe('detect --threads', () => {
+  it('worker threads give exactly the single-threaded result, per document and in aggregate', async () => {
+    for (const scheme of ['kgw', 'gumbel']) {
+      const key = join(dir, `${scheme}.json`);
+      const one = await run('detect', '--key', key, corpus, '--threads', '1', '--json');
+      const two = await run('detect', '--key', key, corpus, '--threads', '2', '--json');
+      expect(two.code, two.stderr).toBe(0);
+      expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+      const shard = await run('detect', '--key', key, corpus, '--threads', '2', '--shard', '1/3');
+      expect(JSON.parse(shard.stdout)).toEqual(JSON.parse(await (await import('node:fs/promises')).readFile(join(dir, `${scheme}-1.json`), 'utf8')));
+    }
+  });
+
+  it('stops its workers and names the line when the input is bad', async () => {
+    const bad = join(dir, 'bad-threads.jsonl');
+    await writeFile(bad, `${Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: `doc ${i} text` })).join('\n')}\n{oops\n`);
+    const r = await run('detect', '--key', join(dir, 'kgw.json'), bad, '--threads', '2');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-threads\.jsonl:201: malformed JSON/);
+  });
+});
