@@ -8,17 +8,12 @@
 import { appendFile, mkdtemp, readFile, writeFile, copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../apps/cli/src/cli.ts';
 import { openReport, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
 import { tamperEveryField } from '../packages/evidence/src/testing.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../apps/cli/src/testing.ts';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 let dir: string;
 const f = (name: string) => join(dir, name);
