@@ -27,7 +27,7 @@ beforeAll(async () => {
     ['train', '--corpus', 'moby-dick', '--order', '3', '--out', f('teacher.bin')],
     ['generate', '--model', f('teacher.bin'), '--key', f('key.json'), '--prompts', 'builtin:moby-dick', '--count', '150', '--max-tokens', '120', '--out', f('teacher.jsonl')],
     ['train', '--corpus', `${f('teacher.jsonl')}:0.5`, 'moby-dick:0.5', '--order', '3', '--out', f('student.bin')],
-    ['audit', '--key', f('key.json'), '--suspect-model', f('student.bin'), '--count', '60', '--max-tokens', '80', '--forced-tokens', '3000', '--out', f('report.json'), '--sign', f('signer.json')],
+    ['audit', '--key', f('key.json'), '--suspect-model', f('student.bin'), '--count', '60', '--max-tokens', '80', '--forced-tokens', '3000', '--out', f('report.json'), '--sign', f('signer.json'), '--html', f('report.html')],
   ];
   for (const argv of steps) {
     const r = await run(...argv);
@@ -82,6 +82,18 @@ describe('signed audit reports', () => {
       expect(r.code, input.role).toBe(5);
       expect(r.stdout).toMatch(new RegExp(`✗ input ${input.role}: .*differs from the signed`));
     }
+  });
+
+  it('the HTML page verifies, and an edit to its visible text fails', async () => {
+    const ok = await run('verify', f('report.html'), '--public-key', f('public.json'));
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/✓ page: the visible page is exactly the signed report/);
+    const page = await readFile(f('report.html'), 'utf8');
+    const at = page.indexOf('</h2>');
+    await writeFile(f('edited.html'), `${page.slice(0, at)}!${page.slice(at)}`);
+    const edited = await run('verify', f('edited.html'), '--public-key', f('public.json'));
+    expect(edited.code).toBe(5);
+    expect(edited.stdout).toMatch(/✗ page: the visible page differs from the signed report/);
   });
 
   it('an appended line in the collected outputs also fails, and a wrong public key fails', async () => {

@@ -110,6 +110,13 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
     return failed('statement', e);
   }
   checks.push({ check: 'statement', ok: true, detail: `audit report of ${report.suspect.name} with ${report.inputs.length} input digest(s) as subjects` });
+  if (text.trimStart().startsWith('<')) {
+    // The signature covers the embedded envelope only; the visible page must be exactly what the
+    // signed report renders to, so an edit to what a reader sees is caught too.
+    const { extractEnvelopeJson, renderHtmlReport } = await import('@tracemark/report-html');
+    const same = renderHtmlReport(report, { envelopeJson: extractEnvelopeJson(text)! }) === text;
+    checks.push({ check: 'page', ok: same, detail: same ? 'the visible page is exactly the signed report, rendered' : 'the visible page differs from the signed report it embeds (edited after signing)' });
+  }
 
   // Input digests.
   // Located input files by role (a role such as fingerprint-reference may have several).
