@@ -200,9 +200,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--out <file>', 'write the JSON report here')
     .option('--sign <signer.json>', 'write the report as a signed DSSE envelope (in-toto Statement v1); needs --out')
     .option('--html <file>', 'also write the self-contained HTML report (the signed envelope embedded when --sign is given)')
-    .option('--fingerprint-suspect <file>', "the suspect's probe transcript (tracemark probe): adds behavioural fingerprint evidence")
-    .option('--fingerprint-teacher <file>', "the teacher's probe transcript")
-    .option('--fingerprint-reference <files...>', 'probe transcripts of independent reference models')
+    .option('--fingerprint-suspect <file|URL#model>', "the suspect's probe transcript, or an endpoint and model name to probe: adds behavioural fingerprint evidence")
+    .option('--fingerprint-teacher <file|URL#model>', "the teacher's probe transcript (or endpoint#model)")
+    .option('--fingerprint-reference <file|URL#model...>', 'transcripts (or endpoint#model) of independent reference models')
     .option('--force', 'overwrite an existing report', false)
     .option('--json', 'print the JSON report', false)
     .action(async (o) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.ts';
 import { runCli } from '../testing.ts';
+import { echoResponder, startOpenAiTestServer } from '@tracemark/probe/testing';
 
 const run = runCli;
 
@@ -106,6 +107,24 @@ describe('tracemark audit', () => {
       expect(r.code).toBe(ExitCode.runtime);
       expect(r.stderr).toMatch(/127\.0\.0\.1:9/);
     });
+  });
+
+  it('probes endpoint#model fingerprint inputs into signed transcripts and adds the behavioural line', async () => {
+    const server = await startOpenAiTestServer({ responder: echoResponder(), models: ['s', 't', 'r1', 'r2'] });
+    try {
+      const out = join(dir, 'fp.json');
+      const r = await run('audit', '--key', key, '--suspect-outputs', outputs, '--out', out,
+        '--fingerprint-suspect', `${server.url}#s`, '--fingerprint-teacher', `${server.url}#t`,
+        '--fingerprint-reference', `${server.url}#r1`, `${server.url}#r2`);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(await readFile(out, 'utf8'));
+      expect(report.inputs.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['fp.s.transcript.jsonl', 'fp.t.transcript.jsonl', 'fp.r1.transcript.jsonl', 'fp.r2.transcript.jsonl']));
+      expect(report.fingerprint.suite.name).toBe('default');
+      expect(report.skipped.map((x: { test: string }) => x.test)).not.toContain('fingerprint');
+      expect((await run('audit', '--key', key, '--suspect-outputs', outputs, '--fingerprint-suspect', server.url, '--fingerprint-teacher', 'x', '--fingerprint-reference', 'y')).stderr).toMatch(/as URL#model/);
+    } finally {
+      await server.close();
+    }
   });
 
   it('needs exactly one suspect source (exit 2)', async () => {

@@ -318,14 +318,13 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
   let behaviour: BehaviourEvidence | undefined;
   if (o.fingerprintSuspect) {
     note('audit: behavioural fingerprints', { quiet });
-    fingerprintAnalysis = await fingerprint({
-      suspect: o.fingerprintSuspect,
-      teacher: o.fingerprintTeacher!,
-      references: o.fingerprintReferences ?? [],
-      alpha: o.alpha,
-      quiet: true,
-    });
-    for (const [role, path] of [['fingerprint-suspect', o.fingerprintSuspect], ['fingerprint-teacher', o.fingerprintTeacher!], ...(o.fingerprintReferences ?? []).map((r) => ['fingerprint-reference', r] as const)] as const) await digest(role, path);
+    const transcriptOf = (spec: string) => probedTranscript(spec, o, quiet);
+    const suspectT = await transcriptOf(o.fingerprintSuspect);
+    const teacherT = await transcriptOf(o.fingerprintTeacher!);
+    const referencesT: string[] = [];
+    for (const r of o.fingerprintReferences ?? []) referencesT.push(await transcriptOf(r));
+    fingerprintAnalysis = await fingerprint({ suspect: suspectT, teacher: teacherT, references: referencesT, alpha: o.alpha, quiet: true });
+    for (const [role, path] of [['fingerprint-suspect', suspectT], ['fingerprint-teacher', teacherT], ...referencesT.map((r) => ['fingerprint-reference', r] as const)] as const) await digest(role, path);
     behaviour = {
       lines: fingerprintAnalysis.evidence.filter((l) => l.testable && l.pValue).map((l) => ({ name: l.line, pValue: l.pValue!.pValue, log10PValue: l.pValue!.log10PValue })),
       verdict: fingerprintAnalysis.verdict,
@@ -385,6 +384,26 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     }
   }
   return { report, ...(envelopeJson ? { envelopeJson } : {}), exitCode: ExitCode.ok };
+}
+
+/**
+ * A fingerprint input is a transcript file, or `URL#model` for a model behind an OpenAI-compatible
+ * endpoint: it is probed with the default suite into `<report>.<model>.transcript.jsonl` (resumable:
+ * a rerun continues it), and the transcript becomes the signed input.
+ */
+async function probedTranscript(spec: string, o: AuditCommandOptions, quiet: boolean): Promise<string> {
+  const m = /^(https?:\/\/[^#\s]+)#(.+)$/.exec(spec);
+  if (!m) {
+    if (/^https?:\/\//.test(spec)) throw new InputError(`${spec}: name the model after the endpoint, as URL#model`);
+    return spec;
+  }
+  const [, endpoint, model] = m as unknown as [string, string, string];
+  const base = o.out ? o.out.replace(/\.json$/i, '') : 'audit';
+  const out = `${base}.${model.replace(/[^A-Za-z0-9._-]/g, '_')}.transcript.jsonl`;
+  const { probe } = await import('./probe.ts');
+  const r = await probe({ endpoint, model, ...(o.apiKeyEnv ? { apiKeyEnv: o.apiKeyEnv } : {}), suite: 'default', samples: 1, temperature: 1, seed: o.seed, maxTokens: 64, concurrency: 4, out, quiet });
+  if (r.mode !== 'export-batch' && !r.complete) throw new RuntimeFailure(`${endpoint} (${model}): the probe run is incomplete; rerun to resume ${out}`);
+  return out;
 }
 
 /** Reports name inputs by file name only, so they do not leak the auditor's directory layout. */
