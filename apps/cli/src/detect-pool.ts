@@ -1,18 +1,18 @@
 /**
- * A small pool of detection worker threads: documents go out in batches, prepared documents come
+ * A small pool of detection worker threads: raw JSONL lines go out in batches, prepared documents come
  * back (typed arrays transferred, not copied) and are handed to the caller strictly in input order.
  * At most two batches per worker are in flight, so memory stays bounded on any input size.
  */
 import { Worker } from 'node:worker_threads';
 import { type PreparedDocument } from '@tracemark/watermark';
-import { RuntimeFailure } from './errors.ts';
+import { InputError, RuntimeFailure } from './errors.ts';
 import { type DetectBatch, type DetectWorkerData, type DetectWorkerMessage } from './detect-worker-protocol.ts';
 
 export const BATCH_DOCUMENTS = 64;
 
 export class DetectPool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, PreparedDocument[]>();
+  private readonly pending = new Map<number, { prepared: PreparedDocument[]; inputError: string | undefined }>();
   private readonly waiters: (() => void)[] = [];
   private nextToSend = 0;
   private nextToDeliver = 0;
@@ -32,7 +32,7 @@ export class DetectPool {
             else if ('error' in m) {
               pool.fail(new RuntimeFailure(`detection worker: ${m.error}`));
               reject(pool.failure);
-            } else pool.receive(m.index, m.prepared);
+            } else pool.receive(m.index, m.prepared, m.inputError);
           });
           w.on('error', (e) => {
             pool.fail(new RuntimeFailure(`detection worker: ${e.message}`));
@@ -49,12 +49,15 @@ export class DetectPool {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
-  private receive(index: number, prepared: PreparedDocument[]): void {
-    this.pending.set(index, prepared);
-    while (this.pending.has(this.nextToDeliver)) {
-      const docs = this.pending.get(this.nextToDeliver)!;
+  private receive(index: number, prepared: PreparedDocument[], inputError: string | undefined): void {
+    this.pending.set(index, { prepared, inputError });
+    // Deliver strictly in input order; the first bad line in input order fails the run, after the
+    // documents before it — exactly where a single-threaded run stops.
+    while (!this.failure && this.pending.has(this.nextToDeliver)) {
+      const batch = this.pending.get(this.nextToDeliver)!;
       this.pending.delete(this.nextToDeliver++);
-      this.onReady(docs);
+      this.onReady(batch.prepared);
+      if (batch.inputError) this.fail(new InputError(batch.inputError));
     }
     for (const wake of this.waiters.splice(0)) wake();
   }
@@ -67,11 +70,11 @@ export class DetectPool {
     if (this.failure) throw this.failure;
   }
 
-  /** Queue a batch; waits while too many batches are in flight. */
-  async submit(docs: DetectBatch['docs']): Promise<void> {
+  /** Queue a batch of raw JSONL lines of `path`; waits while too many batches are in flight. */
+  async submit(path: string, lines: DetectBatch['lines']): Promise<void> {
     await this.wait(() => this.nextToSend - this.nextToDeliver < 2 * this.workers.length);
     const index = this.nextToSend++;
-    this.workers[index % this.workers.length]!.postMessage({ index, docs } satisfies DetectBatch);
+    this.workers[index % this.workers.length]!.postMessage({ index, path, lines } satisfies DetectBatch);
   }
 
   /** Wait until every submitted batch has been delivered. */

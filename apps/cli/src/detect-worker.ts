@@ -5,7 +5,10 @@
  * the single-threaded result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDetector } from '@tracemark/watermark';
+import { createDetector, type PreparedDocument } from '@tracemark/watermark';
+import { InputError } from './errors.ts';
+import { parseJsonlLine } from './io.ts';
+import { jsonlDocument } from './jsonl-document.ts';
 import { type DetectBatch, type DetectWorkerData, type DetectWorkerMessage } from './detect-worker-protocol.ts';
 import { loadKeyFile, tokenizerForKey } from './keys.ts';
 
@@ -17,10 +20,20 @@ try {
   const session = createDetector(key, { tokenizer }).session(data.normalize ? {} : { normalize: false });
   key.secret.fill(0);
   port.on('message', (batch: DetectBatch) => {
+    const prepared: PreparedDocument[] = [];
+    let inputError: string | undefined;
     try {
-      const prepared = batch.docs.map((d) => session.prepare(d));
+      for (const { line, text } of batch.lines) {
+        try {
+          prepared.push(session.prepare(jsonlDocument(batch.path, line, parseJsonlLine(batch.path, line, text), data.field, data.promptField)));
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          inputError = e.message;
+          break;
+        }
+      }
       const transfer = prepared.flatMap((p) => [p.ids.buffer, p.scores.buffer, p.promptIds.buffer] as ArrayBuffer[]);
-      port.postMessage({ index: batch.index, prepared } satisfies DetectWorkerMessage, transfer);
+      port.postMessage({ index: batch.index, prepared, ...(inputError ? { inputError } : {}) } satisfies DetectWorkerMessage, transfer);
     } catch (e) {
       port.postMessage({ error: (e as Error).message } satisfies DetectWorkerMessage);
     }

@@ -35,11 +35,8 @@ export interface JsonlRecord {
   readonly value: Record<string, unknown>;
 }
 
-/**
- * Stream a JSONL file record by record (bounded memory). Blank lines are skipped; a line that is
- * not a JSON object raises InputError naming `file:line`.
- */
-export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
+/** Stream a file's non-blank lines with their 1-based numbers (bounded memory). */
+export async function* readLines(path: string): AsyncGenerator<{ line: number; text: string }> {
   if (path !== '-') {
     try {
       const s = await stat(path);
@@ -55,17 +52,7 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
   try {
     for await (const text of rl) {
       line++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(`${path}:${line}: malformed JSON (${(e as Error).message})`);
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new InputError(`${path}:${line}: expected a JSON object`);
-      }
-      yield { line, value: value as Record<string, unknown> };
+      if (text.trim() !== '') yield { line, text };
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -73,6 +60,26 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
   } finally {
     rl.close();
   }
+}
+
+/** Parse one JSONL line into an object, or throw InputError naming `path:line`. */
+export function parseJsonlLine(path: string, line: number, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}:${line}: malformed JSON (${(e as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${path}:${line}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Stream a JSONL file record by record (bounded memory). Blank lines are skipped; a line that is
+ * not a JSON object raises InputError naming `file:line`.
+ */
+export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
+  for await (const { line, text } of readLines(path)) yield { line, value: parseJsonlLine(path, line, text) };
 }
 
 /** Throw InputError when `path` exists (outputs are never replaced without --force). */

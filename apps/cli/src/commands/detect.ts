@@ -9,7 +9,8 @@ import { BATCH_DOCUMENTS, DetectPool } from '../detect-pool.ts';
 import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { formatPValue, formatRate, renderTable } from '../format.ts';
-import { readJsonl, readTextInput } from '../io.ts';
+import { parseJsonlLine, readLines, readTextInput } from '../io.ts';
+import { jsonlDocument } from '../jsonl-document.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress } from '../progress.ts';
 
@@ -114,10 +115,13 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     count++;
   };
   const threads = o.threads ?? (await automaticThreads(o.inputs.filter((p) => formatOf(p, o.format) === 'jsonl')));
-  const pool = threads > 1 ? await DetectPool.start(threads, { key: o.key, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), normalize: o.normalize !== false }, (docs) => docs.forEach(addPrepared)) : undefined;
-  let batch: { id: string; text: string; prompt?: string }[] = [];
+  const promptField = o.promptField ?? 'prompt';
+  const workerData = { key: o.key, normalize: o.normalize !== false, promptField, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), ...(o.field ? { field: o.field } : {}) };
+  const pool = threads > 1 ? await DetectPool.start(threads, workerData, (docs) => docs.forEach(addPrepared)) : undefined;
+  let batch: { line: number; text: string }[] = [];
+  let batchPath = '';
   const flush = async () => {
-    if (batch.length > 0 && pool) await pool.submit(batch);
+    if (batch.length > 0 && pool) await pool.submit(batchPath, batch);
     batch = [];
   };
   const inputs = o.inputs.length > 0 ? o.inputs : ['-'];
@@ -134,21 +138,14 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
         continue;
       }
       let inFile = 0;
-      for await (const { line, value } of readJsonl(path)) {
-        const field = o.field ?? ('text' in value ? 'text' : 'response');
-        const text = value[field];
-        if (typeof text !== 'string') {
-          const wanted = o.field ? `"${o.field}"` : '"text" (or "response")';
-          throw new InputError(`${path}:${line}: no string field ${wanted}; choose one with --field`);
-        }
-        const promptField = o.promptField ?? 'prompt';
-        const prompt = typeof value[promptField] === 'string' ? (value[promptField] as string) : undefined;
-        const id = typeof value.id === 'string' || typeof value.id === 'number' ? String(value.id) : `${path}:${line}`;
-        const doc = { id, text, ...(prompt ? { prompt } : {}) };
+      await flush();
+      batchPath = path;
+      for await (const { line, text } of readLines(path)) {
         if (pool) {
-          batch.push(doc);
+          // Workers parse, tokenize and score; this thread keeps reading and deduplicating.
+          batch.push({ line, text });
           if (batch.length >= BATCH_DOCUMENTS) await flush();
-        } else addDoc(doc);
+        } else addDoc(jsonlDocument(path, line, parseJsonlLine(path, line, text), o.field, promptField));
         inFile++;
         progress.update(count);
       }
