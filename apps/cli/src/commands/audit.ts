@@ -37,7 +37,7 @@ import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { createSchemeCore, publicKeyInfo, type WatermarkKey } from '@tracemark/watermark';
 import { CliError, ExitCode, InputError, RuntimeFailure } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
-import { readJsonl, sha256File, writeOutput, refuseOverwrite } from '../io.ts';
+import { readJsonl, readTextInput, refuseOverwrite, sha256File, writeOutput } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note } from '../progress.ts';
 import { loadPrompts } from '../prompts.ts';
@@ -182,7 +182,6 @@ function truncateTexts(texts: Uint32Array[], maxTokens: number): Uint32Array[] {
 }
 
 async function readAccounts(path: string): Promise<string[]> {
-  const { readTextInput } = await import('../io.ts');
   const lines = (await readTextInput(path)).split(/\r?\n/);
   const names: string[] = [];
   const seen = new Set<string>();

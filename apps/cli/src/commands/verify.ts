@@ -19,6 +19,7 @@ import {
   parsePublicKey,
   verifyCommitment,
 } from '@tracemark/evidence';
+import { extractEnvelopeJson } from '@tracemark/report-html';
 import { InputError } from '../errors.ts';
 import { readTextInput, sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
@@ -46,17 +47,17 @@ export interface VerifyResult {
   checks: VerifyCheck[];
 }
 
-const ENVELOPE_SCRIPT = /<script type="application\/json" id="tracemark-envelope">([\s\S]*?)<\/script>/;
-
-/** The envelope of a JSON file or of an HTML report's embedded block. */
+/** The envelope of a JSON file or of an HTML report's embedded block (one parser: report-html's). */
 export function extractEnvelope(text: string, source: string): Envelope {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('<')) {
-    const m = ENVELOPE_SCRIPT.exec(text);
-    if (!m) throw new InputError(`${source}: HTML without an embedded signed report (no #tracemark-envelope block; was it written with audit --sign?)`);
-    return parseEnvelope(m[1]!, `${source} (embedded envelope)`);
+  if (!text.trimStart().startsWith('<')) return parseEnvelope(text, source);
+  let json: string | null;
+  try {
+    json = extractEnvelopeJson(text);
+  } catch (e) {
+    throw new InputError(`${source}: ${(e as Error).message}`);
   }
-  return parseEnvelope(text, source);
+  if (json === null) throw new InputError(`${source}: HTML without an embedded signed report (no #tracemark-envelope block; was it written with audit --sign?)`);
+  return parseEnvelope(json, `${source} (embedded envelope)`);
 }
 
 async function findInput(name: string, places: string[]): Promise<string | undefined> {
@@ -113,7 +114,7 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
   if (text.trimStart().startsWith('<')) {
     // The signature covers the embedded envelope only; the visible page must be exactly what the
     // signed report renders to, so an edit to what a reader sees is caught too.
-    const { extractEnvelopeJson, renderHtmlReport } = await import('@tracemark/report-html');
+    const { renderHtmlReport } = await import('@tracemark/report-html');
     const same = renderHtmlReport(report, { envelopeJson: extractEnvelopeJson(text)! }) === text;
     checks.push({ check: 'page', ok: same, detail: same ? 'the visible page is exactly the signed report, rendered' : 'the visible page differs from the signed report it embeds (edited after signing)' });
   }
