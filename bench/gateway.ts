@@ -24,8 +24,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinPrompts } from '@tracemark/corpora';
 import { createRng, generate, loadModel, sampleFromLogits } from '@tracemark/models';
 import { createWatermarker, deriveAccountKey } from '@tracemark/watermark';
-import { DEFAULT_LIMITS, renderChat } from '../apps/gateway/src/index.ts';
-import { createTestSetup } from '../apps/gateway/src/testing.ts';
+import { DEFAULT_LIMITS, renderChat } from '@tracemark/gateway';
+import { createTestSetup } from '@tracemark/gateway/testing';
 import { type BenchSection, fmt, machineLine, markdownTable, measure } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -7,7 +7,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../apps/cli/src/cli.ts';
+import { main } from '@tracemark/cli';
 
 describe('tracemark demo', () => {
   it('prints the student as distilled and the control as not, both reports verified', async () => {

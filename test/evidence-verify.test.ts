@@ -9,9 +9,9 @@ import { appendFile, mkdtemp, readFile, writeFile, copyFile, mkdir } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReport, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
-import { tamperEveryField } from '../packages/evidence/src/testing.ts';
+import { tamperEveryField } from '@tracemark/evidence/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../apps/cli/src/testing.ts';
+import { runCli } from '@tracemark/cli/testing';
 
 const run = runCli;
 

@@ -8,11 +8,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../apps/cli/src/cli.ts';
-import { fingerprint } from '../apps/cli/src/commands/fingerprint.ts';
-import { probe } from '../apps/cli/src/commands/probe.ts';
-import { classifyError, ExitCode } from '../apps/cli/src/errors.ts';
-import { echoResponder, startOpenAiTestServer, type TestServer } from '../packages/probe/src/testing/index.ts';
+import { main } from '@tracemark/cli';
+import { fingerprint } from '@tracemark/cli/commands/fingerprint';
+import { probe } from '@tracemark/cli/commands/probe';
+import { classifyError, ExitCode } from '@tracemark/cli/errors';
+import { echoResponder, startOpenAiTestServer, type TestServer } from '@tracemark/probe/testing';
 
 let dir: string;
 let server: TestServer;

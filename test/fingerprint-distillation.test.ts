@@ -16,8 +16,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprint } from '../apps/cli/src/commands/fingerprint.ts';
-import { probe } from '../apps/cli/src/commands/probe.ts';
+import { fingerprint } from '@tracemark/cli/commands/fingerprint';
+import { probe } from '@tracemark/cli/commands/probe';
 import { chunkTokens, loadBuiltinCorpus } from '@tracemark/corpora';
 import { analyzeFingerprints, parseTranscript, type Transcript } from '@tracemark/fingerprint';
 import { trainNgram } from '@tracemark/models';
@@ -28,7 +28,7 @@ import {
   startOpenAiTestServer,
   type TestServer,
   trainDistillationPanel,
-} from '../packages/probe/src/testing/index.ts';
+} from '@tracemark/probe/testing';
 import { binomialUpperCritical } from '@tracemark/stats';
 import { getTokenizer } from '@tracemark/tokenizers';
 

@@ -9,10 +9,10 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probe } from '../apps/cli/src/commands/probe.ts';
+import { probe } from '@tracemark/cli/commands/probe';
 import { loadBuiltinSuite, parseTranscript } from '@tracemark/fingerprint';
 import { runProbe } from '@tracemark/probe';
-import { echoResponder, type Fault, startOpenAiTestServer, type TestServer } from '../packages/probe/src/testing/index.ts';
+import { echoResponder, type Fault, startOpenAiTestServer, type TestServer } from '@tracemark/probe/testing';
 
 let dir: string;
 let server: TestServer;
@@ -66,7 +66,7 @@ describe('probe under fault injection', () => {
     const suite = loadBuiltinSuite();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'packages/probe/src/testing/probe-child.ts', JSON.stringify({ endpoint: server.url, model: 'm', out, suite: 'default', samples: 2, seed: 7, concurrency: 8, timeoutMs: 400 })],
+      ['--import', 'tsx', 'packages/4-analyses/probe/src/testing/probe-child.ts', JSON.stringify({ endpoint: server.url, model: 'm', out, suite: 'default', samples: 2, seed: 7, concurrency: 8, timeoutMs: 400 })],
       { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

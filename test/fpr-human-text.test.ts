@@ -95,7 +95,7 @@ describe('repetitive human-made text is not flagged (dedup)', () => {
   const texts: Record<string, () => string> = {
     'one sentence repeated 400 times': () => sentence.repeat(400),
     'a 400-item numbered list': () => list,
-    'source code': () => readFileSync(new URL('../packages/watermark/src/sampling.ts', import.meta.url), 'utf8').repeat(3),
+    'source code': () => readFileSync(new URL('../packages/2-marks/watermark/src/sampling.ts', import.meta.url), 'utf8').repeat(3),
   };
   for (const [name, make] of Object.entries(texts)) {
     it(`${name}: FPR within bound over 300 keys per scheme`, () => {

@@ -10,9 +10,9 @@ import { attributeAccounts } from '@tracemark/audit';
 import { builtinPrompts } from '@tracemark/corpora';
 import { generate, trainNgram } from '@tracemark/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receipts } from '../apps/cli/src/commands/receipts.ts';
-import { loadConfig, startGateway, type Gateway } from '../apps/gateway/src/index.ts';
-import { createTestSetup, TEST_API_KEYS, type TestSetup } from '../apps/gateway/src/testing.ts';
+import { receipts } from '@tracemark/cli/commands/receipts';
+import { loadConfig, startGateway, type Gateway } from '@tracemark/gateway';
+import { createTestSetup, TEST_API_KEYS, type TestSetup } from '@tracemark/gateway/testing';
 
 const PULLS = 150;
 const PULL_TOKENS = 120;

@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Gateway, loadConfig, startGateway } from '../apps/gateway/src/index.ts';
-import { createTestSetup, TEST_API_KEYS, type TestSetup } from '../apps/gateway/src/testing.ts';
+import { type Gateway, loadConfig, startGateway } from '@tracemark/gateway';
+import { createTestSetup, TEST_API_KEYS, type TestSetup } from '@tracemark/gateway/testing';
 
 let setup: TestSetup;
 let gateway: Gateway;

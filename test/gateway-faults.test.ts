@@ -16,8 +16,8 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receipts } from '../apps/cli/src/commands/receipts.ts';
-import { createTestSetup, TEST_API_KEYS, type TestSetup } from '../apps/gateway/src/testing.ts';
+import { receipts } from '@tracemark/cli/commands/receipts';
+import { createTestSetup, TEST_API_KEYS, type TestSetup } from '@tracemark/gateway/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENTS = 12;

@@ -18,9 +18,9 @@ import { pathToFileURL } from 'node:url';
 import { type AuditReport } from '@tracemark/audit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../apps/cli/src/cli.ts';
-import { buildRealReports, LEAKED_ACCOUNT, type RealReports } from '../packages/report-html/src/_real-reports.ts';
-import { renderHtmlReport } from '../packages/report-html/src/index.ts';
+import { main } from '@tracemark/cli';
+import { buildRealReports, LEAKED_ACCOUNT, type RealReports } from './fixtures/real-reports.ts';
+import { renderHtmlReport } from '@tracemark/report-html';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -8,13 +8,11 @@
  * the access log (one JSON line per request) and messages go to stderr.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.ts';
-import { ReceiptLogError } from './receipt-log.ts';
-import { startGateway } from './start-gateway.ts';
+import { ConfigError, loadConfig, ReceiptLogError, startGateway } from '@tracemark/gateway';
 
 const USAGE = `usage: pnpm gateway --config gateway.json [--port N] [--quiet]
 
-  --config FILE   gateway configuration (see apps/gateway/gateway.example.json)
+  --config FILE   gateway configuration (see packages/6-serving/gateway/gateway.example.json)
   --port N        listen on this port instead of the config's (0 = any free port)
   --quiet         no access log on stderr
 `;

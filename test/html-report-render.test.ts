@@ -1,7 +1,7 @@
 /**
  * The HTML report on real audits: a distilled student (detected, with account attribution and a
  * behavioural-fingerprint analysis) and an independent control (not detected), both produced by the
- * `tracemark` CLI in a temp dir (see _real-reports.ts). Edge cases are derived from those reports —
+ * `tracemark` CLI in a temp dir (see fixtures/real-reports.ts). Edge cases are derived from those reports —
  * hostile strings put where untrusted model output goes, a p-value below the double range, optional
  * sections removed — never written from scratch.
  */
@@ -9,9 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { type AuditReport, combineVerdict } from '@tracemark/audit';
 import { openReport, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildRealReports, LEAKED_ACCOUNT, type RealReports } from './_real-reports.ts';
-import { extractEnvelopeJson } from './embed-envelope.ts';
-import { renderHtmlReport } from './render-html-report.ts';
+import { buildRealReports, LEAKED_ACCOUNT, type RealReports } from './fixtures/real-reports.ts';
+import { extractEnvelopeJson, renderHtmlReport } from '@tracemark/report-html';
 
 let real: RealReports;
 let studentPage: string;
