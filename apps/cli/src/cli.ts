@@ -88,7 +88,8 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--field <name>', 'JSONL field with the text (default: text, else response)')
     .option('--prompt-field <name>', 'JSONL field with a prompt whose tuples are never scored', 'prompt')
     .option('--alpha <α>', 'significance level for the verdict', parseAlpha, 1e-3)
-    .option('--window', 'also search each document for a watermarked passage (Bonferroni-corrected)', false)
+    .option('--window', 'also search each document for a watermarked passage: one verdict over the whole document and its windows (Bonferroni over all)', false)
+    .addOption(new Option('--correct <method>', 'correct per-document verdicts across documents: holm (no innocent document flagged, at α), bh (false discovery rate α) or none').choices(['holm', 'bh', 'none']).default('none'))
     .option('--tokenizer <name|path>', "tokenizer to score with (default: the key's)")
     .option('--fail-on-detect', 'exit 1 when the aggregate is detected', false)
     .option('--shard <i/N>', 'score only the tuples routed to shard i of N and print a partial result for `tracemark merge`', parseShard)
@@ -99,7 +100,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .action(async (files: string[], o) => {
       const { detect, detectPartial, detectJson, renderDetect } = await import('./commands/detect.ts');
       if (o.shard) {
-        const partial = await detectPartial({ key: o.key, inputs: files, format: o.format, field: o.field, promptField: o.promptField, alpha: o.alpha, tokenizer: o.tokenizer, shard: o.shard, summary: o.summary, normalize: o.normalize, threads: o.threads, quiet: true });
+        const partial = await detectPartial({ key: o.key, inputs: files, format: o.format, field: o.field, promptField: o.promptField, alpha: o.alpha, window: o.window, correct: o.correct, tokenizer: o.tokenizer, shard: o.shard, summary: o.summary, normalize: o.normalize, threads: o.threads, quiet: true });
         io.stdout(`${JSON.stringify(partial)}\n`);
         return;
       }
@@ -111,6 +112,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
         promptField: o.promptField,
         alpha: o.alpha,
         window: o.window,
+        correct: o.correct,
         tokenizer: o.tokenizer,
         summary: o.summary,
         normalize: o.normalize,
