@@ -37,7 +37,7 @@ import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { createSchemeCore, publicKeyInfo, type WatermarkKey } from '@tracemark/watermark';
 import { CliError, ExitCode, InputError, RuntimeFailure } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
-import { readJsonl, readTextInput, refuseOverwrite, sha256File, writeOutput } from '../io.ts';
+import { checkOutput, readJsonl, readTextInput, sha256File, writeOutputs } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note } from '../progress.ts';
 import { loadPrompts } from '../prompts.ts';
@@ -206,8 +206,8 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     throw new InputError('fingerprint evidence needs --fingerprint-suspect, --fingerprint-teacher and at least one --fingerprint-reference transcript');
   }
   if (o.sign && !o.out) throw new InputError('--sign needs --out (the signed report is written there)');
-  if (o.out && !o.force) await refuseOverwrite(o.out);
-  if (o.html && !o.force) await refuseOverwrite(o.html);
+  // Every output path is checked before any work: a bad --html must not cost an audit's run or leave --out behind.
+  for (const path of [o.out, o.html]) if (path) await checkOutput(path, { force: o.force ?? false });
   const key: WatermarkKey = await loadKeyFile(o.key);
   const tokenizer = await tokenizerForKey(key, o.tokenizer);
   assertSameTokenizer(key.tokenizer, tokenizer.identity(), `key ${key.keyId}`);
@@ -367,11 +367,12 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
     envelopeJson = `${JSON.stringify(signReport(report, signer), null, 2)}\n`;
     signer.secretKey.fill(0);
   }
-  if (o.out) await writeOutput(o.out, envelopeJson ?? `${JSON.stringify(report, null, 2)}\n`, { force: true });
-  if (o.html) {
-    const { renderHtmlReport } = await import('@tracemark/report-html');
-    await writeOutput(o.html, renderHtmlReport(report, envelopeJson ? { envelopeJson } : {}), { force: true });
-  }
+  const renderHtml = o.html ? (await import('@tracemark/report-html')).renderHtmlReport : undefined;
+  // The JSON report and its HTML page are written together or not at all.
+  await writeOutputs([
+    ...(o.out ? [{ path: o.out, data: envelopeJson ?? `${JSON.stringify(report, null, 2)}\n` }] : []),
+    ...(o.html && renderHtml ? [{ path: o.html, data: renderHtml(report, envelopeJson ? { envelopeJson } : {}) }] : []),
+  ], { force: true });
 
   // Power requirement: every exact test must be able to detect the target effect.
   if (o.targetEffect !== undefined && !verdict.detected) {
