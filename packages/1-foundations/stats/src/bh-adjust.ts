@@ -5,6 +5,7 @@
  * rejections, which is what a screening run over many documents wants; valid for independent or
  * positively dependent p-values (Benjamini & Yekutieli 2001).
  */
+import { ascendingOrder } from './_ascending-order.ts';
 import { log10sOfPValues } from './_read-p-values.ts';
 import { type PValue, pValueFromLog10 } from './p-value.ts';
 
@@ -27,10 +28,7 @@ import { type PValue, pValueFromLog10 } from './p-value.ts';
 export function bhAdjust(pValues: readonly PValue[]): PValue[] {
   const logs = log10sOfPValues(pValues, 'pValues');
   const m = logs.length;
-  // Explicit comparisons: subtraction would give NaN for two −Infinity entries (p = 0).
-  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) =>
-    logs[a]! < logs[b]! ? -1 : logs[a]! > logs[b]! ? 1 : a - b,
-  );
+  const order = ascendingOrder(logs);
   const out: PValue[] = new Array<PValue>(m);
   let running = 0;
   for (let rank = m - 1; rank >= 0; rank--) {

@@ -7,6 +7,8 @@
  * (lo, hi, owner) triples, like `TupleSet` (12 bytes per tuple instead of 8, measured to be the
  * price of exact per-document results on shared text).
  */
+import { homeSlot, tableCapacity } from './_tuple-table.ts';
+
 export const SHARED = 0xffffffff;
 
 export class TupleOwners {
@@ -15,10 +17,8 @@ export class TupleOwners {
   private used = 0;
 
   constructor(initialCapacity = 1024) {
-    let cap = 16;
-    while (cap < initialCapacity * 2) cap *= 2;
-    this.capacity = cap;
-    this.slots = new Uint32Array(cap * 3);
+    this.capacity = tableCapacity(initialCapacity);
+    this.slots = new Uint32Array(this.capacity * 3);
   }
 
   get size(): number {
@@ -35,43 +35,40 @@ export class TupleOwners {
     hi >>>= 0;
     if (lo === 0 && hi === 0) lo = 1;
     if ((this.used + 1) * 4 > this.capacity * 3) this.grow();
-    const mask = this.capacity - 1;
+    const i = this.slotOf(lo, hi);
     const s = this.slots;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    for (;;) {
-      const a = s[3 * i]!;
-      const b = s[3 * i + 1]!;
-      if (a === 0 && b === 0) {
-        s[3 * i] = lo;
-        s[3 * i + 1] = hi;
-        s[3 * i + 2] = owner;
-        this.used++;
-        return 0;
-      }
-      if (a === lo && b === hi) {
-        const previous = s[3 * i + 2]!;
-        if (previous === SHARED) return SHARED;
-        if (previous === owner) return owner + 1;
-        s[3 * i + 2] = SHARED;
-        return previous + 1;
-      }
-      i = (i + 1) & mask;
+    if (s[3 * i] === 0 && s[3 * i + 1] === 0) {
+      s[3 * i] = lo;
+      s[3 * i + 1] = hi;
+      s[3 * i + 2] = owner;
+      this.used++;
+      return 0;
     }
+    const previous = s[3 * i + 2]!;
+    if (previous === SHARED) return SHARED;
+    if (previous === owner) return owner + 1;
+    s[3 * i + 2] = SHARED;
+    return previous + 1;
   }
 
   /** True when (lo, hi) is held by more than one document. */
   isShared(lo: number, hi: number): boolean {
+    const i = this.slotOf(lo, hi);
+    return this.slots[3 * i + 2] === SHARED && (this.slots[3 * i] !== 0 || this.slots[3 * i + 1] !== 0);
+  }
+
+  /** The slot holding (lo, hi), or the empty slot where it would go. (0, 0) is looked up as (1, 0). */
+  private slotOf(lo: number, hi: number): number {
     lo >>>= 0;
     hi >>>= 0;
     if (lo === 0 && hi === 0) lo = 1;
     const mask = this.capacity - 1;
     const s = this.slots;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    let i = homeSlot(lo, hi, mask);
     for (;;) {
       const a = s[3 * i]!;
       const b = s[3 * i + 1]!;
-      if (a === 0 && b === 0) return false;
-      if (a === lo && b === hi) return s[3 * i + 2] === SHARED;
+      if ((a === 0 && b === 0) || (a === lo && b === hi)) return i;
       i = (i + 1) & mask;
     }
   }
@@ -86,7 +83,7 @@ export class TupleOwners {
       const a = old[3 * j]!;
       const b = old[3 * j + 1]!;
       if (a === 0 && b === 0) continue;
-      let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
+      let i = homeSlot(a, b, mask);
       while (this.slots[3 * i] !== 0 || this.slots[3 * i + 1] !== 0) i = (i + 1) & mask;
       this.slots[3 * i] = a;
       this.slots[3 * i + 1] = b;
