@@ -302,7 +302,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .command('demo')
     .description('the whole loop on built-in data: watermark a teacher, distil a student, audit it and a control, sign and verify the reports')
     .option('--out <dir>', 'folder for every artefact', 'demo-out')
-    .option('--force', 'replace an existing demo folder', false)
+    .option('--force', 'replace a folder an earlier demo wrote (it holds a .tracemark-demo marker); any other folder is refused', false)
     .option('--json', 'print the result as JSON', false)
     .action(async (o) => {
       const { demo, renderDemo } = await import('./commands/demo.ts');
