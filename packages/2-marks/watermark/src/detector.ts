@@ -517,16 +517,6 @@ export class DetectionSession {
     states?.push(state);
   }
 
-  /** Alias of `addPrepared`, kept for callers of the earlier name. */
-  addPreparedDocument(d: PreparedDocument): void {
-    this.addPrepared(d);
-  }
-
-  /** Distinct tuples held by more than one document so far. */
-  get shared(): number {
-    return this.sharedTuples;
-  }
-
   /** What a per-document verdict means in this run. */
   documentTest(): DocumentTestInfo {
     return describeDocumentTest(this.sharedTuples, this.correction, this.options.window !== undefined && this.options.window !== false);
@@ -586,7 +576,7 @@ export interface Detector {
   readonly keyId: string;
   readonly scheme: SchemeName;
   readonly statistic: 'binomial' | 'gamma';
-  /** Start a session that scores documents one at a time (streaming input). */
+  /** Start a session that scores documents one at a time (streaming input); per-document results come from `documents()` once every document is added. */
   session(options?: DetectOptions): DetectionSession;
   /** Score documents (token ids or text) and their aggregate. */
   detect(inputs: ReadonlyArray<DocumentInput | Uint32Array | string> | DocumentInput | Uint32Array | string, options?: DetectOptions): DetectionResult;
