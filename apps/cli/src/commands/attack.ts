@@ -8,7 +8,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ATTACKS, type AttackResources, type AttackStats, isAttackKind, type TextAttack } from '@tracemark/attacks';
 import { loadModel } from '@tracemark/models';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 import { formatRate, renderTable } from '../format.ts';
 import { readJsonl, readTextInput, refuseOverwrite, writeOutput } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -119,7 +119,7 @@ export async function attack(o: AttackCommandOptions): Promise<AttackCommandResu
   } else {
     const partial = `${o.output}.partial`;
     const fh = await open(partial, 'w').catch((e: NodeJS.ErrnoException) => {
-      throw new RuntimeFailure(`${o.output}: cannot write (${e.code ?? e.message})`);
+      throw new IoError(`${o.output}: cannot write (${e.code ?? e.message})`);
     });
     const progress = createProgress('attack', { quiet: o.quiet ?? false });
     let complete = false;

@@ -35,7 +35,7 @@ import { openModelFile } from '../model-file.ts';
 import { ChatClient } from '@tracemark/probe';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { createSchemeCore, publicKeyInfo, type WatermarkKey } from '@tracemark/watermark';
-import { CliError, ExitCode, InputError, RuntimeFailure } from '../errors.ts';
+import { ExitCode, InputError, IoError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
 import { readJsonl, readTextInput, refuseOverwrite, sha256File, writeOutput } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
@@ -242,22 +242,22 @@ export async function audit(o: AuditCommandOptions): Promise<{ report: AuditRepo
       throw new InputError((e as Error).message);
     }
     collected = await collectGenerations(o, tokenizer, async (prompt) => {
+      let r;
       try {
-        const r = await client.complete({
+        r = await client.complete({
           model: o.suspectName,
           messages: [{ role: 'user', content: prompt }],
           max_tokens: o.maxTokens,
           temperature: 1,
           seed: o.seed,
         });
-        const choice = (r.body.choices as { message?: { content?: unknown } }[] | undefined)?.[0];
-        const content = choice?.message?.content;
-        if (typeof content !== 'string') throw new RuntimeFailure(`${o.suspectEndpoint}: response has no choices[0].message.content`);
-        return content;
       } catch (e) {
-        if (e instanceof CliError) throw e;
-        throw new RuntimeFailure(`${o.suspectEndpoint}: ${(e as Error).message} (outputs collected so far are kept; rerun to resume)`);
+        throw new IoError(`${o.suspectEndpoint}: ${(e as Error).message} (outputs collected so far are kept; rerun to resume)`);
       }
+      const choice = (r.body.choices as { message?: { content?: unknown } }[] | undefined)?.[0];
+      const content = choice?.message?.content;
+      if (typeof content !== 'string') throw new IoError(`${o.suspectEndpoint}: response has no choices[0].message.content`);
+      return content;
     }, `querying ${o.suspectName}`);
     suspect = { kind: 'endpoint', name: o.suspectName!, outputs: 0, tokens: 0 };
   }
@@ -401,7 +401,7 @@ async function probedTranscript(spec: string, o: AuditCommandOptions, quiet: boo
   const out = `${base}.${model.replace(/[^A-Za-z0-9._-]/g, '_')}.transcript.jsonl`;
   const { probe } = await import('./probe.ts');
   const r = await probe({ endpoint, model, ...(o.apiKeyEnv ? { apiKeyEnv: o.apiKeyEnv } : {}), suite: 'default', samples: 1, temperature: 1, seed: o.seed, maxTokens: 64, concurrency: 4, out, quiet });
-  if (r.mode !== 'export-batch' && !r.complete) throw new RuntimeFailure(`${endpoint} (${model}): the probe run is incomplete; rerun to resume ${out}`);
+  if (r.mode !== 'export-batch' && !r.complete) throw new IoError(`${endpoint} (${model}): the probe run is incomplete; rerun to resume ${out}`);
   return out;
 }
 

@@ -7,7 +7,7 @@ import { open, rename } from 'node:fs/promises';
 import { generate as generateTokens } from '@tracemark/models';
 import { openModelFile } from '../model-file.ts';
 import { createWatermarker, type Watermarker } from '@tracemark/watermark';
-import { RuntimeFailure } from '../errors.ts';
+import { IoError } from '../errors.ts';
 import { refuseOverwrite } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { createProgress } from '../progress.ts';
@@ -54,7 +54,7 @@ export async function generateCommand(o: GenerateCommandOptions): Promise<Genera
   }
   const partial = `${o.out}.partial`;
   const fh = await open(partial, 'w').catch((e: NodeJS.ErrnoException) => {
-    throw new RuntimeFailure(`${o.out}: cannot write (${e.code ?? e.message})`);
+    throw new IoError(`${o.out}: cannot write (${e.code ?? e.message})`);
   });
   const progress = createProgress('generate', { quiet: o.quiet ?? false });
   const total = prompts.length * o.samples;

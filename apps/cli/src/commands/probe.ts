@@ -13,6 +13,7 @@ import {
   type TranscriptParams,
 } from '@tracemark/fingerprint';
 import {
+  AbortedError,
   BatchError,
   EndpointFailure,
   exportBatch,
@@ -22,7 +23,7 @@ import {
   ResumeMismatchError,
   runProbe,
 } from '@tracemark/probe';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
 import { readTextInput, writeOutput } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -167,12 +168,12 @@ export async function probe(o: ProbeCommandOptions): Promise<ProbeCommandResult>
       progress.done();
     }
     if (r.interrupted)
-      throw new RuntimeFailure(`interrupted: ${r.alreadyDone + r.recorded} of ${r.total} answers are saved in ${r.out}; rerun the same command to resume`);
+      throw new IoError(`interrupted: ${r.alreadyDone + r.recorded} of ${r.total} answers are saved in ${r.out}; rerun the same command to resume`);
     return { mode: 'probe', suiteSource: suite.source, ...r };
   } catch (e) {
     if (e instanceof TranscriptError || e instanceof ResumeMismatchError || e instanceof BatchError) throw new InputError(e.message);
-    if (e instanceof EndpointFailure) throw new RuntimeFailure(e.message);
-    if (e instanceof Error && e.name === 'AbortedError') throw new RuntimeFailure(`interrupted before the run started; nothing was recorded in ${o.out}`);
+    if (e instanceof EndpointFailure) throw new IoError(e.message);
+    if (e instanceof AbortedError) throw new IoError(`interrupted before the run started; nothing was recorded in ${o.out}`);
     throw e;
   }
 }

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
 
 export const RECEIPT_FORMAT_VERSION = 1;
@@ -109,7 +109,7 @@ async function endsWithNewline(path: string, size: number): Promise<boolean> {
  * Read and check a receipt log and total it per account.
  *
  * @throws InputError naming `file:line` for a line that is not a receipt (other than a tolerated
- *   torn line), or for a missing file; RuntimeFailure when it cannot be read.
+ *   torn line), or for a missing file; IoError when it cannot be read.
  */
 export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
   const since = parseTime(o.since, 'since');
@@ -123,7 +123,7 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${o.log}: no such file`);
-    throw new RuntimeFailure(`${o.log}: cannot read (${code ?? (e as Error).message})`);
+    throw new IoError(`${o.log}: cannot read (${code ?? (e as Error).message})`);
   }
   const finalNewline = await endsWithNewline(o.log, size);
 
@@ -204,7 +204,7 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new RuntimeFailure(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new IoError(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   } finally {
     rl.close();
   }

@@ -2,7 +2,7 @@
  * `tracemark train`: train a reference n-gram model (teacher, student or control) from built-in
  * corpora, text files and JSONL transcripts, mixed by stated token fractions, and save it.
  */
-import { readTrainingSource, saveModel, trainNgram, type SourceSummary } from '@tracemark/models';
+import { readTrainingSource, saveModel, trainNgram, type SourceSummary, type TrainingSource } from '@tracemark/models';
 import { getTokenizer } from '@tracemark/tokenizers';
 import { InputError } from '../errors.ts';
 import { refuseOverwrite } from '../io.ts';
@@ -35,16 +35,16 @@ export async function train(o: TrainCommandOptions): Promise<TrainCommandResult>
   if (!o.force) await refuseOverwrite(o.out);
   const tokenizer = await getTokenizer(o.tokenizer);
   const t0 = performance.now();
-  const sources = [];
+  const sources: TrainingSource[] = [];
   for (const spec of o.corpus) {
     note(`train: reading ${spec}`, { quiet: o.quiet ?? false });
-    const source = await readTrainingSource(spec, tokenizer);
+    const source = await userInput(() => readTrainingSource(spec, tokenizer));
     if (source.documents.every((d) => d.length === 0)) throw new InputError(`${spec}: no text to train on`);
     sources.push(source);
   }
   const t1 = performance.now();
   note(`train: counting n-grams (order ${o.order})`, { quiet: o.quiet ?? false });
-  const model = trainNgram({ tokenizer, order: o.order, sources, seed: o.seed ?? 0, ...(o.name ? { name: o.name } : {}) });
+  const model = await userInput(() => trainNgram({ tokenizer, order: o.order, sources, seed: o.seed ?? 0, ...(o.name ? { name: o.name } : {}) }));
   const t2 = performance.now();
   const { bytes } = await saveModel(model, o.out);
   const t3 = performance.now();
@@ -58,6 +58,21 @@ export async function train(o: TrainCommandOptions): Promise<TrainCommandResult>
     bytes,
     seconds: { read: (t1 - t0) / 1000, train: (t2 - t1) / 1000, save: (t3 - t2) / 1000 },
   };
+}
+
+/**
+ * The corpus specs and their fractions are what the user typed (`--corpus sotu:0.3`), and the
+ * models package checks them with RangeError (a fraction outside [0, 1], fractions not summing to
+ * 1, a repeated source). Here, and only here, such a RangeError is the user's input error (exit 2),
+ * not a bug (70); its message already names the source.
+ */
+async function userInput<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(e.message, { cause: e });
+    throw e;
+  }
 }
 
 export function renderTrain(r: TrainCommandResult): string {
