@@ -19,6 +19,8 @@ import { refuseOverwrite, writeOutput } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note, type Progress } from '../progress.ts';
 import { loadSigner } from './signer.ts';
+import { defineCommand, flag, listOption, option } from '../command.ts';
+import { MAX_SEED, parseAlpha, parseNumber } from '../option-parsers.ts';
 
 export const REPORT_TYPE = AUDIT_REPORT_TYPE;
 
@@ -133,3 +135,44 @@ export function renderAudit(r: AuditReport): string {
   lines.push('', `verdict: ${r.verdict.statement}`, `rule: ${r.verdict.rule}`);
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'audit',
+  description: "test a suspect model for the teacher's watermark (radioactivity): closed-model, open-model and per-account tests",
+  options: {
+    key: option('--key <file>', "teacher's watermark key (the master key when --accounts is given)").required(),
+    suspectOutputs: option('--suspect-outputs <file>', "JSONL of the suspect's outputs ({prompt?, response|text})"),
+    suspectModel: option('--suspect-model <file>', 'a reference model file: generate from it and teacher-force it'),
+    suspectEndpoint: option('--suspect-endpoint <url>', 'an OpenAI-compatible endpoint to generate from'),
+    suspectName: option('--suspect-name <name>', 'the model name at --suspect-endpoint'),
+    apiKeyEnv: option('--api-key-env <var>', 'environment variable holding the endpoint API key'),
+    teacherData: option('--teacher-data <file>', "the teacher's watermarked outputs (JSONL), for --supervised-filter"),
+    supervisedFilter: flag('--supervised-filter', "also run the closed-model test only at context windows seen in --teacher-data (teacher's own tuples excluded)"),
+    forcedText: option('--forced-text <spec>', 'text to teacher-force in the open-model tests: FILE.jsonl, builtin (held-out State of the Union, default), builtin:moby-dick').default('builtin'),
+    forcedTokens: option('--forced-tokens <n>', 'tokens of forced text to use', { parse: parseNumber('forced-tokens', 1, 1e8, true) }).default(20_000),
+    prompts: option('--prompts <spec>', 'prompts to generate from: builtin, builtin:moby-dick or FILE.jsonl').default('builtin'),
+    count: option('--count <n>', 'how many built-in prompts', { parse: parseNumber('count', 1, 1e6, true) }).default(300),
+    maxTokens: option('--max-tokens <n>', 'tokens per generated output', { parse: parseNumber('max-tokens', 1, 100_000, true) }).default(100),
+    seed: option('--seed <n>', 'generation seed', { parse: parseNumber('seed', 0, MAX_SEED, true) }).default(0),
+    accounts: option('--accounts <file>', 'account names, one per line: test each account key derived from --key'),
+    alpha: option('--alpha <α>', 'significance level', { parse: parseAlpha }).default(1e-3),
+    topK: option('--top-k <k>', 'candidates per position in the open-model mass test', { parse: parseNumber('top-k', 1, 1000, true) }).default(20),
+    targetEffect: option('--target-effect <x>', 'exit 4 unless every exact test could detect a rate increase ≥ x (80% power)', { parse: parseNumber('target-effect', 1e-9, 10) }),
+    saveOutputs: option('--save-outputs <file>', 'append collected suspect outputs here (default: next to --out); a rerun resumes from it'),
+    tokenizer: option('--tokenizer <name|path>', "tokenizer (default: the key's)"),
+    out: option('--out <file>', 'write the JSON report here'),
+    sign: option('--sign <signer.json>', 'write the report as a signed DSSE envelope (in-toto Statement v1); needs --out'),
+    html: option('--html <file>', 'also write the self-contained HTML report (the signed envelope embedded when --sign is given)'),
+    fingerprintSuspect: option('--fingerprint-suspect <file|URL#model>', "the suspect's probe transcript, or an endpoint and model name to probe: adds behavioural fingerprint evidence"),
+    fingerprintTeacher: option('--fingerprint-teacher <file|URL#model>', "the teacher's probe transcript (or endpoint#model)"),
+    fingerprintReferences: listOption('--fingerprint-reference <file|URL#model...>', 'transcripts (or endpoint#model) of independent reference models'),
+    force: flag('--force', 'overwrite an existing report'),
+    json: flag('--json', 'print the JSON report'),
+  },
+  async run({ json, ...o }, { io, emit, setExit }) {
+    const r = await audit({ ...o, quiet: json });
+    emit(json, r.report, renderAudit(r.report));
+    if (r.warning) io.stderr(`tracemark: ${r.warning}\n`);
+    if (r.exitCode !== ExitCode.ok) setExit(r.exitCode);
+  },
+});

@@ -19,6 +19,7 @@ import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
+import { defineCommand, flag, option } from '../command.ts';
 
 export const RECEIPT_FORMAT_VERSION = 1;
 
@@ -264,3 +265,18 @@ export function renderReceipts(r: ReceiptsResult): string {
   }
   return out.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'receipts',
+  description: 'what a gateway served, per account: responses and tokens from its receipt log (checks the hash chain, lists torn lines)',
+  options: {
+    log: option('--log <file>', 'receipt log written by the gateway (JSONL)').required(),
+    since: option('--since <time>', 'only responses at or after this ISO-8601 time'),
+    until: option('--until <time>', 'only responses before this ISO-8601 time'),
+    json: flag('--json', 'print JSON instead of a table'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await receipts(o);
+    emit(json, r, renderReceipts(r));
+  },
+});

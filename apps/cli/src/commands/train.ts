@@ -7,6 +7,8 @@ import { getTokenizer } from '@tracemark/tokenizers';
 import { InputError } from '../errors.ts';
 import { refuseOverwrite } from '../io.ts';
 import { note } from '../progress.ts';
+import { defineCommand, flag, listOption, option } from '../command.ts';
+import { MAX_SEED, parseNumber } from '../option-parsers.ts';
 
 export interface TrainCommandOptions {
   corpus: string[];
@@ -82,3 +84,22 @@ export function renderTrain(r: TrainCommandResult): string {
     `wrote ${r.out} (${(r.bytes / 1e6).toFixed(1)} MB) — read ${r.seconds.read.toFixed(1)} s, train ${r.seconds.train.toFixed(1)} s, save ${r.seconds.save.toFixed(1)} s`,
   ].join('\n');
 }
+
+export const command = defineCommand({
+  name: 'train',
+  description: 'train a reference n-gram language model (teacher, student or control)',
+  options: {
+    corpus: listOption('--corpus <spec...>', 'sotu, moby-dick, FILE.txt or FILE.jsonl, each optionally :FRACTION of training tokens (fractions must sum to 1)').required(),
+    order: option('--order <n>', 'n-gram order, 2–6', { parse: parseNumber('order', 2, 6, true) }).default(4),
+    tokenizer: option('--tokenizer <name|path>', 'tokenizer').default('o200k_base'),
+    name: option('--name <name>', 'model name recorded in the file and in generations'),
+    seed: option('--seed <n>', 'seed for the mixture document order', { parse: parseNumber('seed', 0, MAX_SEED, true) }).default(0),
+    out: option('--out <file>', 'model file to write').required(),
+    force: flag('--force', 'overwrite an existing file'),
+    json: flag('--json', 'print the training summary as JSON'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await train({ ...o, quiet: json });
+    emit(json, r, renderTrain(r));
+  },
+});

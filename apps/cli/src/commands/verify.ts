@@ -24,6 +24,8 @@ import { InputError } from '../errors.ts';
 import { readTextInput, sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { auditWithKey } from './audit.ts';
+import { argument, defineCommand, flag, listOption, option } from '../command.ts';
+import { ExitCode } from '../errors.ts';
 
 export interface VerifyOptions {
   file: string;
@@ -200,3 +202,20 @@ export function renderVerify(r: VerifyResult): string {
   lines.push('', r.verified ? `verified: ${r.file} (${r.kind})` : `NOT VERIFIED: ${r.file} — ${r.checks.filter((c) => !c.ok).map((c) => c.check).join(', ')} failed`);
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'verify',
+  description: 'verify a signed commitment or audit report (JSON or HTML); with --key and --inputs, recompute every statistic',
+  options: {
+    file: argument('<file>', 'commitment.json, report.json or report.html'),
+    publicKey: option('--public-key <file>', "the signer's public key file (or the signer file)").required(),
+    key: option('--key <file>', 'the watermark key: checks a commitment against it, and lets a report be recomputed'),
+    inputs: listOption('--inputs <paths...>', "directories or files holding the report's inputs (matched by file name)").default([]),
+    json: flag('--json', 'print the checks as JSON'),
+  },
+  async run({ json, ...o }, { emit, setExit }) {
+    const r = await verify({ ...o, quiet: true });
+    emit(json, r, renderVerify(r));
+    if (!r.verified) setExit(ExitCode.verificationFailed);
+  },
+});
