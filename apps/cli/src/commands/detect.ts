@@ -91,17 +91,8 @@ export async function detectPartial(o: DetectCommandOptions & { shard: { index: 
 }
 
 async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; result: DetectCommandResult } | { kind: 'partial'; partial: DetectPartial }> {
-  const key = await loadKeyFile(o.key);
-  const tokenizer = await tokenizerForKey(key, o.tokenizer);
-  const detector = createDetector(key, { tokenizer });
-  const core = createSchemeCore(key);
-  key.secret.fill(0);
-  const session = detector.session({
-    alpha: o.alpha,
-    window: o.window ?? false,
-    ...(o.shard ? { shard: o.shard } : {}),
-    ...(o.normalize === false ? { normalize: false as const } : {}),
-  });
+  const scoring = await openScoring(o);
+  const { tokenizer, detector, session } = scoring;
   const documents: DocumentResult[] = [];
   const partials: PartialDocument[] = [];
   let count = 0;
@@ -163,27 +154,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     await pool?.close();
   }
   progress.done();
-  if (o.shard) {
-    return {
-      kind: 'partial',
-      partial: {
-        type: PARTIAL_TYPE,
-        version: 1,
-        keyId: detector.keyId,
-        scheme: detector.scheme,
-        statistic: core.statistic,
-        trialsPerTuple: core.trialsPerTuple,
-        nullProbability: core.statistic === 'binomial' ? core.nullProbability : null,
-        tokenizer: tokenizer.identity(),
-        alpha: session.alpha,
-        normalization: session.normalization,
-        shard: o.shard,
-        inputs: inputs.map((i) => basename(i)),
-        documents: partials,
-        aggregate: session.partialAggregate(),
-      },
-    };
-  }
+  if (o.shard) return { kind: 'partial', partial: shardResult(scoring, o.shard, inputs, partials) };
   return { kind: 'full', result: {
     keyId: detector.keyId,
     scheme: detector.scheme,
@@ -195,6 +166,44 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     documents,
     aggregate: session.aggregate(),
   } };
+}
+
+type Scoring = Awaited<ReturnType<typeof openScoring>>;
+
+/** The key's detector and one scoring session; the key's secret is zeroed once both exist. */
+async function openScoring(o: DetectCommandOptions) {
+  const key = await loadKeyFile(o.key);
+  const tokenizer = await tokenizerForKey(key, o.tokenizer);
+  const detector = createDetector(key, { tokenizer });
+  const core = createSchemeCore(key);
+  key.secret.fill(0);
+  const session = detector.session({
+    alpha: o.alpha,
+    window: o.window ?? false,
+    ...(o.shard ? { shard: o.shard } : {}),
+    ...(o.normalize === false ? { normalize: false as const } : {}),
+  });
+  return { tokenizer, detector, core, session };
+}
+
+/** One shard's counts, with everything `merge` checks before adding shards up. */
+function shardResult({ tokenizer, detector, core, session }: Scoring, shard: { index: number; count: number }, inputs: string[], documents: PartialDocument[]): DetectPartial {
+  return {
+    type: PARTIAL_TYPE,
+    version: 1,
+    keyId: detector.keyId,
+    scheme: detector.scheme,
+    statistic: core.statistic,
+    trialsPerTuple: core.trialsPerTuple,
+    nullProbability: core.statistic === 'binomial' ? core.nullProbability : null,
+    tokenizer: tokenizer.identity(),
+    alpha: session.alpha,
+    normalization: session.normalization,
+    shard,
+    inputs: inputs.map((i) => basename(i)),
+    documents,
+    aggregate: session.partialAggregate(),
+  };
 }
 
 /** The JSON shape documented in the README. */
