@@ -6,13 +6,13 @@ import { createReadStream, constants as fsConstants } from 'node:fs';
 import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { decodeUtf8 } from '@tracemark/corpora';
-import { InputError, RuntimeFailure } from './errors.ts';
+import { InputError, IoError } from './errors.ts';
 
 function describeFsError(err: NodeJS.ErrnoException, path: string, verb: string): Error {
   if (err.code === 'ENOENT') return new InputError(`${path}: no such file`);
   if (err.code === 'EISDIR') return new InputError(`${path}: is a directory, expected a file`);
-  if (err.code === 'EACCES' || err.code === 'EPERM') return new RuntimeFailure(`${path}: permission denied (${verb})`);
-  return new RuntimeFailure(`${path}: cannot ${verb} (${err.code ?? err.message})`);
+  if (err.code === 'EACCES' || err.code === 'EPERM') return new IoError(`${path}: permission denied (${verb})`);
+  return new IoError(`${path}: cannot ${verb} (${err.code ?? err.message})`);
 }
 
 /** A whole text input (a file, or stdin for `-`), strictly UTF-8 (`decodeUtf8` names the bad byte). */
@@ -80,7 +80,7 @@ export async function* readLines(path: string): AsyncGenerator<{ line: number; t
       if (text.trim() !== '') yield { line, text };
     }
   } catch (e) {
-    if (e instanceof InputError || (e instanceof Error && e.name === 'SourceFormatError')) throw e;
+    if (e instanceof InputError) throw e;
     throw describeFsError(e as NodeJS.ErrnoException, path, 'read');
   }
 }
@@ -174,7 +174,7 @@ export async function writeOutputs(files: readonly OutputFile[], options: { forc
     for (const [i, f] of files.entries()) await rename(temps[i]!, f.path);
   } catch (e) {
     await Promise.all(temps.map((t) => rm(t, { force: true })));
-    if (e instanceof InputError || e instanceof RuntimeFailure) throw e;
+    if (e instanceof InputError || e instanceof IoError) throw e;
     throw describeFsError(e as NodeJS.ErrnoException, files[0]?.path ?? '', 'write');
   }
 }

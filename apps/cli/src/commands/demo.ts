@@ -24,6 +24,7 @@ import { loadBuiltinCorpus } from '@tracemark/corpora';
 import { parseConfig, startGateway } from '@tracemark/gateway';
 import { saveModel, trainNgram } from '@tracemark/models';
 import { getTokenizer } from '@tracemark/tokenizers';
+import { defineCommand, flag, option } from '../command.ts';
 
 export interface DemoOptions {
   out: string;
@@ -200,3 +201,17 @@ export function renderDemo(r: DemoResult): string {
   }
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'demo',
+  description: 'the whole loop on built-in data: watermark a teacher, distil a student, audit it and a control, sign and verify the reports',
+  options: {
+    out: option('--out <dir>', 'folder for every artefact').default('demo-out'),
+    force: flag('--force', 'replace a folder an earlier demo wrote (it holds a .tracemark-demo marker); any other folder is refused'),
+    json: flag('--json', 'print the result as JSON'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await demo({ ...o, quiet: json });
+    emit(json, r, renderDemo(r));
+  },
+});

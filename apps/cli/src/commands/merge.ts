@@ -7,9 +7,10 @@
  * and the cross-document correction is applied once, to the merged p-values.
  */
 import { correctAcrossDocuments, describeDocumentTest, DOCUMENT_CORRECTIONS, ExactSum, scoreTail, type SchemeName } from '@tracemark/watermark';
-import { InputError } from '../errors.ts';
 import { readTextInput } from '../io.ts';
-import { type DetectCommandResult, type DetectPartial, PARTIAL_TYPE } from './detect.ts';
+import { type DetectCommandResult, type DetectPartial, detectJson, PARTIAL_TYPE, renderDetect } from './detect.ts';
+import { argument, defineCommand, flag } from '../command.ts';
+import { ExitCode, InputError } from '../errors.ts';
 
 function parsePartial(text: string, path: string): DetectPartial {
   let doc: DetectPartial;
@@ -91,3 +92,18 @@ export async function merge(paths: string[]): Promise<DetectCommandResult> {
     documentTest: describeDocumentTest(sharedTuples, first.correction, false),
   };
 }
+
+export const command = defineCommand({
+  name: 'merge',
+  description: 'merge the partial results of `detect --shard i/N` into the single-run result',
+  options: {
+    partials: argument<string[]>('<partials...>', 'partial result files, one per shard'),
+    failOnDetect: flag('--fail-on-detect', 'exit 1 when the aggregate is detected'),
+    json: flag('--json', 'print JSON instead of a table'),
+  },
+  async run({ partials, failOnDetect, json }, { emit, setExit }) {
+    const r = await merge(partials);
+    emit(json, detectJson(r), renderDetect(r));
+    if (failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
+  },
+});

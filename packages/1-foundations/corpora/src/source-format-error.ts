@@ -2,7 +2,9 @@
  * The error of a source file that cannot be used as given (missing, not UTF-8, a bad line), named
  * with its file and, when one line is at fault, its 1-based line.
  */
-export class SourceFormatError extends Error {
+import { InputError } from '@tracemark/errors';
+
+export class SourceFormatError extends InputError {
   override readonly name = 'SourceFormatError';
   readonly file: string;
   readonly line: number | undefined;
