@@ -75,6 +75,7 @@ describe('outputs: checked before work, all or nothing, one rule for a missing f
       ['keygen', '--scheme', 'kgw', '--out', missing('k.json')],
       ['signer', 'init', '--out', missing('s.json')],
       ['audit', '--key', key, '--suspect-outputs', outputs, '--out', missing('r.json')],
+      ['audit', '--key', key, '--suspect-outputs', outputs, '--save-outputs', missing('o.jsonl')],
       ['generate', '--model', model, '--count', '2', '--max-tokens', '5', '--out', missing('g.jsonl')],
       ['train', '--corpus', 'moby-dick', '--order', '2', '--out', missing('m.bin')],
       ['attack', '--kind', 'synonyms', '--strength', '0.3', outputs, missing('x.jsonl')],

@@ -46,6 +46,8 @@ export async function audit(o: AuditCommandOptions): Promise<AuditCommandResult>
   checkAuditOptions(o);
   // Every output path is checked before any work: a bad --html must not cost an audit's run or leave --out behind.
   for (const path of [o.out, o.html]) if (path) await checkOutput(path, { force: o.force ?? false });
+  // --save-outputs is appended to (a rerun resumes from it), so it may exist; its folder must.
+  if (o.saveOutputs) await checkOutput(o.saveOutputs, { mayExist: true });
   const key: WatermarkKey = await loadKeyFile(o.key);
   let report: AuditReport;
   try {
