@@ -7,14 +7,13 @@ import { availableParallelism } from 'node:os';
 import { createDetector, createSchemeCore, type DetectionResult, type DocumentCorrection, type DocumentResult, type PartialDocument, type PreparedDocument } from '@tracemark/watermark';
 import { BATCH_DOCUMENTS, DetectPool } from '../detect-pool.ts';
 import { basename } from 'node:path';
-import { InputError } from '../errors.ts';
+import { ExitCode, InputError } from '../errors.ts';
 import { formatPValue, formatRate, renderTable } from '../format.ts';
 import { parseJsonlLine, readLines, readTextInput } from '../io.ts';
 import { jsonlDocument } from '../jsonl-document.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress } from '../progress.ts';
 import { argument, defineCommand, flag, option } from '../command.ts';
-import { ExitCode } from '../errors.ts';
 import { parseAlpha, parseNumber, parseShard } from '../option-parsers.ts';
 
 export interface DetectCommandOptions {

@@ -20,12 +20,11 @@ import {
   verifyCommitment,
 } from '@tracemark/evidence';
 import { extractEnvelopeJson } from '@tracemark/report-html';
-import { InputError } from '../errors.ts';
+import { ExitCode, InputError } from '../errors.ts';
 import { readTextInput, sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { auditWithKey } from './audit.ts';
 import { argument, defineCommand, flag, listOption, option } from '../command.ts';
-import { ExitCode } from '../errors.ts';
 
 export interface VerifyOptions {
   file: string;
