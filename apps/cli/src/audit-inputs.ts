@@ -2,7 +2,8 @@
  * Everything `tracemark audit` reads before the audit itself runs, turned into the data
  * `runAudit` (@tracemark/audit) takes: the suspect's outputs (from a file, generated from a local
  * model, or queried from an endpoint and saved as they arrive so a rerun resumes), the teacher's
- * data, the forced text, account names, probe transcripts and the digest of every file read.
+ * data, the forced text, account names (or a traffic scan's clusters), probe transcripts and the
+ * digest of every file read.
  * `verify` calls this too, on the signed report's inputs, to recompute every statistic.
  */
 import { basename } from 'node:path';
@@ -17,6 +18,7 @@ import { readJsonl, readTextInput, sha256File } from './io.ts';
 import { openModelFile } from './model-file.ts';
 import { note } from './progress.ts';
 import { BUILTIN_SPECS } from './prompts.ts';
+import { readScanClusters } from './scan-clusters.ts';
 import { collectGenerations, endpointProducer, readOutputsFile, type Collected } from './suspect-outputs.ts';
 
 /** The options of `audit` that say what to read and how to collect (see commands/audit.ts). */
@@ -35,6 +37,12 @@ export interface AuditSourceOptions {
   maxTokens: number;
   seed: number;
   accounts?: string;
+  /** A traffic-scan report (JSON or signed envelope): test its clusters (scan-clusters.ts). */
+  accountsFromScan?: string;
+  /** Cluster ids to test from the scan (default: every flagged cluster). */
+  cluster?: number[];
+  /** Public key of the scan's signer: a signed scan is verified against it. */
+  scanPublicKey?: string;
   alpha: number;
   topK: number;
   targetEffect?: number;
@@ -63,6 +71,11 @@ export async function gatherAuditInputs(o: AuditSourceOptions, key: WatermarkKey
   }
   const accounts = o.accounts ? await readAccounts(o.accounts) : undefined;
   if (o.accounts) await digest('accounts', o.accounts);
+  const scan = o.accountsFromScan
+    ? await readScanClusters(o.accountsFromScan, { ...(o.cluster ? { cluster: o.cluster } : {}), ...(o.scanPublicKey ? { publicKey: o.scanPublicKey } : {}) })
+    : undefined;
+  if (o.accountsFromScan) await digest('traffic-scan', o.accountsFromScan);
+  if (scan?.warning) note(`warning: ${scan.warning}`, { quiet: o.quiet ?? false });
   if (o.prompts !== 'builtin' && !o.prompts.startsWith('builtin:') && !o.suspectOutputs) await digest('prompts', o.prompts);
   if (collected.savedTo) await digest('collected-outputs', collected.savedTo);
   const fingerprint = o.fingerprintSuspect ? await fingerprintAnalysis(o, digest) : undefined;
@@ -85,6 +98,7 @@ export async function gatherAuditInputs(o: AuditSourceOptions, key: WatermarkKey
     supervisedFilter: o.supervisedFilter ?? false,
     ...(forced ? { openModel: forced } : {}),
     ...(accounts ? { accounts } : {}),
+    ...(scan ? { trafficClusters: { scan: scan.scan, clusters: scan.clusters } } : {}),
     ...(fingerprint ? { fingerprint } : {}),
   };
 }

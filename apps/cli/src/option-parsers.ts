@@ -34,3 +34,10 @@ export function parseAlpha(value: string): number {
 
 /** The largest seed the sampling and generation commands accept (an unsigned 32-bit integer). */
 export const MAX_SEED = 2 ** 32 - 1;
+
+/** `3` or `3,7,12`: traffic-scan cluster ids (non-negative integers). */
+export function parseClusterIds(value: string): number[] {
+  const ids = value.split(',').map((s) => s.trim());
+  if (ids.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)))) throw new InvalidArgumentError('cluster must be an id or a comma-separated list of ids, e.g. 3 or 3,7');
+  return ids.map(Number);
+}

@@ -3,12 +3,13 @@
  * 2024). Collects what the suspect's access allows — its outputs from a file, generations from a
  * local model file, or generations from an OpenAI-compatible endpoint — runs every test that
  * access permits (closed-model, supervised closed-model, open-model reading and probability-mass
- * tests, per-account attribution) and writes a report with input digests, parameters, each test's
+ * tests, per-account attribution, and with --accounts-from-scan the pooled test of each traffic-scan
+ * cluster's keys beside the scan's evidence) and writes a report with input digests, parameters, each test's
  * statistic, effect, p-value and verdict, and an overall verdict with the rule that produced it.
  * Collected outputs are appended to a file as they arrive, so an interrupted audit loses nothing
  * and a rerun resumes.
  */
-import { type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, powerShortfall, runAudit } from '@tracemark/audit';
+import { type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, type ClusterEvidence, powerShortfall, runAudit } from '@tracemark/audit';
 import { signReport } from '@tracemark/evidence';
 import { assertSameTokenizer } from '@tracemark/tokenizers';
 import { type WatermarkKey } from '@tracemark/watermark';
@@ -20,7 +21,7 @@ import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note, type Progress } from '../progress.ts';
 import { loadSigner } from './signer.ts';
 import { defineCommand, flag, listOption, option } from '../command.ts';
-import { MAX_SEED, parseAlpha, parseNumber } from '../option-parsers.ts';
+import { MAX_SEED, parseAlpha, parseClusterIds, parseNumber } from '../option-parsers.ts';
 
 export const REPORT_TYPE = AUDIT_REPORT_TYPE;
 
@@ -32,6 +33,8 @@ export interface AuditCommandOptions extends AuditSourceOptions {
   html?: string;
   force?: boolean;
   tokenizer?: string;
+  /** The explicit form of the default cluster selection (every flagged cluster). */
+  flaggedClusters?: boolean;
 }
 
 export interface AuditCommandResult {
@@ -93,6 +96,9 @@ function checkAuditOptions(o: AuditCommandOptions): void {
     throw new InputError('fingerprint evidence needs --fingerprint-suspect, --fingerprint-teacher and at least one --fingerprint-reference transcript');
   }
   if (o.sign && !o.out) throw new InputError('--sign needs --out (the signed report is written there)');
+  if (o.accounts && o.accountsFromScan) throw new InputError('give --accounts FILE or --accounts-from-scan SCAN, not both');
+  if (!o.accountsFromScan && (o.cluster || o.flaggedClusters || o.scanPublicKey)) throw new InputError('--cluster, --flagged-clusters and --scan-public-key need --accounts-from-scan');
+  if (o.cluster && o.flaggedClusters) throw new InputError('give --cluster IDS or --flagged-clusters, not both');
 }
 
 /** Write the report (signed when --sign is given) and the HTML page; returns the envelope's JSON. */
@@ -135,8 +141,30 @@ export function renderAudit(r: AuditReport): string {
       lines.push(`  ${acc.account}: p = ${formatPValue(acc.log10PValue)}, adjusted ${formatPValue(acc.adjusted.log10PValue)}${acc.leaked ? '  ← leaked' : ''}`);
     }
   }
+  if (r.clusters) lines.push('', ...renderClusters(r.clusters));
   lines.push('', `verdict: ${r.verdict.statement}`, `rule: ${r.verdict.rule}`);
   return lines.join('\n');
+}
+
+/** Traffic evidence beside model evidence, one row per cluster tested. */
+function renderClusters(c: ClusterEvidence): string[] {
+  const signature = c.scan.signature === 'verified' ? `signature verified (${c.scan.signerId})` : c.scan.signature === 'unverified' ? 'signed, signature NOT verified' : 'unsigned';
+  const rows = c.clusters.map((x) => [
+    x.id,
+    x.traffic.accounts.length,
+    x.traffic.exchanges,
+    `${formatPValue(x.traffic.log10PValue)}${x.traffic.flagged ? ' flagged' : ''}`,
+    formatPValue(x.model.log10PValue),
+    formatPValue(x.model.adjusted.log10PValue),
+    `${x.model.strongestAccount.account} ${formatPValue(x.model.strongestAccount.log10PValue)}`,
+    x.model.detected ? 'DETECTED' : 'not detected',
+  ]);
+  return [
+    `traffic clusters from ${c.scan.path} (${c.scan.selection === 'flagged' ? 'every flagged cluster' : 'chosen with --cluster'}; ${signature}); pooled test Holm-corrected over ${c.clustersTested} at alpha ${c.alpha}`,
+    renderTable(['cluster', 'accounts', 'exchanges', 'scan p', 'pooled p', 'adjusted', 'strongest account alone', 'model evidence'], rows),
+    ...c.clusters.filter((x) => x.servedKeys === 'differ').map((x) => `  cluster ${x.id}: the key ids the scan recorded are not the ones derived from --key (another master key served these accounts?)`),
+    `  ${c.meaning}`,
+  ];
 }
 
 export const command = defineCommand({
@@ -158,6 +186,10 @@ export const command = defineCommand({
     maxTokens: option('--max-tokens <n>', 'tokens per generated output', { parse: parseNumber('max-tokens', 1, 100_000, true) }).default(100),
     seed: option('--seed <n>', 'generation seed', { parse: parseNumber('seed', 0, MAX_SEED, true) }).default(0),
     accounts: option('--accounts <file>', 'account names, one per line: test each account key derived from --key'),
+    accountsFromScan: option('--accounts-from-scan <scan.json>', "a `traffic scan` report (JSON or signed envelope): test each cluster's account keys together (pooled) and each account"),
+    cluster: option('--cluster <ids>', 'with --accounts-from-scan: the cluster id(s) to test, e.g. 3 or 3,7 (default: every flagged cluster)', { parse: parseClusterIds }),
+    flaggedClusters: flag('--flagged-clusters', 'with --accounts-from-scan: test every cluster the scan flagged (the default)'),
+    scanPublicKey: option('--scan-public-key <file>', "with --accounts-from-scan: verify the signed scan report against its signer's public key"),
     alpha: option('--alpha <α>', 'significance level', { parse: parseAlpha }).default(1e-3),
     topK: option('--top-k <k>', 'candidates per position in the open-model mass test', { parse: parseNumber('top-k', 1, 1000, true) }).default(20),
     targetEffect: option('--target-effect <x>', 'exit 4 unless every exact test could detect a rate increase ≥ x (80% power)', { parse: parseNumber('target-effect', 1e-9, 10) }),

@@ -201,6 +201,8 @@ async function recompute(report: AuditReport, keyPath: string, located: Map<stri
     ...(p.supervisedFilter ? { supervisedFilter: true } : {}),
     ...(inputs.get('teacher-data') ? { teacherData: inputs.get('teacher-data')! } : {}),
     ...(inputs.get('accounts') ? { accounts: inputs.get('accounts')! } : {}),
+    // The same clusters from the same (digest-checked) scan file: the pooled tests are recomputed.
+    ...(inputs.get('traffic-scan') ? { accountsFromScan: inputs.get('traffic-scan')!, cluster: p.scanClusters as number[] } : {}),
     ...(inputs.get('prompts') ? { prompts: inputs.get('prompts')! } : {}),
     ...(saveOutputs ? { saveOutputs } : {}),
     ...(inputs.get('fingerprint-suspect')

@@ -9,6 +9,7 @@ import { type TokenizerIdentity } from '@tracemark/tokenizers';
 import { type AttributionResult } from './attribute-accounts.ts';
 import { type AuditTest } from './audit-test.ts';
 import { type OverallVerdict } from './combine-verdict.ts';
+import { type ClusterEvidence } from './cluster-evidence.ts';
 
 export const AUDIT_REPORT_TYPE = 'tracemark.audit-report';
 
@@ -48,6 +49,8 @@ export interface AuditReport {
   readonly tests: AuditTest[];
   readonly skipped: { test: string; reason: string }[];
   readonly accounts?: AttributionResult;
+  /** Traffic-scan clusters tested together (pooled test) beside the scan's evidence; absent in audits without --accounts-from-scan. */
+  readonly clusters?: ClusterEvidence;
   /** Behavioural fingerprint evidence, when it was collected (see @tracemark/fingerprint). */
   readonly fingerprint?: unknown;
   readonly verdict: OverallVerdict;

@@ -1,9 +1,9 @@
 /**
  * What `verify` checks once the statistics of a signed audit report have been recomputed from its
  * inputs (the same `runAudit` on the re-read files and the key): every test's scored count, score
- * and log10 p-value; every fingerprint line's p-value; the accounts found leaked. Scores and
- * p-values may differ by rounding only (`SAME`, relative): the computation is deterministic, so any
- * larger difference means the report or an input was changed.
+ * and log10 p-value; every fingerprint line's p-value; the accounts found leaked; every traffic
+ * cluster's pooled test. Scores and p-values may differ by rounding only (`SAME`, relative): the
+ * computation is deterministic, so any larger difference means the report or an input was changed.
  */
 import { type AuditReport } from './audit-report.ts';
 
@@ -44,6 +44,16 @@ export function compareRecomputed(signed: AuditReport, recomputed: AuditReport):
   if (signed.accounts) {
     const ok = JSON.stringify(recomputed.accounts?.leaked) === JSON.stringify(signed.accounts.leaked);
     checks.push({ check: 'recompute accounts', ok, detail: `leaked: ${recomputed.accounts?.leaked.join(', ') || 'none'} (report: ${signed.accounts.leaked.join(', ') || 'none'})` });
+  }
+  for (const c of signed.clusters?.clusters ?? []) {
+    const r = recomputed.clusters?.clusters.find((x) => x.id === c.id)?.model;
+    const m = c.model;
+    const ok = r !== undefined && r.scored === m.scored && close(r.score, m.score) && close(r.log10PValue, m.log10PValue) && r.detected === m.detected;
+    checks.push({
+      check: `recompute cluster ${c.id}`,
+      ok,
+      detail: r ? `pooled over ${r.accounts.length} keys: scored ${r.scored}, log10 p ${r.log10PValue.toFixed(6)} (report: ${m.scored}, ${m.log10PValue.toFixed(6)})` : 'the cluster could not be recomputed from these inputs',
+    });
   }
   return checks;
 }

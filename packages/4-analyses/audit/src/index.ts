@@ -11,3 +11,12 @@ export { type AuditInputs, type AuditStage, AUDIT_TOOL, type CollectionParameter
 export { type FingerprintEvidence, fingerprintEvidence } from './fingerprint-evidence.ts';
 export { powerShortfall } from './power-shortfall.ts';
 export { compareRecomputed, type RecomputeCheck, SAME } from './compare-recomputed.ts';
+export { type AccountCluster, attributeClusters, type ClusterAttribution, type PooledClusterResult } from './attribute-cluster.ts';
+export {
+  CLUSTER_EVIDENCE_MEANING,
+  type ClusterEvidence,
+  clusterEvidence,
+  type ClusterEvidenceRow,
+  type TrafficCluster,
+  type TrafficScanSource,
+} from './cluster-evidence.ts';

@@ -14,6 +14,8 @@ import { type FingerprintAnalysis } from '@tracemark/fingerprint';
 import { type Tokenizer } from '@tracemark/tokenizers';
 import { createSchemeCore, publicKeyInfo, type WatermarkKey } from '@tracemark/watermark';
 import { type AttributionResult, attributeAccounts } from './attribute-accounts.ts';
+import { attributeClusters } from './attribute-cluster.ts';
+import { type ClusterEvidence, clusterEvidence, type TrafficCluster, type TrafficScanSource } from './cluster-evidence.ts';
 import { AUDIT_REPORT_TYPE, type AuditReport, type InputDigest } from './audit-report.ts';
 import { type AuditTest } from './audit-test.ts';
 import { type SuspectOutput, closedModelTest } from './closed-model-test.ts';
@@ -72,6 +74,8 @@ export interface AuditInputs {
   readonly openModel?: OpenModelAccess;
   /** Account names whose derived keys are tested (attribution). */
   readonly accounts?: readonly string[];
+  /** Traffic-scan clusters: each cluster's keys tested together, plus attribution over their accounts (not with `accounts`). */
+  readonly trafficClusters?: { readonly scan: TrafficScanSource; readonly clusters: readonly TrafficCluster[] };
   readonly fingerprint?: FingerprintAnalysis;
   readonly createdAt?: Date;
   readonly onProgress?: (stage: AuditStage, done: number, total: number) => void;
@@ -83,10 +87,14 @@ export async function runAudit(a: AuditInputs): Promise<AuditReport> {
   tests.push(closedModelTest(a.key, a.outputs, { alpha: a.alpha }));
   supervisedTest(a, tests, skipped);
   await openModelTests(a, tests, skipped);
-  const accounts = a.accounts ? attributeAccounts(a.key, [...a.accounts], a.outputs, { alpha: a.alpha, onProgress: (d, t) => a.onProgress?.('accounts', d, t) }) : undefined;
+  if (a.accounts && a.trafficClusters) throw new RangeError('give account names or traffic clusters, not both');
+  const onProgress = (d: number, t: number) => a.onProgress?.('accounts', d, t);
+  const pooled = a.trafficClusters ? attributeClusters(a.key, a.trafficClusters.clusters, a.outputs, { alpha: a.alpha, onProgress }) : undefined;
+  const accounts = a.accounts ? attributeAccounts(a.key, [...a.accounts], a.outputs, { alpha: a.alpha, onProgress }) : pooled?.accounts;
+  const clusters = pooled && a.trafficClusters ? clusterEvidence(a.trafficClusters.scan, a.trafficClusters.clusters, pooled) : undefined;
   const behaviour = a.fingerprint ? fingerprintEvidence(a.fingerprint) : undefined;
   if (!behaviour) skipped.push({ test: 'fingerprint', reason: 'no probe transcripts given (--fingerprint-suspect, --fingerprint-teacher, --fingerprint-reference)' });
-  return assembleReport(a, tests, skipped, accounts, behaviour);
+  return assembleReport(a, tests, skipped, accounts, clusters, behaviour);
 }
 
 function supervisedTest(a: AuditInputs, tests: AuditTest[], skipped: AuditReport['skipped']): void {
@@ -136,6 +144,7 @@ function assembleReport(
   tests: AuditTest[],
   skipped: AuditReport['skipped'],
   accounts: AttributionResult | undefined,
+  clusters: ClusterEvidence | undefined,
   behaviour: ReturnType<typeof fingerprintEvidence> | undefined,
 ): AuditReport {
   const first = a.outputs.findIndex((x) => x.tokens.length > 0);
@@ -159,10 +168,13 @@ function assembleReport(
       forcedText: a.openModel ? a.openModel.forcedText : null,
       supervisedFilter: a.supervisedFilter ?? false,
       targetEffect: a.targetEffect ?? null,
+      // Which scan clusters were tested, so `verify` re-reads the same ones from the scan file.
+      ...(a.trafficClusters ? { scanClusters: a.trafficClusters.clusters.map((c) => c.id) } : {}),
     },
     tests,
     skipped,
     ...(accounts ? { accounts } : {}),
+    ...(clusters ? { clusters } : {}),
     ...(behaviour ? { fingerprint: behaviour.reported } : {}),
     verdict: combineVerdict(tests, a.alpha, behaviour?.evidence),
     curve: scoreCurve(a.key, a.outputs),

@@ -17,6 +17,7 @@
  */
 import { AUDIT_REPORT_TYPE, type AuditReport, type AuditTest, type CurvePoint } from '@tracemark/audit';
 import { STYLES } from './_styles.ts';
+import { renderClusterSection } from './cluster-section.ts';
 import { embedEnvelope } from './embed-envelope.ts';
 import { renderFingerprintSection } from './fingerprint-section.ts';
 import { formatChance, formatCount, formatPercent, formatPValue, superscript } from './format-p-value.ts';
@@ -353,6 +354,7 @@ ${renderTests(r)}
 ${renderCurve(r)}
 <section id="sample" aria-labelledby="sample-h"><h2 id="sample-h">A sample of the suspect's text, token by token</h2>${renderTokenSample(r)}</section>
 ${renderAccounts(r)}
+${renderClusterSection(r)}
 ${renderFingerprintSection(r.fingerprint)}
 ${renderLimits(r)}
 ${renderInputs(r)}
