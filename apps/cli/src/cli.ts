@@ -26,6 +26,15 @@ export function parseNumber(name: string, min: number, max: number, integer = fa
   };
 }
 
+/** transformers' SynthID `keys`: comma-separated signed 64-bit integers (BigInt: they may exceed 2^53). */
+export function parseSynthIdKeys(value: string): bigint[] {
+  const parts = value.split(',').map((x) => x.trim());
+  if (parts.length === 0 || !parts.every((x) => /^-?[0-9]{1,19}$/.test(x))) throw new InvalidArgumentError('keys must be comma-separated integers, e.g. 654,400,836');
+  const keys = parts.map((x) => BigInt(x));
+  if (keys.some((k) => k < -(1n << 63n) || k >= 1n << 63n)) throw new InvalidArgumentError('each key must fit in a signed 64-bit integer');
+  return keys;
+}
+
 export function parseShard(value: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value);
   const index = m ? Number(m[1]) : NaN;
@@ -56,13 +65,18 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
   program
     .command('keygen')
     .description('create a watermark key (written owner-only; the secret is never printed)')
-    .addOption(new Option('--scheme <scheme>', 'watermark scheme').choices(['kgw', 'unigram', 'gumbel', 'synthid']).makeOptionMandatory())
+    .addOption(new Option('--scheme <scheme>', 'watermark scheme').choices(['kgw', 'unigram', 'gumbel', 'synthid', 'synthid-hf']).makeOptionMandatory())
     .option('--tokenizer <name|path>', 'o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, or a tokenizer.json path', 'o200k_base')
     .option('--gamma <γ>', 'green fraction (kgw, unigram)', parseNumber('gamma', 0, 0.99))
     .option('--delta <δ>', 'logit bias for green tokens (kgw, unigram)', parseNumber('delta', 0, 100))
     .option('--context <h>', 'context width in tokens (kgw, gumbel, synthid), 1–8', parseNumber('context', 1, 8, true))
     .addOption(new Option('--seeding <variant>', 'kgw seeding').choices(['lefthash', 'selfhash']))
     .option('--layers <m>', 'tournament layers (synthid), 1–32', parseNumber('layers', 1, 32, true))
+    .option('--keys <k1,k2,…>', "synthid-hf: transformers' SynthIDTextWatermarkingConfig keys to import (default: 30 random keys)", parseSynthIdKeys)
+    .option('--ngram-len <n>', 'synthid-hf: ngram_len, 2–16 (default 5)', parseNumber('ngram-len', 2, 16, true))
+    .option('--sampling-table-size <n>', 'synthid-hf: sampling_table_size, a power of two (default 65536)', parseNumber('sampling-table-size', 2, 2 ** 24, true))
+    .option('--sampling-table-seed <n>', 'synthid-hf: sampling_table_seed (default 0)', parseNumber('sampling-table-seed', 0, Number.MAX_SAFE_INTEGER, true))
+    .option('--context-history-size <n>', 'synthid-hf: context_history_size (default 1024)', parseNumber('context-history-size', 1, 1_000_000, true))
     .requiredOption('--out <file>', 'where to write the key')
     .option('--force', 'overwrite an existing key file', false)
     .option('--json', 'print {keyId, scheme, tokenizer, params} as JSON', false)
@@ -71,7 +85,18 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       const r = await keygen({
         scheme: o.scheme,
         tokenizer: o.tokenizer,
-        params: { gamma: o.gamma, delta: o.delta, context: o.context, seeding: o.seeding, layers: o.layers },
+        params: {
+          gamma: o.gamma,
+          delta: o.delta,
+          context: o.context,
+          seeding: o.seeding,
+          layers: o.layers,
+          ngramLen: o.ngramLen,
+          samplingTableSize: o.samplingTableSize,
+          samplingTableSeed: o.samplingTableSeed,
+          contextHistorySize: o.contextHistorySize,
+        },
+        ...(o.keys !== undefined ? { synthidKeys: o.keys as bigint[] } : {}),
         out: o.out,
         force: o.force,
       });

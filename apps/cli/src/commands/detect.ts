@@ -233,7 +233,7 @@ export function detectJson(r: DetectCommandResult): unknown {
 const MAX_ROWS = 50;
 
 export function renderDetect(r: DetectCommandResult): string {
-  const rateName = r.scheme === 'gumbel' ? 'mean score' : r.scheme === 'synthid' ? 'mean g' : 'green rate';
+  const rateName = r.scheme === 'gumbel' ? 'mean score' : r.scheme === 'synthid' || r.scheme === 'synthid-hf' ? 'mean g' : 'green rate';
   const verdict = (detected: boolean) => (detected ? 'WATERMARK DETECTED' : 'not detected');
   const rows = r.documents.slice(0, MAX_ROWS).map((d) => [
     d.id,

@@ -10,6 +10,8 @@ export interface KeygenOptions {
   scheme: SchemeName;
   tokenizer: string;
   params: ParamOverrides;
+  /** synthid-hf: transformers' `keys`, imported as they are. */
+  synthidKeys?: readonly bigint[];
   out: string;
   force?: boolean;
 }
@@ -18,7 +20,7 @@ export type KeygenResult = ReturnType<typeof publicKeyInfo> & { out: string };
 
 export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
   const tokenizer = await getTokenizer(o.tokenizer);
-  const key = generateKey({ scheme: o.scheme, tokenizer: tokenizer.identity(), params: o.params });
+  const key = generateKey({ scheme: o.scheme, tokenizer: tokenizer.identity(), params: o.params, ...(o.synthidKeys !== undefined ? { synthidKeys: o.synthidKeys } : {}) });
   try {
     await writeOutput(o.out, serializeKey(key), { force: o.force ?? false, secret: true });
   } finally {
