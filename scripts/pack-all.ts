@@ -4,19 +4,20 @@
  * replaces `workspace:*` with real versions and applies `publishConfig`, so the tarball's
  * `exports`/`types`/`bin` point at `dist/` while the workspace's point at `src/`;
  * https://pnpm.io/package_json#publishconfig). Then lints the tarballs themselves with publint
- * and @arethetypeswrong/cli; any error fails the command (exit 1) and names the package.
+ * and @arethetypeswrong/core; any error fails the command (exit 1) and names the package.
  *
  * Checks before packing, each a mistake a tarball test would only catch on the code paths it runs:
  * every workspace export but `./testing` has a `publishConfig.exports` entry whose files exist in
  * `dist/`; every `bin` file exists; every bare import in `dist/` is a Node builtin or a declared
  * (peer) dependency.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { publint } from 'publint';
 import ts from 'typescript';
 import { formatMessage } from 'publint/utils';
@@ -75,18 +76,24 @@ export function checkPublishable(root: string, p: WorkspacePackage): string[] {
   return problems;
 }
 
+const ESM_ONLY_IGNORED: readonly string[] = ['node10', 'node16-cjs'];
+
 /** publint and arethetypeswrong findings of error severity for one tarball. */
-export async function lintTarball(root: string, tarball: string): Promise<string[]> {
+export async function lintTarball(tarball: string): Promise<string[]> {
   const bytes = readFileSync(tarball);
   const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }, level: 'warning', strict: false });
   const errors = messages.filter((x) => x.type === 'error' || x.type === 'warning').map((x) => `publint ${tarball}: ${x.type}: ${formatMessage(x, pkg) ?? x.code}`);
-  // ESM-only packages: the `esm-only` profile skips node10 and CommonJS-require resolution, which
-  // an `exports`-only ESM package cannot and does not claim to support.
-  try {
-    execFileSync(join(root, 'node_modules', '.bin', 'attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color'], { stdio: 'pipe' });
-  } catch (e) {
-    const out = (e as { stdout?: Buffer }).stdout?.toString() ?? String(e);
-    errors.push(`attw ${tarball}:\n${out}`);
+  // @arethetypeswrong/core in-process (one TypeScript load for all tarballs, not one CLI process
+  // each). ESM-only packages: like the CLI's `esm-only` profile, node10 and CommonJS-require
+  // resolutions are not checked, since an `exports`-only ESM package does not claim them. Unlike
+  // the CLI, a tarball without types is an error here.
+  const analysis = await checkPackage(createPackageFromTarballData(new Uint8Array(bytes)));
+  if (!analysis.types) errors.push(`attw ${tarball}: no types found`);
+  else {
+    for (const problem of analysis.problems) {
+      if ('resolutionKind' in problem && ESM_ONLY_IGNORED.includes(problem.resolutionKind)) continue;
+      errors.push(`attw ${tarball}: ${problem.kind} ${JSON.stringify(problem)}`);
+    }
   }
   return errors;
 }
@@ -117,18 +124,26 @@ export async function packAll(root: string, log: (line: string) => void = () => 
   mkdirSync(dest);
   // Packed concurrently: each `pnpm pack` spends most of its ~2 s starting pnpm (measured).
   const packed = await Promise.all(pub.map((p) => packOne(root, p, dest, log)));
-  const lint = (await Promise.all(packed.map((x) => lintTarball(root, x.tarball)))).flat();
+  const lint = (await Promise.all(packed.map((x) => lintTarball(x.tarball)))).flat();
   if (lint.length > 0) throw new Error(`tarball lint failed:\n${lint.join('\n')}`);
   return packed;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = fileURLToPath(new URL('..', import.meta.url));
+  const args = process.argv.slice(2);
   try {
-    const packed = await packAll(root, (line) => process.stderr.write(`${line}\n`));
-    const total = packed.reduce((s, x) => s + x.bytes, 0);
-    process.stderr.write(`${packed.length} tarballs in packed/, ${(total / 1024).toFixed(0)} KiB in total\n`);
-    process.stdout.write(`${JSON.stringify({ packages: packed, totalBytes: total })}\n`);
+    if (args[0] === '--lint') {
+      // `--lint TARBALL…`: only the tarball lint, its findings as a JSON array (exit 1 when any).
+      const errors = (await Promise.all(args.slice(1).map((t) => lintTarball(t)))).flat();
+      process.stdout.write(`${JSON.stringify(errors)}\n`);
+      if (errors.length > 0) process.exitCode = 1;
+    } else {
+      const packed = await packAll(root, (line) => process.stderr.write(`${line}\n`));
+      const total = packed.reduce((s, x) => s + x.bytes, 0);
+      process.stderr.write(`${packed.length} tarballs in packed/, ${(total / 1024).toFixed(0)} KiB in total\n`);
+      process.stdout.write(`${JSON.stringify({ packages: packed, totalBytes: total })}\n`);
+    }
   } catch (e) {
     process.stderr.write(`pack:all: ${(e as Error).message}\n`);
     process.exitCode = 1;

@@ -1,6 +1,6 @@
 /**
  * The published form, installed the way a user installs it: `pnpm pack:all` builds every public
- * package, checks it and lints the tarballs (publint, @arethetypeswrong/cli: any error fails
+ * package, checks it and lints the tarballs (publint, @arethetypeswrong/core: any error fails
  * it), then plain npm installs the tarballs into an empty temporary folder with a PATH holding
  * only node, npm, npx and a shell (no pnpm, no tsx, no workspace). Checked there: the CLI's
  * `--version` and `--help`; `keygen`, then a plain `.mjs` that imports @tracemark/watermark,
