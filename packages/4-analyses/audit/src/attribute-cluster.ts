@@ -19,7 +19,11 @@
  * smaller for schemes whose per-tuple score is only bounded by Exp(1)) — the same `scoreTail` the
  * single-account test uses, with n·m in place of n. For KGW self-hash the tuple set depends on the
  * key, so attribution scores each key on its own n_k tuples; the pooled null is then the sum over
- * keys of independent nulls on n_k tuples each, i.e. `scoreTail` at Σ n_k.
+ * keys of independent nulls on n_k tuples each, i.e. `scoreTail` at Σ n_k. The null still holds when
+ * the suspect learned from *other* accounts' text: their keys are independent of this cluster's.
+ * The clusters must be chosen without looking at the suspect — a scan's flags are a function of
+ * the traffic log alone; picking clusters after seeing their pooled p-values would void the Holm
+ * correction.
  *
  * The per-account scores come from `attributeAccounts` itself (score = rate × trials, exact for the
  * binomial statistics once rounded), so the pooled test scores exactly the tuples attribution
