@@ -124,7 +124,7 @@ describe('tracemark audit --accounts-from-scan', () => {
     expect(report.clusters.clusters.map((c: { id: number }) => c.id)).toEqual([1]);
     const row = report.clusters.clusters[0];
     expect(row.traffic).toMatchObject({ log10PValue: -9.5, exchanges: 160, flagged: true });
-    expect(row.servedKeys).toBe('match');
+    expect(row.servedKeys).toBe('all');
     expect(row.model.detected).toBe(true);
     expect(report.accounts.accountsTested).toBe(8);
     expect(report.inputs.map((i: { role: string }) => i.role)).toContain('traffic-scan');

@@ -162,7 +162,7 @@ function renderClusters(c: ClusterEvidence): string[] {
   return [
     `traffic clusters from ${c.scan.path} (${c.scan.selection === 'flagged' ? 'every flagged cluster' : 'chosen with --cluster'}; ${signature}); pooled test Holm-corrected over ${c.clustersTested} at alpha ${c.alpha}`,
     renderTable(['cluster', 'accounts', 'exchanges', 'scan p', 'pooled p', 'adjusted', 'strongest account alone', 'model evidence'], rows),
-    ...c.clusters.filter((x) => x.servedKeys === 'differ').map((x) => `  cluster ${x.id}: the key ids the scan recorded are not the ones derived from --key (another master key served these accounts?)`),
+    ...c.clusters.filter((x) => x.servedKeys === 'none' || x.servedKeys === 'some').map((x) => `  cluster ${x.id}: ${x.servedKeys} of the keys tested were seen served in the scan (another master key served these accounts?)`),
     `  ${c.meaning}`,
   ];
 }

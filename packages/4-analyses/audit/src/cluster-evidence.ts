@@ -38,8 +38,12 @@ export interface ClusterEvidenceRow {
   readonly id: number;
   readonly traffic: TrafficCluster;
   readonly model: PooledClusterResult;
-  /** Whether the key ids the scan recorded are the ones tested (derived from the audit's master key). */
-  readonly servedKeys: 'match' | 'differ' | 'not recorded';
+  /**
+   * How many of the keys tested (derived from the audit's master key) the scan saw served to these
+   * accounts: `all`, `some`, `none` (another master key served them, or the wrong key was given),
+   * or `not recorded` (the log had no key ids). A gateway serving several models may record more.
+   */
+  readonly servedKeys: 'all' | 'some' | 'none' | 'not recorded';
 }
 
 export interface ClusterEvidence {
@@ -65,8 +69,9 @@ export function clusterEvidence(scan: TrafficScanSource, traffic: readonly Traff
     correction: pooled.correction,
     clusters: pooled.clusters.map((model) => {
       const t = traffic.find((c) => c.id === model.id)!;
-      const tested = new Set(model.keyIds);
-      const servedKeys = t.keyIds.length === 0 ? 'not recorded' : t.keyIds.every((k) => tested.has(k)) ? 'match' : 'differ';
+      const served = new Set(t.keyIds);
+      const seen = model.keyIds.filter((k) => served.has(k)).length;
+      const servedKeys = served.size === 0 ? 'not recorded' : seen === model.keyIds.length ? 'all' : seen > 0 ? 'some' : 'none';
       return { id: model.id, traffic: t, model, servedKeys };
     }),
     meaning: CLUSTER_EVIDENCE_MEANING,

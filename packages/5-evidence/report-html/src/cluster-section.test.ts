@@ -15,7 +15,7 @@ function report(detected: boolean, account: string): AuditReport {
     key: { scheme: 'kgw' },
     clusters: {
       scan: { path: 'scan.json', signature: 'unverified', signerId: 'abc', alpha: 1e-3, clustersInScan: 5, selection: 'flagged' },
-      clustersTested: 1, alpha: 1e-3, correction: 'holm', clusters: [{ id: 3, traffic, model, servedKeys: 'match' }], meaning: CLUSTER_EVIDENCE_MEANING,
+      clustersTested: 1, alpha: 1e-3, correction: 'holm', clusters: [{ id: 3, traffic, model, servedKeys: 'all' }], meaning: CLUSTER_EVIDENCE_MEANING,
     },
   } as unknown as AuditReport;
 }

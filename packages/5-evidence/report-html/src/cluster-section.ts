@@ -35,7 +35,7 @@ export function renderClusterSection(r: AuditReport): SafeHtml {
 <thead><tr><th scope="col">Cluster</th><th scope="col">Accounts</th><th scope="col">Exchanges</th><th scope="col">Scan p-value</th><th scope="col">Key ids served</th><th scope="col">Pooled rate</th><th scope="col">Pooled p-value</th><th scope="col">Corrected</th><th scope="col">Strongest account alone</th><th scope="col">Result</th></tr></thead>
 <tbody>${c.clusters.map(
     (x) => html`<tr class="${x.model.detected ? 'leaked' : ''}"><th scope="row"><code>${String(x.id)}</code></th><td>${x.traffic.accounts.map((a, i) => html`${i ? ', ' : ''}<code>${a}</code>`)}</td><td class="num">${formatCount(x.traffic.exchanges)}</td><td class="num">${formatPValue(x.traffic.log10PValue).html}${x.traffic.flagged ? html` <span class="badge bad">flagged</span>` : ''}</td><td>${
-      x.servedKeys === 'match' ? 'the keys tested' : x.servedKeys === 'differ' ? html`<strong>not the keys tested</strong>` : html`<span class="muted">not recorded</span>`
+      x.servedKeys === 'all' ? 'the keys tested' : x.servedKeys === 'not recorded' ? html`<span class="muted">not recorded</span>` : html`<strong>${x.servedKeys === 'some' ? 'some of' : 'none of'} the keys tested</strong>`
     }</td><td class="num">${rate(x.model.rate)} (null ${rate(x.model.expectedRate)})</td><td class="num">${formatPValue(x.model.log10PValue).html}</td><td class="num">${formatPValue(x.model.adjusted.log10PValue).html}</td><td><code>${x.model.strongestAccount.account}</code> ${formatPValue(x.model.strongestAccount.log10PValue).html}</td><td>${
       x.model.detected ? html`<span class="badge bad">Detected</span>` : html`<span class="muted nowrap">no evidence</span>`
     }</td></tr>`,
