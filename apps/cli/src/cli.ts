@@ -4,6 +4,7 @@
  * to exit codes. Commands return data, so tests call them without argv.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerTrafficSimulate } from './commands/traffic-simulate.ts';
 import { classifyError, ExitCode, type ExitCodeValue } from './errors.ts';
 
 export interface CliIo {
@@ -429,6 +430,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       const r = await attack({ kind: o.kind, strength: o.strength, seed: o.seed, input, output, format: o.format, field: o.field, human: o.human, model: o.model, force: o.force, quiet: o.json });
       emit(io, o.json, r, renderAttack(r));
     });
+
+  const traffic = program.commands.find((c) => c.name() === 'traffic') ?? program.command('traffic').description('extraction campaigns in API exchange logs');
+  registerTrafficSimulate(traffic, { io, parseNumber });
 
   return program;
 }

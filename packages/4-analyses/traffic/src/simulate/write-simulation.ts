@@ -8,17 +8,20 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { planPopulation } from './plan-population.ts';
+import { type BenignClass, planPopulation } from './plan-population.ts';
 import { simulateTrafficSync } from './simulate-traffic.ts';
-import { type SimulationOptions } from './simulation-options.ts';
+import { type CampaignStrategy, type SimulationOptions } from './simulation-options.ts';
 import { simulationTruth } from './simulation-truth.ts';
 
 export interface WriteSimulationResult {
   readonly log: string;
   readonly truth: string | null;
+  readonly seed: number;
   readonly exchanges: number;
   readonly accounts: number;
   readonly campaignAccounts: number;
+  readonly campaigns: readonly { readonly id: string; readonly strategy: CampaignStrategy; readonly accounts: number; readonly exchanges: number }[];
+  readonly lookalikes: readonly { readonly class: BenignClass; readonly accounts: number }[];
   readonly bytes: number;
   /** Wall time of the whole write, for the speed report (never asserted on). */
   readonly seconds: number;
@@ -74,6 +77,8 @@ export async function writeSimulation(options: SimulationOptions, logPath: strin
     await rename(tmpLog, logPath);
     if (tmpTruth !== null) await rename(tmpTruth, truthPath!);
   } catch (e) {
+    // Name the file the user asked for, not its temporary name.
+    if (e instanceof Error) e.message = e.message.split(tmpLog).join(logPath).split(tmpTruth ?? '\u0000').join(truthPath ?? '');
     out.destroy();
     await rm(tmpLog, { force: true });
     if (tmpTruth !== null) await rm(tmpTruth, { force: true });
@@ -83,9 +88,12 @@ export async function writeSimulation(options: SimulationOptions, logPath: strin
   return {
     log: logPath,
     truth: truthPath,
+    seed: population.options.seed,
     exchanges: written,
     accounts: population.accounts.length,
     campaignAccounts: population.accounts.filter((a) => a.role === 'campaign').length,
+    campaigns: population.campaigns.map((c) => ({ id: c.id, strategy: c.strategy, accounts: c.accounts.length, exchanges: c.exchanges })),
+    lookalikes: population.lookalikes.map((l) => ({ class: l.class, accounts: l.accounts.length })),
     bytes,
     seconds: (performance.now() - started) / 1000,
   };
