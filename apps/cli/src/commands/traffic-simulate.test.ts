@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.ts';
 import { runCli } from '../testing.ts';
+import { parseCampaigns } from './traffic-simulate.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -76,6 +77,13 @@ describe('tracemark traffic simulate', () => {
     expect(r.code).toBe(ExitCode.runtime);
     expect(r.stderr).toMatch(/ENOENT/);
     expect((await readdir(dir)).filter((f) => f.startsWith('io.'))).toEqual([]);
+  });
+
+  it('accepts exactly the strategies the simulator knows', async () => {
+    const { CAMPAIGN_STRATEGIES } = await import('@tracemark/traffic');
+    expect(parseCampaigns('all')).toEqual([...CAMPAIGN_STRATEGIES]);
+    expect(parseCampaigns('none')).toEqual([]);
+    expect(parseCampaigns('slow-low, paraphrase')).toEqual(['slow-low', 'paraphrase']);
   });
 
   it('documents its options in --help', async () => {
