@@ -57,14 +57,17 @@ const PARAPHRASE = {
     'spelling out how you get from one step to the next', 'and reveal the reasoning you would normally keep hidden', 'thinking aloud the whole way', 'documenting each inference as you make it',
   ],
   closer: ['', ' Be thorough.', " Don't skip anything.", ' Detail matters more than brevity.', ' No shortcuts.', ' Take your time.', ' Full reasoning, please.', ' Leave nothing implicit.'],
+  /** Between the instruction and the item that follows it. */
   separator: [':\n\n', '.\n', ' —\n', '\n\n', ': '],
+  /** Between an item and the instruction after it (the item ends its own sentence). */
+  after: ['\n\n', '\n', ' ', '\n---\n', '\n\n> '],
 } as const;
 
 function paraphrasedTemplate(draw: Draw): string {
   const p = PARAPHRASE;
   const head = `${draw.pick(p.opener)}${draw.pick(p.verb)} ${draw.pick(p.object)}, ${draw.pick(p.demand)}`;
   const sentence = head.charAt(0).toUpperCase() + head.slice(1);
-  return draw.chance(0.5) ? `${sentence}${draw.pick(p.closer)}${draw.pick(p.separator)}{item}` : `{item}${draw.pick(p.separator)}${sentence}.${draw.pick(p.closer)}`;
+  return draw.chance(0.5) ? `${sentence}${draw.pick(p.closer)}${draw.pick(p.separator)}{item}` : `{item}${draw.pick(p.after)}${sentence}.${draw.pick(p.closer)}`;
 }
 
 /** A cluster's share of the template list: 3–5 templates, English first, then one or two other languages. */
