@@ -186,64 +186,7 @@ export function planPopulation(options: SimulationOptions = {}): Population {
       const members = Array.from({ length: o.clusterSize }, () => newName());
       const spread = members.map(() => draw.logNormal(1, 0.2));
       const spreadSum = spread.reduce((a, b) => a + b, 0);
-      let proxyPool: string[] | null = null;
-      let userAgents: string[];
-      let payments: string[];
-      let dispatch: { periodS: number; phaseS: number; jitterS: number } | null = null;
-      const memberIps: string[][] = [];
-      const memberUas: string[][] = [];
-      const memberPayments: string[] = [];
-      if (strategy === 'hydra') {
-        // A datacenter proxy pool over a few /24s, every account rotating through all of it; one
-        // script (one user agent) drives the cluster; a handful of cards pay for it.
-        const prefixes = Array.from({ length: 3 }, () => cloudPrefix24(draw));
-        proxyPool = [...new Set(Array.from({ length: 2 * o.clusterSize }, () => `${draw.pick(prefixes)}.${draw.between(2, 254)}`))];
-        userAgents = [sdkUserAgent(draw)];
-        payments = Array.from({ length: Math.max(1, Math.ceil(o.clusterSize / 4)) }, () => paymentFingerprint(draw));
-        dispatch = withPhase(draw, draw.between(240, 420), 20);
-        members.forEach((_, i) => {
-          memberIps.push(proxyPool!);
-          memberUas.push(userAgents);
-          memberPayments.push(payments[i % payments.length]);
-        });
-      } else if (strategy === 'residential') {
-        // One residential address per account, each in its own ISP range; spoofed browser user
-        // agents and one prepaid card per account, so infrastructure links almost nothing.
-        const used = new Set<string>();
-        members.forEach(() => {
-          let ip = residentialIp(draw);
-          while (used.has(ip)) ip = residentialIp(draw);
-          used.add(ip);
-          memberIps.push([ip]);
-          memberUas.push([browserUserAgent(draw)]);
-          memberPayments.push(paymentFingerprint(draw));
-        });
-        userAgents = [...new Set(memberUas.flat())];
-        payments = memberPayments.slice();
-        dispatch = withPhase(draw, draw.between(480, 900), 150);
-      } else if (strategy === 'paraphrase') {
-        // A mobile-carrier proxy pool (CGNAT addresses many real subscribers share too), a few SDK
-        // versions, a card per account, and every template reworded per request.
-        proxyPool = [...new Set(Array.from({ length: 3 * o.clusterSize }, () => mobileIp(draw)))];
-        userAgents = [...new Set(Array.from({ length: 3 }, () => sdkUserAgent(draw)))];
-        payments = members.map(() => paymentFingerprint(draw));
-        dispatch = withPhase(draw, draw.between(180, 360), 45);
-        members.forEach((_, i) => {
-          memberIps.push(proxyPool!);
-          memberUas.push(userAgents);
-          memberPayments.push(payments[i]);
-        });
-      } else {
-        // Slow and low: each account looks like one person (home address, browser, own card, a
-        // person's day) and sends what an ordinary user sends; half of it is extraction.
-        members.forEach(() => {
-          memberIps.push(Array.from({ length: draw.between(1, 2) }, () => residentialIp(draw)));
-          memberUas.push([personUserAgent(draw)]);
-          memberPayments.push(paymentFingerprint(draw));
-        });
-        userAgents = [...new Set(memberUas.flat())];
-        payments = memberPayments.slice();
-      }
+      const { proxyPool, userAgents, payments, dispatch, memberIps, memberUas, memberPayments } = campaignInfrastructure(draw, strategy, o.clusterSize);
       members.forEach((name, i) => {
         const utcOffset = draw.weighted(TIME_ZONES);
         drafts.push({
@@ -301,7 +244,83 @@ export function planPopulation(options: SimulationOptions = {}): Population {
   };
 }
 
-function withPhase(draw: Draw, periodS: number, jitterS: number): { periodS: number; phaseS: number; jitterS: number } {
+type Dispatch = { periodS: number; phaseS: number; jitterS: number };
+
+interface CampaignInfrastructure {
+  proxyPool: string[] | null;
+  userAgents: string[];
+  payments: string[];
+  dispatch: Dispatch | null;
+  memberIps: string[][];
+  memberUas: string[][];
+  memberPayments: string[];
+}
+
+/** Where a cluster's accounts connect from, what they present and who pays, by strategy. */
+function campaignInfrastructure(draw: Draw, strategy: CampaignStrategy, size: number): CampaignInfrastructure {
+  const members = Array.from({ length: size }, (_, i) => i);
+  const memberIps: string[][] = [];
+  const memberUas: string[][] = [];
+  const memberPayments: string[] = [];
+  let proxyPool: string[] | null = null;
+  let userAgents: string[];
+  let payments: string[];
+  let dispatch: Dispatch | null = null;
+  if (strategy === 'hydra') {
+    // A datacenter proxy pool over a few /24s, every account rotating through all of it; one
+    // script (one user agent) drives the cluster; a handful of cards pay for it.
+    const prefixes = Array.from({ length: 3 }, () => cloudPrefix24(draw));
+    proxyPool = [...new Set(Array.from({ length: 2 * size }, () => `${draw.pick(prefixes)}.${draw.between(2, 254)}`))];
+    userAgents = [sdkUserAgent(draw)];
+    payments = Array.from({ length: Math.max(1, Math.ceil(size / 4)) }, () => paymentFingerprint(draw));
+    dispatch = withPhase(draw, draw.between(240, 420), 20);
+    members.forEach((i) => {
+      memberIps.push(proxyPool!);
+      memberUas.push(userAgents);
+      memberPayments.push(payments[i % payments.length]);
+    });
+  } else if (strategy === 'residential') {
+    // One residential address per account (never shared), spread over the ISP ranges; spoofed browser user
+    // agents and one prepaid card per account, so infrastructure links almost nothing.
+    const used = new Set<string>();
+    members.forEach(() => {
+      let ip = residentialIp(draw);
+      while (used.has(ip)) ip = residentialIp(draw);
+      used.add(ip);
+      memberIps.push([ip]);
+      memberUas.push([browserUserAgent(draw)]);
+      memberPayments.push(paymentFingerprint(draw));
+    });
+    userAgents = [...new Set(memberUas.flat())];
+    payments = memberPayments.slice();
+    dispatch = withPhase(draw, draw.between(480, 900), 150);
+  } else if (strategy === 'paraphrase') {
+    // A mobile-carrier proxy pool (CGNAT addresses many real subscribers share too), a few SDK
+    // versions, a card per account, and every template reworded per request.
+    proxyPool = [...new Set(Array.from({ length: 3 * size }, () => mobileIp(draw)))];
+    userAgents = [...new Set(Array.from({ length: 3 }, () => sdkUserAgent(draw)))];
+    payments = members.map(() => paymentFingerprint(draw));
+    dispatch = withPhase(draw, draw.between(180, 360), 45);
+    members.forEach((i) => {
+      memberIps.push(proxyPool!);
+      memberUas.push(userAgents);
+      memberPayments.push(payments[i]);
+    });
+  } else {
+    // Slow and low: each account looks like one person (home address, browser, own card, a
+    // person's day) and sends what an ordinary user sends; `slowLowExtractionShare` of it is extraction.
+    members.forEach(() => {
+      memberIps.push(Array.from({ length: draw.between(1, 2) }, () => residentialIp(draw)));
+      memberUas.push([personUserAgent(draw)]);
+      memberPayments.push(paymentFingerprint(draw));
+    });
+    userAgents = [...new Set(memberUas.flat())];
+    payments = memberPayments.slice();
+  }
+  return { proxyPool, userAgents, payments, dispatch, memberIps, memberUas, memberPayments };
+}
+
+function withPhase(draw: Draw, periodS: number, jitterS: number): Dispatch {
   return { periodS, phaseS: draw.between(0, periodS - 1), jitterS };
 }
 
