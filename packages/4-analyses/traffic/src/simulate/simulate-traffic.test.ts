@@ -236,6 +236,19 @@ describe('simulateTraffic', () => {
     expect(recordsOf(c.accounts).some((r) => patterns.some((p) => userText(r).startsWith(p)))).toBe(false);
   });
 
+  it('omits answer text when asked, and changes nothing else', () => {
+    const small = { ...OPTIONS, exchanges: 3000, accounts: 130, responseText: 'omitted' as const };
+    const full = [...simulateTrafficSync({ ...small, responseText: 'full' })];
+    const omitted = [...simulateTrafficSync(small)];
+    expect(omitted.map((r) => r.request)).toEqual(full.map((r) => r.request));
+    for (const r of omitted.filter((x) => x.status === 200)) {
+      const res = r.response as { choices: { message: { content: unknown } }[]; usage: { completion_tokens: number } };
+      expect(res.choices.every((c) => c.message.content === null)).toBe(true);
+      expect(res.usage.completion_tokens).toBeGreaterThan(0);
+    }
+    expect(omitted.map((r) => (r.response as { usage?: unknown }).usage)).toEqual(full.map((r) => (r.response as { usage?: unknown }).usage));
+  });
+
   it('benign-only when asked: no campaign accounts, every look-alike still there', () => {
     const t = simulationTruth({ ...OPTIONS, campaigns: [] });
     expect(t.campaigns).toEqual([]);
