@@ -3,12 +3,14 @@
  * with known answers (benign accounts, the look-alikes that trap naive detectors, and planted
  * extraction campaigns) for `tracemark traffic scan` to be measured on. The simulator lives in
  * `@tracemark/traffic` (imported lazily, so registering this command costs nothing at startup);
- * this file binds its options to flags, checks the outputs, and renders the result.
+ * this file declares its flags, checks the outputs, and renders the result.
  */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import type { CampaignStrategy, SimulationOptions, WriteSimulationResult } from '@tracemark/traffic';
+import { defineCommand, flag, option } from '../command.ts';
 import { InputError } from '../errors.ts';
 import { refuseOverwrite } from '../io.ts';
+import { parseNumber } from '../option-parsers.ts';
 import { createProgress } from '../progress.ts';
 
 export interface TrafficSimulateOptions extends SimulationOptions {
@@ -65,41 +67,30 @@ export function renderTrafficSimulate(r: TrafficSimulateResult): string {
   return lines.join('\n');
 }
 
-/** What the registration needs from the CLI (passed in, so this file does not import cli.ts). */
-export interface TrafficCommandContext {
-  readonly io: { stdout(text: string): void; stderr(text: string): void };
-  readonly parseNumber: (name: string, min: number, max: number, integer?: boolean) => (value: string) => number;
-}
-
-/** Register `simulate` under the `traffic` command. */
-export function registerTrafficSimulate(traffic: Command, { io, parseNumber }: TrafficCommandContext): void {
-  traffic
-    .command('simulate')
-    .description('write a benchmark exchange log with ground truth: benign accounts on real corpus text, the look-alikes that trap naive detectors, and planted extraction campaigns')
-    .requiredOption('--out <log.jsonl>', 'where to write the log (JSON Lines, one ExchangeRecord per line, in time order)')
-    .requiredOption('--truth <truth.json>', 'where to write the ground truth: campaign clusters and their accounts, the class of every benign account')
-    .option('--seed <n>', 'the same options and seed give a byte-identical log', parseNumber('seed', 0, Number.MAX_SAFE_INTEGER, true))
-    .option('--accounts <n>', 'accounts, all kinds together (default 2000)', parseNumber('accounts', 1, 10_000_000, true))
-    .option('--exchanges <n>', 'exchanges (log lines), exactly; at least one per account (default 200000)', parseNumber('exchanges', 1, Number.MAX_SAFE_INTEGER, true))
-    .option('--hours <h>', 'length of the window in hours (default 24)', parseNumber('hours', 1 / 60, 24 * 366))
-    .option('--start <iso>', 'start of the window (default 2026-11-02T00:00:00.000Z)')
-    .option('--campaign <which>', 'hydra, residential, slow-low, paraphrase, a comma-separated list, all or none (default all)', parseCampaigns)
-    .option('--clusters <n>', 'campaign clusters per strategy (default 1)', parseNumber('clusters', 1, 100_000, true))
-    .option('--cluster-size <n>', 'accounts per campaign cluster (default 10)', parseNumber('cluster-size', 2, 1_000_000, true))
-    .option('--campaign-share <f>', 'share of all exchanges sent by hydra, residential and paraphrase clusters together (default 0.08)', parseNumber('campaign-share', 0, 0.9))
-    .option('--slow-low-share <f>', "share of a slow-and-low account's requests that are extraction prompts (default 0.5)", parseNumber('slow-low-share', 0, 1))
-    .option('--watermarked-share <f>', 'share of accounts whose exchanges carry a (synthetic) watermark keyId (default 0.75)', parseNumber('watermarked-share', 0, 1))
-    .option('--no-lookalikes', 'leave out the support bot, evaluation harnesses, classroom, office and power users')
-    .addOption(new Option('--response-text <mode>', 'full: answers carry their text; omitted: content null, usage only (about half the bytes)').choices(['full', 'omitted']))
-    .option('--force', 'overwrite existing output files', false)
-    .option('--json', 'print what was written as JSON', false)
-    .action(async (o) => {
-      const r = await trafficSimulate({
-        out: o.out, truth: o.truth, force: o.force, quiet: o.json,
-        seed: o.seed, accounts: o.accounts, exchanges: o.exchanges, hours: o.hours, start: o.start, campaigns: o.campaign,
-        clustersPerStrategy: o.clusters, clusterSize: o.clusterSize, campaignShare: o.campaignShare, slowLowExtractionShare: o.slowLowShare,
-        watermarkedShare: o.watermarkedShare, lookalikes: o.lookalikes, responseText: o.responseText,
-      });
-      io.stdout(o.json ? `${JSON.stringify(r, null, 2)}\n` : `${renderTrafficSimulate(r)}\n`);
-    });
-}
+export const command = defineCommand({
+  name: 'simulate',
+  description: 'write a benchmark exchange log with ground truth: benign accounts on real corpus text, the look-alikes that trap naive detectors, and planted extraction campaigns',
+  options: {
+    out: option('--out <log.jsonl>', 'where to write the log (JSON Lines, one ExchangeRecord per line, in time order)').required(),
+    truth: option('--truth <truth.json>', 'where to write the ground truth: campaign clusters and their accounts, the class of every benign account').required(),
+    seed: option('--seed <n>', 'the same options and seed give a byte-identical log (default 1)', { parse: parseNumber('seed', 0, Number.MAX_SAFE_INTEGER, true) }),
+    accounts: option('--accounts <n>', 'accounts, all kinds together (default 2000)', { parse: parseNumber('accounts', 1, 10_000_000, true) }),
+    exchanges: option('--exchanges <n>', 'exchanges (log lines), exactly; at least one per account (default 200000)', { parse: parseNumber('exchanges', 1, Number.MAX_SAFE_INTEGER, true) }),
+    hours: option('--hours <h>', 'length of the window in hours (default 24)', { parse: parseNumber('hours', 1 / 60, 24 * 366) }),
+    start: option('--start <iso>', 'start of the window (default 2026-11-02T00:00:00.000Z, a Monday)'),
+    campaigns: option('--campaign <which>', 'hydra, residential, slow-low, paraphrase, a comma-separated list, all or none (default all)', { parse: parseCampaigns }),
+    clustersPerStrategy: option('--clusters <n>', 'campaign clusters per strategy (default 1)', { parse: parseNumber('clusters', 1, 100_000, true) }),
+    clusterSize: option('--cluster-size <n>', 'accounts per campaign cluster (default 10)', { parse: parseNumber('cluster-size', 2, 1_000_000, true) }),
+    campaignShare: option('--campaign-share <f>', 'share of all exchanges sent by the hydra, residential and paraphrase clusters together (default 0.08)', { parse: parseNumber('campaign-share', 0, 0.9) }),
+    slowLowExtractionShare: option('--slow-low-share <f>', "share of a slow-and-low account's requests that are extraction prompts (default 0.5)", { parse: parseNumber('slow-low-share', 0, 1) }),
+    watermarkedShare: option('--watermarked-share <f>', 'share of accounts whose exchanges carry a (synthetic) watermark keyId (default 0.75)', { parse: parseNumber('watermarked-share', 0, 1) }),
+    lookalikes: flag('--no-lookalikes', 'leave out the support bot, evaluation harnesses, classroom, office and power users'),
+    responseText: option('--response-text <mode>', 'full: answers carry their text; omitted: content null, usage only (about half the bytes) (default full)', { choices: ['full', 'omitted'] as const }),
+    force: flag('--force', 'overwrite existing output files'),
+    json: flag('--json', 'print what was written as JSON'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await trafficSimulate({ ...o, quiet: json });
+    emit(json, r, renderTrafficSimulate(r));
+  },
+});

@@ -141,7 +141,7 @@ interface Draft {
 /**
  * Plan the population of a simulated log (see file doc).
  *
- * @throws RangeError for invalid options (see `resolveSimulationOptions`).
+ * @throws SimulationOptionError for invalid options (see `resolveSimulationOptions`).
  */
 export function planPopulation(options: SimulationOptions = {}): Population {
   const o = resolveSimulationOptions(options);

@@ -36,7 +36,7 @@ function statusOf(draw: Draw, account: PlannedAccount): number {
  * generator: the fast path for writers. Pulling the first records costs O(accounts), whatever
  * `exchanges` is.
  *
- * @throws RangeError for invalid options (see `resolveSimulationOptions`).
+ * @throws SimulationOptionError for invalid options (see `resolveSimulationOptions`).
  */
 export function* simulateTrafficSync(options: SimulationOptions = {}, population: Population = planPopulation(options)): Generator<ExchangeRecord> {
   const o = population.options;

@@ -6,6 +6,10 @@
  * minority (2%) sending 8% of the traffic. The incident the issue sizes against (24,000 accounts,
  * 16 million exchanges) is `--accounts 24000 --exchanges 16000000 --clusters 40`.
  */
+import { InputError } from '@tracemark/errors';
+
+/** An invalid simulator option (exit 2 in the CLI): the message names the option and its allowed values. */
+export class SimulationOptionError extends InputError {}
 
 /** The extraction-campaign strategies the simulator can plant (DESIGN.md, "Campaigns"). */
 export type CampaignStrategy = 'hydra' | 'residential' | 'slow-low' | 'paraphrase';
@@ -86,11 +90,11 @@ export const LOOKALIKE_ACCOUNTS = 41;
 export const MIN_ORDINARY_ACCOUNTS = 20;
 
 function checkInteger(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new SimulationOptionError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
 }
 
 function checkNumber(name: string, value: number, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) throw new RangeError(`${name} must be a number in [${min}, ${max}], got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) throw new SimulationOptionError(`${name} must be a number in [${min}, ${max}], got ${value}`);
 }
 
 /**
@@ -99,7 +103,7 @@ function checkNumber(name: string, value: number, min: number, max: number): voi
  * leave at least {@link MIN_ORDINARY_ACCOUNTS} ordinary accounts, and every account sends at least
  * one exchange.
  *
- * @throws RangeError naming the option and the allowed range.
+ * @throws SimulationOptionError naming the option and the allowed range.
  */
 export function resolveSimulationOptions(options: SimulationOptions = {}): ResolvedSimulationOptions {
   const o = { ...DEFAULT_SIMULATION_OPTIONS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedSimulationOptions;
@@ -107,18 +111,18 @@ export function resolveSimulationOptions(options: SimulationOptions = {}): Resol
   checkInteger('accounts', o.accounts, 1, 10_000_000);
   checkInteger('exchanges', o.exchanges, 1, Number.MAX_SAFE_INTEGER);
   checkNumber('hours', o.hours, 1 / 60, 24 * 366);
-  if (Number.isNaN(Date.parse(o.start)) || !/^\d{4}-\d{2}-\d{2}T/.test(o.start)) throw new RangeError(`start must be an ISO 8601 time, got ${o.start}`);
+  if (Number.isNaN(Date.parse(o.start)) || !/^\d{4}-\d{2}-\d{2}T/.test(o.start)) throw new SimulationOptionError(`start must be an ISO 8601 time, got ${o.start}`);
   checkInteger('clustersPerStrategy', o.clustersPerStrategy, 1, 100_000);
   checkInteger('clusterSize', o.clusterSize, 2, 1_000_000);
   checkNumber('campaignShare', o.campaignShare, 0, 0.9);
   checkNumber('slowLowExtractionShare', o.slowLowExtractionShare, 0, 1);
   checkNumber('watermarkedShare', o.watermarkedShare, 0, 1);
-  if (o.responseText !== 'full' && o.responseText !== 'omitted') throw new RangeError(`responseText must be full or omitted, got ${o.responseText}`);
-  if (typeof o.lookalikes !== 'boolean') throw new RangeError(`lookalikes must be true or false, got ${o.lookalikes}`);
+  if (o.responseText !== 'full' && o.responseText !== 'omitted') throw new SimulationOptionError(`responseText must be full or omitted, got ${o.responseText}`);
+  if (typeof o.lookalikes !== 'boolean') throw new SimulationOptionError(`lookalikes must be true or false, got ${o.lookalikes}`);
   const seen = new Set<string>();
   for (const s of o.campaigns) {
-    if (!(CAMPAIGN_STRATEGIES as readonly string[]).includes(s)) throw new RangeError(`unknown campaign strategy ${JSON.stringify(s)}; expected one of ${CAMPAIGN_STRATEGIES.join(', ')}`);
-    if (seen.has(s)) throw new RangeError(`campaign strategy ${s} given twice`);
+    if (!(CAMPAIGN_STRATEGIES as readonly string[]).includes(s)) throw new SimulationOptionError(`unknown campaign strategy ${JSON.stringify(s)}; expected one of ${CAMPAIGN_STRATEGIES.join(', ')}`);
+    if (seen.has(s)) throw new SimulationOptionError(`campaign strategy ${s} given twice`);
     seen.add(s);
   }
   // A canonical order, so that ['paraphrase', 'hydra'] and ['hydra', 'paraphrase'] plan the same log.
@@ -126,10 +130,10 @@ export function resolveSimulationOptions(options: SimulationOptions = {}): Resol
   const campaignAccounts = campaigns.length * o.clustersPerStrategy * o.clusterSize;
   const needed = campaignAccounts + (o.lookalikes ? LOOKALIKE_ACCOUNTS : 0) + MIN_ORDINARY_ACCOUNTS;
   if (o.accounts < needed) {
-    throw new RangeError(
+    throw new SimulationOptionError(
       `accounts must be at least ${needed} for ${campaignAccounts} campaign accounts${o.lookalikes ? `, ${LOOKALIKE_ACCOUNTS} look-alike accounts` : ''} and ${MIN_ORDINARY_ACCOUNTS} ordinary ones; got ${o.accounts}`,
     );
   }
-  if (o.exchanges < o.accounts) throw new RangeError(`exchanges must be at least the number of accounts (${o.accounts}): every account sends at least one; got ${o.exchanges}`);
+  if (o.exchanges < o.accounts) throw new SimulationOptionError(`exchanges must be at least the number of accounts (${o.accounts}): every account sends at least one; got ${o.exchanges}`);
   return { ...o, campaigns };
 }

@@ -50,7 +50,7 @@ export interface SimulationTruth {
 /**
  * The ground truth of the log `simulateTraffic(options)` produces.
  *
- * @throws RangeError for invalid options (see `resolveSimulationOptions`).
+ * @throws SimulationOptionError for invalid options (see `resolveSimulationOptions`).
  */
 export function simulationTruth(options: SimulationOptions = {}, population: Population = planPopulation(options)): SimulationTruth {
   const o = population.options;

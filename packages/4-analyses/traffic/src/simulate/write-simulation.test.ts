@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateTrafficSync } from './simulate-traffic.ts';
+import { SimulationOptionError } from './simulation-options.ts';
 import { simulationTruth } from './simulation-truth.ts';
 import { writeSimulation } from './write-simulation.ts';
 
@@ -50,7 +51,7 @@ describe('writeSimulation', () => {
 
   it('checks its options before creating any file', async () => {
     const log = join(dir, 'bad.jsonl');
-    await expect(writeSimulation({ accounts: 10 }, log, join(dir, 'bad.json'))).rejects.toThrow(RangeError);
+    await expect(writeSimulation({ accounts: 10 }, log, join(dir, 'bad.json'))).rejects.toThrow(SimulationOptionError);
     expect((await readdir(dir)).filter((f) => f.startsWith('bad.'))).toEqual([]);
   });
 

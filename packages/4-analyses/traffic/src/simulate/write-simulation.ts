@@ -38,7 +38,7 @@ const CHUNK_CHARS = 1 << 20;
 /**
  * Simulate and write. `truthPath` may be null to write the log only.
  *
- * @throws RangeError for invalid options, before any file is created; file-system errors as thrown by `node:fs`.
+ * @throws SimulationOptionError for invalid options, before any file is created; file-system errors as thrown by `node:fs`.
  */
 export async function writeSimulation(options: SimulationOptions, logPath: string, truthPath: string | null, hooks: WriteSimulationHooks = {}): Promise<WriteSimulationResult> {
   const started = performance.now();
