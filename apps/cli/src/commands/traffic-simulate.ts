@@ -85,7 +85,7 @@ export const command = defineCommand({
     slowLowExtractionShare: option('--slow-low-share <f>', "share of a slow-and-low account's requests that are extraction prompts (default 0.5)", { parse: parseNumber('slow-low-share', 0, 1) }),
     watermarkedShare: option('--watermarked-share <f>', 'share of accounts whose exchanges carry a (synthetic) watermark keyId (default 0.75)', { parse: parseNumber('watermarked-share', 0, 1) }),
     lookalikes: flag('--no-lookalikes', 'leave out the support bot, evaluation harnesses, classroom, office and power users'),
-    responseText: option('--response-text <mode>', 'full: answers carry their text; omitted: content null, usage only (about half the bytes) (default full)', { choices: ['full', 'omitted'] as const }),
+    responseText: option('--response-text <mode>', 'full: answers carry their text; omitted: content null, usage only (lines about a quarter shorter) (default full)', { choices: ['full', 'omitted'] as const }),
     force: flag('--force', 'overwrite existing output files'),
     json: flag('--json', 'print what was written as JSON'),
   },
