@@ -34,7 +34,8 @@ function statusOf(draw: Draw, account: PlannedAccount): number {
 /**
  * The exchanges of a simulated log, in time order (ties broken by account), as a synchronous
  * generator: the fast path for writers. Pulling the first records costs O(accounts), whatever
- * `exchanges` is.
+ * `exchanges` is. `population` is the plan of `options`, for callers that planned already (the
+ * options are then read from it).
  *
  * @throws SimulationOptionError for invalid options (see `resolveSimulationOptions`).
  */

@@ -48,7 +48,8 @@ export interface SimulationTruth {
 }
 
 /**
- * The ground truth of the log `simulateTraffic(options)` produces.
+ * The ground truth of the log `simulateTraffic(options)` produces. `population` is the plan of
+ * `options`, for callers that planned already.
  *
  * @throws SimulationOptionError for invalid options (see `resolveSimulationOptions`).
  */
