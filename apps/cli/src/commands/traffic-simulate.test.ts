@@ -71,11 +71,11 @@ describe('tracemark traffic simulate', () => {
     expect((await readdir(dir)).filter((f) => f.startsWith('bad.'))).toEqual([]);
   });
 
-  it('fails with an I/O exit code and leaves nothing behind when the log cannot be written', async () => {
+  it('checks the output folder before any work, and leaves nothing behind', async () => {
     const out = join(dir, 'missing-dir', 'log.jsonl');
     const r = await runCli('traffic', 'simulate', '--out', out, '--truth', join(dir, 'io.json'), ...SMALL);
-    expect(r.code).toBe(ExitCode.runtime);
-    expect(r.stderr).toMatch(/ENOENT/);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toContain(`${out}: folder`);
     expect((await readdir(dir)).filter((f) => f.startsWith('io.'))).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import type { CampaignStrategy, SimulationOptions, WriteSimulationResult } from '@tracemark/traffic';
 import { defineCommand, flag, option } from '../command.ts';
 import { InputError } from '../errors.ts';
-import { refuseOverwrite } from '../io.ts';
+import { checkOutput } from '../io.ts';
 import { parseNumber } from '../option-parsers.ts';
 import { createProgress } from '../progress.ts';
 
@@ -46,10 +46,8 @@ export function parseCampaigns(value: string): CampaignStrategy[] {
 /** Simulate and write the log and its truth; returns what was written. */
 export async function trafficSimulate(o: TrafficSimulateOptions): Promise<TrafficSimulateResult> {
   if (o.out === o.truth) throw new InputError(`--out and --truth are the same file: ${o.out}`);
-  if (!o.force) {
-    await refuseOverwrite(o.out);
-    await refuseOverwrite(o.truth);
-  }
+  await checkOutput(o.out, { force: o.force });
+  await checkOutput(o.truth, { force: o.force });
   const { writeSimulation } = await import('@tracemark/traffic');
   const { out, truth, force: _force, quiet, ...options } = o;
   const progress = createProgress('simulate', { quiet });
