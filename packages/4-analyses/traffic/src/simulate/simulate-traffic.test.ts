@@ -68,7 +68,8 @@ describe('simulateTraffic', () => {
 
   it('is deterministic for a seed, and another seed gives another log', () => {
     expect(digest(simulateTrafficSync(OPTIONS))).toBe(digest(records));
-    expect(digest(simulateTrafficSync({ ...OPTIONS, seed: 8 }))).not.toBe(digest(records));
+    const small = { ...OPTIONS, exchanges: 2000 };
+    expect(digest(simulateTrafficSync({ ...small, seed: 8 }))).not.toBe(digest(simulateTrafficSync(small)));
     expect(JSON.stringify(simulationTruth(OPTIONS))).toBe(JSON.stringify(truth));
   });
 
