@@ -9,7 +9,12 @@
  *
  * Then every response a client received completely, before the crash or after, has its receipt
  * (same request id, SHA-256 of exactly the text received), and the log reads cleanly with
- * `tracemark receipts` — a line torn by the crash would be listed there, not dropped.
+ * `tracemark receipts` — a line torn by the crash would be listed there, not dropped — and every
+ * line of it, including those written just before the kill, is covered by a checkpoint signed with
+ * the lab's key (the restart signs over what the killed process left).
+ *
+ * Start-up: a bad config exits 2; a second gateway on a receipt log another one holds exits 3 and
+ * names the holder's pid.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -187,10 +192,12 @@ describe('gateway faults', () => {
     });
 
     // The log reads cleanly; a torn line (if the kill cut a write) is reported, not dropped.
-    const log = await receipts({ log: setup.receiptsPath });
+    const log = await receipts({ log: setup.receiptsPath, publicKey: setup.publicKeyPath! });
     expect(log.starts).toBe(2);
     expect(log.cleanShutdowns).toBe(1);
     expect(log.chain.intact).toBe(true);
+    expect(log.verdict).toBe('intact');
+    expect(log.coverage).toEqual({ covered: [{ from: 1, to: log.lines }], uncovered: [] });
     for (const t of log.torn) expect(t.repaired).toBe(true);
     const byId = new Map<string, string>();
     for (const line of (await readFile(setup.receiptsPath, 'utf8')).split('\n')) {
@@ -204,7 +211,7 @@ describe('gateway faults', () => {
     }
     const all = [...l1.completed, ...l2.completed, ...completedStreams];
     const missing = all.filter((c) => byId.get(c.id) !== c.sha256);
-    console.info(`faults: ${l1.completed.length} responses completed before kill -9 (${l1.failed} cut off), ${l2.completed.length + completedStreams.length} after restart; ${log.responses} receipts, ${log.torn.length} torn line(s); missing ${missing.length}`);
+    console.info(`faults: ${l1.completed.length} responses completed before kill -9 (${l1.failed} cut off), ${l2.completed.length + completedStreams.length} after restart; ${log.responses} receipts, ${log.torn.length} torn line(s), ${log.checkpoints.valid} valid checkpoints covering all ${log.lines} lines; missing ${missing.length}`);
     expect(missing).toEqual([]);
     expect(log.responses).toBeGreaterThanOrEqual(all.length);
   });
@@ -222,5 +229,23 @@ describe('gateway start-up', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`gateway: ${bad}: accounts[0].apiKeys[0]: must be at least 16 characters`);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a second gateway on a receipt log another one holds: exit 3, naming its pid', async () => {
+    const first = await startChild(setup.configPath);
+    try {
+      const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts', '--config', setup.configPath, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      proc.stderr!.on('data', (d) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+      expect(code).toBe(3);
+      expect(stderr).toContain(`${setup.receiptsPath}: in use by another gateway (pid ${first.process.pid};`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      first.process.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+    }
+    // The first gateway's log is intact: the refused one wrote nothing to it.
+    expect((await receipts({ log: setup.receiptsPath, publicKey: setup.publicKeyPath! })).verdict).toBe('intact');
   });
 });

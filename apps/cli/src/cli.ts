@@ -401,13 +401,15 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .command('receipts')
     .description('what a gateway served, per account: responses and tokens from its receipt log (checks the hash chain, lists torn lines)')
     .requiredOption('--log <file>', 'receipt log written by the gateway (JSONL)')
+    .option('--public-key <file>', "the lab's public key: verify the signed checkpoints and say which lines they cover")
     .option('--since <time>', 'only responses at or after this ISO-8601 time')
     .option('--until <time>', 'only responses before this ISO-8601 time')
     .option('--json', 'print JSON instead of a table', false)
     .action(async (o) => {
       const { receipts, renderReceipts } = await import('./commands/receipts.ts');
-      const r = await receipts({ log: o.log, since: o.since, until: o.until });
+      const r = await receipts({ log: o.log, publicKey: o.publicKey, since: o.since, until: o.until });
       emit(io, o.json, r, renderReceipts(r));
+      if (r.verdict === 'BROKEN') setExit(ExitCode.verificationFailed);
     });
 
   program

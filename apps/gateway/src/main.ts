@@ -2,13 +2,14 @@
  * `pnpm gateway --config gateway.json`: start the gateway, print where it listens, and shut down
  * gracefully on SIGTERM or SIGINT (in-flight requests finish, the receipt log gets its `close`
  * record). A second signal exits at once. Exit codes follow the CLI's: 0 after a clean shutdown,
- * 2 for a bad config or key, 3 for an I/O failure (port in use, unwritable log), 70 for a bug.
+ * 2 for a bad config or key, 3 for an I/O failure (port in use, unwritable log, or a log another
+ * gateway holds — the message names its pid), 70 for a bug. Config warnings go to stderr on start.
  *
  * stdout gets one JSON line once serving, `{"event":"listening","url":…}`, for scripts and tests;
  * the access log (one JSON line per request) and messages go to stderr.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, ReceiptLogError, startGateway } from '@tracemark/gateway';
+import { ConfigError, loadConfig, LogLockedError, ReceiptLogError, startGateway } from '@tracemark/gateway';
 
 const USAGE = `usage: pnpm gateway --config gateway.json [--port N] [--quiet]
 
@@ -39,6 +40,7 @@ async function run(argv: string[]): Promise<number> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be an integer in [0, 65535], got ${values.port}`);
     config = { ...config, port };
   }
+  for (const w of config.warnings) process.stderr.write(`gateway: warning: ${w}\n`);
   const gateway = await startGateway(config, values.quiet ? {} : { accessLog: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`) });
   process.stdout.write(`${JSON.stringify({ event: 'listening', url: gateway.url, pid: process.pid, models: config.models.map((m) => m.id), watermark: config.watermark })}\n`);
   process.stderr.write(`gateway: serving ${config.models.length} model(s) to ${config.accounts.length} account(s) on ${gateway.url}; receipts in ${config.receipts.path}\n`);
@@ -72,8 +74,10 @@ try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
-  const usage = e instanceof ConfigError || e instanceof ReceiptLogError || ['KeyError', 'TokenizerMismatchError', 'ModelFileError', 'TokenizerError'].includes(err?.name);
-  const io = typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code);
+  // Another gateway holds the log: not a bad config, a resource in use (as a port would be).
+  const locked = e instanceof LogLockedError;
+  const usage = !locked && (e instanceof ConfigError || e instanceof ReceiptLogError || ['KeyError', 'TokenizerMismatchError', 'ModelFileError', 'TokenizerError'].includes(err?.name));
+  const io = locked || (typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code));
   process.stderr.write(`gateway: ${usage || io ? err.message : `internal error: ${err?.stack ?? String(e)}`}\n`);
   process.exitCode = usage ? 2 : io ? 3 : 70;
 }

@@ -1,22 +1,31 @@
 /**
- * `tracemark receipts --log FILE [--json]`: what a lab's gateway served, per account — responses,
- * prompt / completion / reasoning tokens, the key ids the responses were watermarked with — read
- * from the gateway's receipt log (one JSON object per line, format version 1; see
- * apps/gateway/src/receipt-log.ts). The log is checked while it is read, independently of the
- * gateway's code:
+ * `tracemark receipts --log FILE [--public-key PUB] [--json]`: what a lab's gateway served, per
+ * account — responses, prompt / completion / reasoning tokens, the key ids the responses were
+ * watermarked with — read from the gateway's receipt log (one JSON object per line, format version
+ * 1; see packages/6-serving/gateway/src/receipt-log.ts). The log is checked while it is read by the
+ * gateway package's `LogVerifier` (the reader, not the writer's code):
  *
  * - every line must be a receipt record, except a line torn by a crash: tolerated only as the
  *   last line, or right before the `open` record whose `repairedTail` accounts for it; it is
  *   always listed in the result, never skipped silently;
  * - the hash chain: each record's `prev` must be the SHA-256 of the previous line, so an edited,
- *   inserted or deleted line shows up as a break at that line.
+ *   inserted or deleted line shows up as a break at that line;
+ * - signed checkpoints: with `--public-key` (the lab's `tracemark signer` public key), each
+ *   checkpoint's signature, count and head are checked, and the result says exactly which lines a
+ *   valid checkpoint covers. Anyone who can write the file can recompute the chain; nobody without
+ *   the lab's secret key can sign a checkpoint over it.
+ *
+ * `verdict` is BROKEN for a broken chain, a bad checkpoint, a torn tail no later start accounts
+ * for, or (with `--public-key`) any line not covered by a valid checkpoint; the command then exits
+ * 5, as `verify` does. An empty log is an input error.
  *
  * Reads the file as a stream, so memory does not grow with the log.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { EvidenceError, parsePublicKey } from '@tracemark/evidence';
+import { type LogIntegrity, LogFormatError, LogVerifier, type PublicKeyInfo } from '@tracemark/gateway';
 import { InputError, RuntimeFailure } from '../errors.ts';
 import { renderTable } from '../format.ts';
 
@@ -24,6 +33,8 @@ export const RECEIPT_FORMAT_VERSION = 1;
 
 export interface ReceiptsOptions {
   log: string;
+  /** The lab's public key (or signer file): checkpoints are verified against it. */
+  publicKey?: string;
   /** ISO-8601: only responses at or after / before this time. */
   since?: string;
   until?: string;
@@ -46,13 +57,6 @@ export interface AccountUsage {
   lastTime: string;
 }
 
-export interface TornLine {
-  line: number;
-  bytes: number;
-  /** True when a later gateway start recorded the repair (`open.repairedTail`). */
-  repaired: boolean;
-}
-
 export interface ReceiptsResult {
   log: string;
   lines: number;
@@ -62,8 +66,15 @@ export interface ReceiptsResult {
   cleanShutdowns: number;
   accounts: AccountUsage[];
   totals: { responses: number; promptTokens: number; completionTokens: number; reasoningTokens: number; totalTokens: number };
-  torn: TornLine[];
-  chain: { intact: boolean; breaks: number[] };
+  torn: LogIntegrity['torn'];
+  chain: LogIntegrity['chain'];
+  checkpoints: LogIntegrity['checkpoints'];
+  /** Lines covered by a valid checkpoint and lines not; null without `--public-key`. */
+  coverage: LogIntegrity['coverage'];
+  /** The signer checkpoints were verified against, or null. */
+  publicKey: string | null;
+  verdict: LogIntegrity['verdict'];
+  problems: string[];
   since: string | null;
   until: string | null;
 }
@@ -79,6 +90,8 @@ function parseTime(value: string | undefined, name: string): number | null {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const FINISH = new Set(['stop', 'length', 'aborted', 'timeout']);
+/** Far above any context window: a count beyond it is not a real response (and would make totals meaningless). */
+const MAX_TOKENS_PER_RESPONSE = 1e9;
 
 /** Check one response record's fields; returns an error message or null. */
 function checkResponse(r: Rec): string | null {
@@ -87,7 +100,7 @@ function checkResponse(r: Rec): string | null {
   for (const f of ['promptSha256', 'responseSha256']) if (typeof r[f] !== 'string' || !HEX64.test(r[f] as string)) return `"${f}" must be 64 hex characters`;
   if (r.reasoningSha256 !== null && (typeof r.reasoningSha256 !== 'string' || !HEX64.test(r.reasoningSha256))) return '"reasoningSha256" must be null or 64 hex characters';
   if (r.keyId !== null && typeof r.keyId !== 'string') return '"keyId" must be a string or null';
-  for (const f of ['promptTokens', 'completionTokens', 'reasoningTokens']) if (!Number.isInteger(r[f]) || (r[f] as number) < 0) return `"${f}" must be a non-negative integer`;
+  for (const f of ['promptTokens', 'completionTokens', 'reasoningTokens']) if (!Number.isInteger(r[f]) || (r[f] as number) < 0 || (r[f] as number) > MAX_TOKENS_PER_RESPONSE) return `"${f}" must be an integer in [0, ${MAX_TOKENS_PER_RESPONSE}]`;
   if ((r.reasoningTokens as number) > (r.completionTokens as number)) return '"reasoningTokens" exceeds "completionTokens"';
   if (!FINISH.has(r.finishReason as string)) return `"finishReason" must be one of ${[...FINISH].join(', ')}`;
   return null;
@@ -105,34 +118,76 @@ async function endsWithNewline(path: string, size: number): Promise<boolean> {
   }
 }
 
+async function readPublicKey(path: string): Promise<PublicKeyInfo> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file (expected the lab's public key)`);
+    throw new RuntimeFailure(`${path}: cannot read (${code ?? (e as Error).message})`);
+  }
+  try {
+    return parsePublicKey(text, path);
+  } catch (e) {
+    if (e instanceof EvidenceError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/** The log's size; an input error when it is missing, a directory or empty. */
+async function logSize(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new InputError(`${path}: is a directory, expected a receipt log`);
+    if (s.size === 0) throw new InputError(`${path}: is empty, expected a receipt log (a gateway writes its "open" record on start)`);
+    return s.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
+    throw new RuntimeFailure(`${path}: cannot read (${code ?? (e as Error).message})`);
+  }
+}
+
+type Usage = AccountUsage & { keySet: Set<string>; modelSet: Set<string> };
+
+/** Add one response receipt to its account's totals. */
+function addResponse(accounts: Map<string, Usage>, rec: Rec): void {
+  const name = rec.account as string;
+  let a = accounts.get(name);
+  if (!a) {
+    a = { account: name, responses: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: 0, cutShort: 0, models: [], keyIds: [], unwatermarked: 0, firstTime: rec.time as string, lastTime: rec.time as string, keySet: new Set(), modelSet: new Set() };
+    accounts.set(name, a);
+  }
+  a.responses++;
+  a.promptTokens += rec.promptTokens as number;
+  a.completionTokens += rec.completionTokens as number;
+  a.reasoningTokens += rec.reasoningTokens as number;
+  a.totalTokens += (rec.promptTokens as number) + (rec.completionTokens as number);
+  if (rec.finishReason === 'aborted' || rec.finishReason === 'timeout') a.cutShort++;
+  if (rec.keyId === null) a.unwatermarked++;
+  else a.keySet.add(rec.keyId as string);
+  a.modelSet.add(rec.model as string);
+  if ((rec.time as string) < a.firstTime) a.firstTime = rec.time as string;
+  if ((rec.time as string) > a.lastTime) a.lastTime = rec.time as string;
+}
+
 /**
  * Read and check a receipt log and total it per account.
  *
  * @throws InputError naming `file:line` for a line that is not a receipt (other than a tolerated
- *   torn line), or for a missing file; RuntimeFailure when it cannot be read.
+ *   torn line), for a missing or empty file, or a bad public key; RuntimeFailure when it cannot be read.
  */
 export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
   const since = parseTime(o.since, 'since');
   const until = parseTime(o.until, 'until');
-  let size: number;
-  try {
-    const s = await stat(o.log);
-    if (s.isDirectory()) throw new InputError(`${o.log}: is a directory, expected a receipt log`);
-    size = s.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${o.log}: no such file`);
-    throw new RuntimeFailure(`${o.log}: cannot read (${code ?? (e as Error).message})`);
-  }
+  const publicKey = o.publicKey === undefined ? null : await readPublicKey(o.publicKey);
+  const size = await logSize(o.log);
   const finalNewline = await endsWithNewline(o.log, size);
-
-  const accounts = new Map<string, AccountUsage & { keySet: Set<string>; modelSet: Set<string> }>();
-  const torn: TornLine[] = [];
-  const breaks: number[] = [];
+  const verifier = new LogVerifier(o.log, 'receipts', publicKey);
+  const accounts = new Map<string, Usage>();
   let lineNo = 0;
-  let prevHash: string | null = null;
-  let pendingTorn: { line: number; bytes: number } | null = null;
   let responses = 0;
   let starts = 0;
   let closes = 0;
@@ -143,77 +198,36 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
     for await (const text of rl) {
       lineNo++;
       const where = `${o.log}:${lineNo}`;
-      // Read as latin1 so the chain hashes the exact bytes (a torn line may end mid-character).
-      const hash = createHash('sha256').update(text, 'latin1').digest('hex');
-      let rec: Rec | null = null;
-      try {
-        const v: unknown = JSON.parse(Buffer.from(text, 'latin1').toString('utf8'));
-        if (v !== null && typeof v === 'object' && !Array.isArray(v)) rec = v as Rec;
-      } catch {
-        rec = null;
-      }
-      if (rec === null) {
-        if (pendingTorn) throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON) that no gateway restart accounts for`);
-        pendingTorn = { line: lineNo, bytes: text.length };
-        prevHash = hash;
-        continue;
-      }
-      if (rec.v !== RECEIPT_FORMAT_VERSION) throw new InputError(`${where}: not a tracemark receipt (expected "v": ${RECEIPT_FORMAT_VERSION}, got ${JSON.stringify(rec.v)})`);
-      if (pendingTorn) {
-        const repaired = rec.type === 'open' ? (rec.repairedTail as Rec | null | undefined) : undefined;
-        if (!repaired || repaired.bytes !== pendingTorn.bytes) {
-          throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON) that no gateway restart accounts for`);
-        }
-        torn.push({ ...pendingTorn, repaired: true });
-        pendingTorn = null;
-      }
-      if (rec.prev !== prevHash) breaks.push(lineNo);
-      prevHash = hash;
+      const rec = verifier.line(text);
+      if (rec === null) continue;
       sawRecord = true;
-      if (rec.type === 'open') {
-        starts++;
-        continue;
+      if (rec.type === 'open') starts++;
+      else if (rec.type === 'close') closes++;
+      else if (rec.type !== 'checkpoint') {
+        if (rec.type !== 'response') throw new InputError(`${where}: unknown receipt type ${JSON.stringify(rec.type)}`);
+        const problem = checkResponse(rec);
+        if (problem) throw new InputError(`${where}: invalid response receipt: ${problem}`);
+        const t = Date.parse(rec.time as string);
+        if ((since !== null && t < since) || (until !== null && t >= until)) continue;
+        responses++;
+        addResponse(accounts, rec);
       }
-      if (rec.type === 'close') {
-        closes++;
-        continue;
-      }
-      if (rec.type !== 'response') throw new InputError(`${where}: unknown receipt type ${JSON.stringify(rec.type)}`);
-      const problem = checkResponse(rec);
-      if (problem) throw new InputError(`${where}: invalid response receipt: ${problem}`);
-      const t = Date.parse(rec.time as string);
-      if ((since !== null && t < since) || (until !== null && t >= until)) continue;
-      responses++;
-      const name = rec.account as string;
-      let a = accounts.get(name);
-      if (!a) {
-        a = { account: name, responses: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: 0, cutShort: 0, models: [], keyIds: [], unwatermarked: 0, firstTime: rec.time as string, lastTime: rec.time as string, keySet: new Set(), modelSet: new Set() };
-        accounts.set(name, a);
-      }
-      a.responses++;
-      a.promptTokens += rec.promptTokens as number;
-      a.completionTokens += rec.completionTokens as number;
-      a.reasoningTokens += rec.reasoningTokens as number;
-      a.totalTokens += (rec.promptTokens as number) + (rec.completionTokens as number);
-      if (rec.finishReason === 'aborted' || rec.finishReason === 'timeout') a.cutShort++;
-      if (rec.keyId === null) a.unwatermarked++;
-      else a.keySet.add(rec.keyId as string);
-      a.modelSet.add(rec.model as string);
-      if ((rec.time as string) < a.firstTime) a.firstTime = rec.time as string;
-      if ((rec.time as string) > a.lastTime) a.lastTime = rec.time as string;
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
+    if (e instanceof LogFormatError) throw new InputError(e.message);
     throw new RuntimeFailure(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   } finally {
     rl.close();
   }
-  if (pendingTorn) {
-    // Only the very end of the file may be torn without a later restart to account for it.
-    if (finalNewline) throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON)`);
-    torn.push({ ...pendingTorn, repaired: false });
+  let integrity: LogIntegrity;
+  try {
+    integrity = verifier.finish(finalNewline);
+  } catch (e) {
+    if (e instanceof LogFormatError) throw new InputError(e.message);
+    throw e;
   }
-  if (!sawRecord && lineNo > 0) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
+  if (!sawRecord) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
 
   const list = [...accounts.values()]
     .map(({ keySet, modelSet, ...a }) => ({ ...a, keyIds: [...keySet].sort(), models: [...modelSet].sort() }))
@@ -233,8 +247,13 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
       reasoningTokens: sum((a) => a.reasoningTokens),
       totalTokens: sum((a) => a.totalTokens),
     },
-    torn,
-    chain: { intact: breaks.length === 0, breaks },
+    torn: integrity.torn,
+    chain: integrity.chain,
+    checkpoints: integrity.checkpoints,
+    coverage: integrity.coverage,
+    publicKey: publicKey?.signerId ?? null,
+    verdict: integrity.verdict,
+    problems: integrity.problems,
     since: o.since ?? null,
     until: o.until ?? null,
   };
@@ -242,13 +261,28 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+const ranges = (rs: readonly { from: number; to: number }[]) => rs.map((x) => (x.from === x.to ? `${x.from}` : `${x.from}–${x.to}`)).join(', ');
+
+function checkpointLine(r: ReceiptsResult): string {
+  const c = r.checkpoints;
+  if (r.coverage === null) {
+    const signers = c.signerIds.length > 0 ? ` by ${c.signerIds.join(', ')}` : '';
+    return c.total === 0 ? 'checkpoints: none (the gateway ran without a signer)' : `checkpoints: ${c.total}${signers}, signatures not checked (give --public-key)`;
+  }
+  const covered = r.coverage.covered.length > 0 ? `covers line(s) ${ranges(r.coverage.covered)}` : 'covers no line';
+  const uncovered = r.coverage.uncovered.length > 0 ? `; NOT covered: line(s) ${ranges(r.coverage.uncovered)}` : '';
+  return `checkpoints: ${c.valid} of ${c.total} valid for ${r.publicKey}; ${covered}${uncovered}`;
+}
+
 export function renderReceipts(r: ReceiptsResult): string {
   const window = r.since || r.until ? ` (${r.since ?? 'start'} – ${r.until ?? 'end'})` : '';
   const out = [
     `${r.log}: ${n(r.responses)} responses${window} in ${n(r.lines)} lines; ${r.starts} gateway start(s), ${r.cleanShutdowns} clean shutdown(s)`,
     r.chain.intact ? 'hash chain: intact' : `hash chain: BROKEN at line(s) ${r.chain.breaks.join(', ')} — lines were edited, inserted or removed`,
+    checkpointLine(r),
   ];
-  for (const t of r.torn) out.push(`torn line ${t.line} (${t.bytes} bytes, cut by a crash; ${t.repaired ? 'the next gateway start recorded it' : 'last line of the log'})`);
+  for (const t of r.torn) out.push(`torn line ${t.line} (${t.bytes} bytes, cut by a crash; ${t.repaired ? 'the next gateway start recorded it' : 'last line of the log, no later start accounts for it'})`);
+  out.push(r.verdict === 'intact' ? `verdict: intact${r.coverage ? ' (every line covered by a valid signed checkpoint)' : ''}` : `verdict: BROKEN\n${r.problems.map((p) => `  - ${p}`).join('\n')}`);
   out.push('');
   if (r.accounts.length === 0) out.push('no responses');
   else {

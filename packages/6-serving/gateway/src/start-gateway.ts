@@ -25,6 +25,7 @@ import { type GatewayConfig } from './config.ts';
 import { createHttpServer } from './create-http-server.ts';
 import { type GatewayOptions, type GatewayState } from './gateway-state.ts';
 import { loadServedModels, type ServedModel } from './load-models.ts';
+import { loadSigner } from './load-signer.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { ReceiptLog } from './receipt-log.ts';
 
@@ -81,7 +82,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const models = await loadServedModels(config, options.backends);
   let receipts: ReceiptLog;
   try {
-    receipts = await ReceiptLog.open(config.receipts.path, { pid: process.pid, watermark: config.watermark, accountKeys: accountKeyIds(config, models) }, { groupCommit: config.receipts.groupCommit });
+    const signer = config.receipts.signer === null ? null : await loadSigner(config.receipts.signer, 'receipts.signer');
+    receipts = await ReceiptLog.open(
+      config.receipts.path,
+      { pid: process.pid, watermark: config.watermark, accountKeys: accountKeyIds(config, models) },
+      { groupCommit: config.receipts.groupCommit, signer, checkpointEvery: config.receipts.checkpointEvery },
+    );
   } catch (e) {
     await closeModels(models);
     throw e;
