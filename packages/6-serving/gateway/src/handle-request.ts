@@ -1,6 +1,7 @@
 /**
  * One HTTP request, in the order of its checks: route (404/405) → API key (401) → shutting down
- * (503) → the models routes, or a completion. Every failure becomes OpenAI's error envelope; an
+ * (503) → the account's request budget (429, before the body is read: refused requests count too)
+ * → the models routes, or a completion. Every failure becomes OpenAI's error envelope; an
  * error nobody anticipated is a 500 that names the request id and goes to `onInternalError`, never
  * a stack trace to the client. The access log gets one entry when the response ends.
  */
@@ -30,6 +31,32 @@ function routeOf(path: string): Route | null {
   return null;
 }
 
+/** The path segment after `/v1/models/`, percent-decoded; 400 (not a URIError and a 500) when the encoding is malformed. */
+function modelIdOf(path: string): string {
+  const raw = path.slice('/v1/models/'.length);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiError(400, `Malformed percent-encoding in the request URL: ${JSON.stringify(raw)}.`, 'invalid_request_error', 'invalid_url');
+  }
+}
+
+/** 429 when the account has spent its request budget; taken before the body is read. */
+function admitRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse, account: AccountConfig): void {
+  const d = state.limiter.admit(account.name, account.rateLimit);
+  if (d.ok) return;
+  // Do not read (or make the client finish sending) a body that will not be used.
+  if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) res.setHeader('connection', 'close');
+  throw new ApiError(
+    429,
+    `Rate limit reached for account ${account.name}: ${account.rateLimit.requestsPerMinute} requests per minute (refused requests count too). Try again in ${d.retryAfterSeconds} s.`,
+    'rate_limit_error',
+    'rate_limit_exceeded',
+    null,
+    { 'retry-after': String(d.retryAfterSeconds), 'x-ratelimit-remaining-requests': String(d.remainingRequests), 'x-ratelimit-remaining-tokens': String(d.remainingTokens) },
+  );
+}
+
 function modelObject(state: GatewayState, m: ServedModel): Record<string, unknown> {
   return { id: m.config.id, object: 'model', created: state.created, owned_by: m.backend.ownedBy };
 }
@@ -52,12 +79,13 @@ async function dispatch(state: GatewayState, req: IncomingMessage, res: ServerRe
   }
   setAccount(account);
   if (state.closing) throw new ApiError(503, 'The gateway is shutting down.', 'server_error', 'shutting_down', null, { 'retry-after': '1' });
+  admitRequest(state, req, res, account);
   if (route === 'models') {
     sendJson(res, 200, { object: 'list', data: [...state.models.values()].map((m) => modelObject(state, m)) });
     return;
   }
   if (route === 'model') {
-    const id = decodeURIComponent(path.slice('/v1/models/'.length));
+    const id = modelIdOf(path);
     const m = state.models.get(id);
     if (!m) throw new ApiError(404, `The model '${id}' does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
     sendJson(res, 200, modelObject(state, m));

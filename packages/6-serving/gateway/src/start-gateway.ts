@@ -3,7 +3,7 @@
  * build the shared state, bind the HTTP server, and hand back a handle that stops it gracefully.
  * The steps live in their own files, in the order a request meets them:
  *
- * - `create-http-server.ts`: Node's server with its slow-client protections;
+ * - `create-http-server.ts`: Node's server with its slow-client protections and connection caps;
  * - `handle-request.ts`: route (404/405) → API key (401) → shutting down (503) → models or a completion;
  * - `complete-request.ts` → `prepare-completion.ts`: body size (413) → JSON (400) → parameters (400)
  *   → model (404) → prompt length (400); then the rate limit (429 + Retry-After) → concurrency
@@ -20,6 +20,7 @@ import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { createAccountRegistry } from './accounts.ts';
 import { closeGateway } from './close-gateway.ts';
+import { type ConnectionCapStats } from './connection-caps.ts';
 import { createConcurrencyLimiter } from './concurrency-limiter.ts';
 import { type GatewayConfig } from './config.ts';
 import { createHttpServer } from './create-http-server.ts';
@@ -35,6 +36,7 @@ export interface GatewayStats {
   readonly responses: number;
   readonly inFlight: number;
   readonly receipts: ReturnType<ReceiptLog['stats']>;
+  readonly connections: ConnectionCapStats;
 }
 
 export interface Gateway {
@@ -107,7 +109,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     closing: false,
     drained: null,
   };
-  const server = createHttpServer(state);
+  const { server, connections } = createHttpServer(state);
   await listen(server, config.port, config.host).catch(async (e) => {
     await receipts.close();
     await closeModels(models);
@@ -120,7 +122,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     url: `http://${host}:${address.port}`,
     port: address.port,
     server,
-    stats: () => ({ responses: state.responses, inFlight: state.inFlight.size, receipts: receipts.stats() }),
+    stats: () => ({ responses: state.responses, inFlight: state.inFlight.size, receipts: receipts.stats(), connections: connections() }),
     close: () => (closed ??= closeGateway(state, server)),
   };
 }
