@@ -1,7 +1,7 @@
 /**
  * Graceful shutdown: stop accepting connections, let in-flight requests finish (up to
- * `limits.shutdownTimeoutMs`, then abort them), write the `close` receipt, and close the log and
- * the models. Idle keep-alive sockets are closed at once, so a client holding one does not delay
+ * `limits.shutdownTimeoutMs`, then abort them), write the `close` receipt (and close the exchange
+ * log), and close the models. Idle keep-alive sockets are closed at once, so a client holding one does not delay
  * the shutdown.
  */
 import { type Server } from 'node:http';
@@ -32,5 +32,6 @@ export async function closeGateway(state: GatewayState, server: Server): Promise
   server.closeAllConnections();
   await serverClosed;
   await state.receipts.close({ type: 'close', time: new Date().toISOString(), responses: state.responses });
+  await state.exchanges?.close();
   await Promise.all([...state.models.values()].map((m) => m.backend.close().catch(() => undefined)));
 }

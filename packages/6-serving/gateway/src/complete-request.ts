@@ -8,14 +8,14 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApiError, invalidParam } from './api-error.ts';
 import { type AccountConfig } from './config.ts';
-import { type GatewayState } from './gateway-state.ts';
+import { type ExchangeNote, type GatewayState } from './gateway-state.ts';
 import { type Endpoint } from './parse-request.ts';
 import { prepareCompletion } from './prepare-completion.ts';
 import { type CompletionProgress } from './run-completion.ts';
 import { serveCompletion } from './serve-completion.ts';
 
-export async function completeRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, account: AccountConfig, requestId: string, abort: AbortController): Promise<void> {
-  const prep = await prepareCompletion(req, endpoint, state.models, state.config.limits);
+export async function completeRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, account: AccountConfig, requestId: string, abort: AbortController, note: ExchangeNote): Promise<void> {
+  const prep = await prepareCompletion(req, endpoint, state.models, state.config.limits, (body) => (note.request = body));
   const reserve = prep.promptTokens.length + prep.maxTokens;
   const decision = state.limiter.reserve(account.name, account.rateLimit, reserve);
   const rateHeaders = { 'x-ratelimit-remaining-requests': String(decision.remainingRequests), 'x-ratelimit-remaining-tokens': String(decision.remainingTokens) };
@@ -35,7 +35,7 @@ export async function completeRequest(state: GatewayState, req: IncomingMessage,
     const release = await state.slots.acquire(abort.signal);
     if (release === null) throw new ApiError(503, 'The gateway is at capacity; retry shortly.', 'server_error', 'server_overloaded', null, { 'retry-after': '1' });
     try {
-      await serveCompletion(state, res, prep, account, requestId, progress, abort, rateHeaders);
+      await serveCompletion(state, res, prep, account, requestId, progress, abort, rateHeaders, note);
     } finally {
       release();
     }

@@ -6,6 +6,7 @@
  */
 import { type AccountRegistry } from './accounts.ts';
 import { type ConcurrencyLimiter } from './concurrency-limiter.ts';
+import { type ExchangeLog } from './exchange-log.ts';
 import { type GatewayConfig } from './config.ts';
 import { type ServedModel } from './load-models.ts';
 import { type ModelBackend } from './model-backend.ts';
@@ -35,11 +36,25 @@ export interface GatewayOptions {
   readonly connectionsCheckingIntervalMs?: number;
 }
 
+/** What the exchange log records about one call, filled in as the call is handled. */
+export interface ExchangeNote {
+  /** The request body as received (parsed JSON); null before it is read or when it did not parse. */
+  request: unknown;
+  /** The response body sent (for a stream: the equivalent whole body, without log-probabilities). */
+  response: Record<string, unknown> | null;
+  /** The key id of the watermark key the response was served with. */
+  keyId: string | null;
+}
+
 export interface GatewayState {
   readonly config: GatewayConfig;
   readonly options: GatewayOptions;
   readonly models: ReadonlyMap<string, ServedModel>;
   readonly receipts: ReceiptLog;
+  /** The exchange log, when configured. */
+  readonly exchanges: ExchangeLog | null;
+  /** `config.trustedProxies` as a set. */
+  readonly trustedProxies: ReadonlySet<string>;
   readonly accounts: AccountRegistry;
   readonly limiter: RateLimiter;
   readonly slots: ConcurrencyLimiter;

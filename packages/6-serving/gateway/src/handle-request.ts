@@ -11,10 +11,11 @@ import { bearerToken } from './accounts.ts';
 import { ApiError } from './api-error.ts';
 import { completeRequest } from './complete-request.ts';
 import { type AccountConfig } from './config.ts';
-import { type GatewayState } from './gateway-state.ts';
+import { type ExchangeNote, type GatewayState } from './gateway-state.ts';
 import { ClientGone } from './interruptions.ts';
 import { type ServedModel } from './load-models.ts';
 import { type Endpoint } from './parse-request.ts';
+import { recordExchange } from './record-exchange.ts';
 import { sendError, sendJson } from './send-json.ts';
 
 type Route = 'models' | 'model' | Endpoint;
@@ -62,7 +63,7 @@ function modelObject(state: GatewayState, m: ServedModel): Record<string, unknow
 }
 
 /** Route, authenticate and answer; resolves once the answer is sent (or the client is gone). */
-async function dispatch(state: GatewayState, req: IncomingMessage, res: ServerResponse, path: string, requestId: string, abort: AbortController, setAccount: (a: AccountConfig) => void): Promise<void> {
+async function dispatch(state: GatewayState, req: IncomingMessage, res: ServerResponse, path: string, requestId: string, abort: AbortController, note: ExchangeNote, setAccount: (a: AccountConfig) => void): Promise<void> {
   const method = req.method ?? 'GET';
   if (path === '/healthz' || path === '/health') {
     if (method !== 'GET') throw new ApiError(405, `Method ${method} not allowed on ${path}`, 'invalid_request_error', 'method_not_allowed');
@@ -79,6 +80,8 @@ async function dispatch(state: GatewayState, req: IncomingMessage, res: ServerRe
   }
   setAccount(account);
   if (state.closing) throw new ApiError(503, 'The gateway is shutting down.', 'server_error', 'shutting_down', null, { 'retry-after': '1' });
+  // Traffic the lab asked to record is not served unrecorded.
+  if (state.exchanges?.failed) throw new ApiError(503, 'The exchange log is unavailable, so no request can be served.', 'server_error', 'exchange_log_unavailable');
   admitRequest(state, req, res, account);
   if (route === 'models') {
     sendJson(res, 200, { object: 'list', data: [...state.models.values()].map((m) => modelObject(state, m)) });
@@ -91,12 +94,14 @@ async function dispatch(state: GatewayState, req: IncomingMessage, res: ServerRe
     sendJson(res, 200, modelObject(state, m));
     return;
   }
-  await completeRequest(state, req, res, route, account, requestId, abort);
+  await completeRequest(state, req, res, route, account, requestId, abort, note);
 }
 
 /** Handle one request on `state`'s gateway. Never rejects. */
 export async function handleRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
+  const arrived = new Date();
+  const note: ExchangeNote = { request: null, response: null, keyId: null };
   const path = (req.url ?? '/').split('?')[0]!;
   // A completion's id is its response id (and the receipt's requestId), so the access log, the
   // client's `x-request-id` and the receipt log can be joined on it.
@@ -109,12 +114,13 @@ export async function handleRequest(state: GatewayState, req: IncomingMessage, r
   res.once('close', () => {
     if (!res.writableFinished) abort.abort(new ClientGone('client closed the connection'));
     state.inFlight.delete(abort);
+    if (account !== null) recordExchange(state, req, res, account, note, arrived, path, requestId);
     state.options.accessLog?.({ time: new Date().toISOString(), requestId, method: req.method ?? '', path: req.url ?? '', status: res.statusCode, account: account?.name ?? null, ms: Math.round(performance.now() - started), ...(errorCode ? { error: errorCode } : {}) });
     if (state.closing && state.inFlight.size === 0) state.drained?.();
   });
   if (state.closing) res.setHeader('connection', 'close');
   try {
-    await dispatch(state, req, res, path, requestId, abort, (a) => (account = a));
+    await dispatch(state, req, res, path, requestId, abort, note, (a) => (account = a));
   } catch (e) {
     if (e instanceof ClientGone || (abort.signal.aborted && abort.signal.reason instanceof ClientGone)) {
       errorCode = 'client_gone';

@@ -13,6 +13,7 @@ export {
   ConfigError,
   DEFAULT_LIMITS,
   DEFAULT_RATE_LIMIT,
+  type ExchangeLogConfig,
   type GatewayConfig,
   type LimitsConfig,
   loadConfig,
@@ -46,3 +47,7 @@ export { type CompletionEvent, type CompletionProgress, runCompletion, type Toke
 export { StopSequences } from './stop-sequences.ts';
 export { type AccessLogEntry, type Gateway, type GatewayOptions, type GatewayStats, startGateway } from './start-gateway.ts';
 export { loadSigner } from './load-signer.ts';
+export { clientAddress, normalizeAddress } from './client-address.ts';
+export { type ConnectionCapStats } from './connection-caps.ts';
+export { type ExchangeCloseRecord, type ExchangeLine, ExchangeLog, type ExchangeLogOptions, type ExchangeOpenRecord } from './exchange-log.ts';
+export { MINHASH_SIZE, minhash, REASONING_CUES, reduceExchangeText, type TextFeatures, textFeatures } from './exchange-features.ts';

@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { type ServerResponse } from 'node:http';
 import { ApiError } from './api-error.ts';
 import { type AccountConfig } from './config.ts';
-import { type GatewayState } from './gateway-state.ts';
+import { type ExchangeNote, type GatewayState } from './gateway-state.ts';
 import { GenerationTimeout } from './interruptions.ts';
 import { logprobsForChat, logprobsForCompletions } from './openai-logprobs.ts';
 import { type PreparedCompletion } from './prepare-completion.ts';
@@ -31,6 +31,7 @@ interface CompletionJob {
   readonly progress: CompletionProgress;
   readonly events: AsyncGenerator<CompletionEvent>;
   readonly headers: Readonly<Record<string, string>>;
+  readonly note: ExchangeNote;
 }
 
 function timeoutError(ms: number): ApiError {
@@ -109,6 +110,7 @@ async function respondWhole(job: CompletionJob): Promise<void> {
   const body = completionBody({ ...job, usage: usageOf(job) }, logprobs);
   // The receipt is durable before a byte of the response leaves.
   await appendReceipt(job.state, receiptOf(job, job.progress.finishReason!));
+  job.note.response = body;
   sendJson(job.res, 200, body, job.headers);
 }
 
@@ -135,6 +137,7 @@ async function respondStream(job: CompletionJob): Promise<void> {
       if (text) res.write(text);
     }
   } catch (e) {
+    if (progress.completionTokens > 0) job.note.response = completionBody({ ...job, usage: usageOf(job) }, null);
     // Output already left: the account received it, so it gets its receipt even though cut short.
     if (progress.completionTokens > 0) await appendReceipt(state, receiptOf(job, e instanceof GenerationTimeout ? 'timeout' : 'aborted')).catch(() => undefined);
     if (e instanceof GenerationTimeout && !res.destroyed) {
@@ -144,6 +147,7 @@ async function respondStream(job: CompletionJob): Promise<void> {
     throw e;
   }
   await appendReceipt(state, receiptOf(job, progress.finishReason!));
+  job.note.response = completionBody({ ...job, usage: usageOf(job) }, null);
   let tail = job.chat ? streamChunk(job, { delta: {} }, progress.finishReason) : streamChunk(job, { text: '' }, progress.finishReason);
   if (job.prep.params.includeUsage) {
     tail += `data: ${JSON.stringify({ id: job.requestId, object: job.chat ? 'chat.completion.chunk' : 'text_completion', created: job.createdAt, model: job.prep.model.config.id, system_fingerprint: null, choices: [], usage: usageOf(job) })}\n\n`;
@@ -164,6 +168,7 @@ export async function serveCompletion(
   progress: CompletionProgress,
   abort: AbortController,
   headers: Readonly<Record<string, string>>,
+  note: ExchangeNote,
 ): Promise<void> {
   const { limits } = state.config;
   const wm = prep.model.watermarks.get(account.name);
@@ -186,7 +191,8 @@ export async function serveCompletion(
     },
     progress,
   );
-  const job: CompletionJob = { state, res, prep, account, requestId, keyId: wm?.keyId ?? null, seed, chat: p.endpoint === 'chat.completions', createdAt: Math.floor(Date.now() / 1000), progress, events, headers };
+  const job: CompletionJob = { state, res, prep, account, requestId, keyId: wm?.keyId ?? null, seed, chat: p.endpoint === 'chat.completions', createdAt: Math.floor(Date.now() / 1000), progress, events, headers, note };
+  note.keyId = job.keyId;
   try {
     await (p.stream ? respondStream(job) : respondWhole(job));
   } finally {

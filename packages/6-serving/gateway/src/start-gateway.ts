@@ -1,6 +1,6 @@
 /**
- * Starting a gateway: load the models and derive the account watermarkers, open the receipt log,
- * build the shared state, bind the HTTP server, and hand back a handle that stops it gracefully.
+ * Starting a gateway: load the models and derive the account watermarkers, open the receipt log
+ * (and the exchange log, when configured), build the shared state, bind the HTTP server, and hand back a handle that stops it gracefully.
  * The steps live in their own files, in the order a request meets them:
  *
  * - `create-http-server.ts`: Node's server with its slow-client protections and connection caps;
@@ -24,6 +24,7 @@ import { type ConnectionCapStats } from './connection-caps.ts';
 import { createConcurrencyLimiter } from './concurrency-limiter.ts';
 import { type GatewayConfig } from './config.ts';
 import { createHttpServer } from './create-http-server.ts';
+import { ExchangeLog } from './exchange-log.ts';
 import { type GatewayOptions, type GatewayState } from './gateway-state.ts';
 import { loadServedModels, type ServedModel } from './load-models.ts';
 import { loadSigner } from './load-signer.ts';
@@ -36,6 +37,7 @@ export interface GatewayStats {
   readonly responses: number;
   readonly inFlight: number;
   readonly receipts: ReturnType<ReceiptLog['stats']>;
+  readonly exchanges: ReturnType<ExchangeLog['stats']> | null;
   readonly connections: ConnectionCapStats;
 }
 
@@ -79,18 +81,38 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** Start serving `config`. Resolves once the port is bound and the receipt log is open. */
+async function openReceipts(config: GatewayConfig, models: ReadonlyMap<string, ServedModel>): Promise<ReceiptLog> {
+  const { receipts } = config;
+  const signer = receipts.signer === null ? null : await loadSigner(receipts.signer, 'receipts.signer');
+  return ReceiptLog.open(
+    receipts.path,
+    { pid: process.pid, watermark: config.watermark, accountKeys: accountKeyIds(config, models) },
+    { groupCommit: receipts.groupCommit, signer, checkpointEvery: receipts.checkpointEvery },
+  );
+}
+
+async function openExchanges(config: GatewayConfig): Promise<ExchangeLog | null> {
+  const x = config.exchangeLog;
+  if (x === null) return null;
+  const signer = x.signer === null ? null : await loadSigner(x.signer, 'exchangeLog.signer');
+  return ExchangeLog.open(x.path, { pid: process.pid, text: x.text, trustedProxies: config.trustedProxies }, { groupCommit: x.groupCommit, signer, checkpointEvery: x.checkpointEvery });
+}
+
+/** Start serving `config`. Resolves once the port is bound and the receipt log (and the exchange log, when configured) is open. */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const models = await loadServedModels(config, options.backends);
   let receipts: ReceiptLog;
   try {
-    const signer = config.receipts.signer === null ? null : await loadSigner(config.receipts.signer, 'receipts.signer');
-    receipts = await ReceiptLog.open(
-      config.receipts.path,
-      { pid: process.pid, watermark: config.watermark, accountKeys: accountKeyIds(config, models) },
-      { groupCommit: config.receipts.groupCommit, signer, checkpointEvery: config.receipts.checkpointEvery },
-    );
+    receipts = await openReceipts(config, models);
   } catch (e) {
+    await closeModels(models);
+    throw e;
+  }
+  let exchanges: ExchangeLog | null;
+  try {
+    exchanges = await openExchanges(config);
+  } catch (e) {
+    await receipts.close();
     await closeModels(models);
     throw e;
   }
@@ -99,6 +121,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     options,
     models,
     receipts,
+    exchanges,
+    trustedProxies: new Set(config.trustedProxies),
     accounts: createAccountRegistry(config.accounts),
     limiter: createRateLimiter(),
     slots: createConcurrencyLimiter(config.limits.maxConcurrent, config.limits.maxQueue),
@@ -112,6 +136,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const { server, connections } = createHttpServer(state);
   await listen(server, config.port, config.host).catch(async (e) => {
     await receipts.close();
+    await exchanges?.close();
     await closeModels(models);
     throw e;
   });
@@ -122,7 +147,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     url: `http://${host}:${address.port}`,
     port: address.port,
     server,
-    stats: () => ({ responses: state.responses, inFlight: state.inFlight.size, receipts: receipts.stats(), connections: connections() }),
+    stats: () => ({ responses: state.responses, inFlight: state.inFlight.size, receipts: receipts.stats(), exchanges: exchanges?.stats() ?? null, connections: connections() }),
     close: () => (closed ??= closeGateway(state, server)),
   };
 }
