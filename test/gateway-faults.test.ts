@@ -11,7 +11,8 @@
  * (same request id, SHA-256 of exactly the text received), and the log reads cleanly with
  * `tracemark receipts` — a line torn by the crash would be listed there, not dropped — and every
  * line of it, including those written just before the kill, is covered by a checkpoint signed with
- * the lab's key (the restart signs over what the killed process left).
+ * the lab's key (the restart signs over what the killed process left). The exchange log, written
+ * alongside by the same machinery, comes through the same way.
  *
  * Start-up: a bad config exits 2; a second gateway on a receipt log another one holds exits 3 and
  * names the holder's pid.
@@ -22,6 +23,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receipts } from '@tracemark/cli/commands/receipts';
+import { parsePublicKey } from '@tracemark/evidence';
+import { LogVerifier } from '@tracemark/gateway';
 import { createTestSetup, TEST_API_KEYS, type TestSetup } from '@tracemark/gateway/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -133,7 +136,7 @@ async function waitUntil(ready: () => boolean, what: string, seconds = 30): Prom
 
 let setup: TestSetup;
 beforeAll(async () => {
-  setup = await createTestSetup({ config: { limits: { maxTokens: 512, maxConcurrent: 4, rateLimit: { requestsPerMinute: 100_000 } } } });
+  setup = await createTestSetup({ config: { exchangeLog: { path: 'exchanges.jsonl', signer: 'signer.json', checkpointEvery: 40 }, limits: { maxTokens: 512, maxConcurrent: 4, rateLimit: { requestsPerMinute: 100_000 } } } });
 });
 afterAll(async () => {
   await rm(setup.dir, { recursive: true, force: true });
@@ -214,6 +217,14 @@ describe('gateway faults', () => {
     console.info(`faults: ${l1.completed.length} responses completed before kill -9 (${l1.failed} cut off), ${l2.completed.length + completedStreams.length} after restart; ${log.responses} receipts, ${log.torn.length} torn line(s), ${log.checkpoints.valid} valid checkpoints covering all ${log.lines} lines; missing ${missing.length}`);
     expect(missing).toEqual([]);
     expect(log.responses).toBeGreaterThanOrEqual(all.length);
+
+    // The exchange log went through the same kill and restart: intact, every line under a valid checkpoint.
+    const verifier = new LogVerifier('exchanges.jsonl', 'exchanges', parsePublicKey(await readFile(setup.publicKeyPath!, 'utf8')));
+    const text = await readFile(`${setup.dir}/exchanges.jsonl`, 'latin1');
+    for (const line of text.slice(0, -1).split('\n')) verifier.line(line);
+    const exchanges = verifier.finish(text.endsWith('\n'));
+    console.info(`faults: exchange log ${exchanges.lines} lines, ${exchanges.torn.length} torn, ${exchanges.checkpoints.valid} valid checkpoints, verdict ${exchanges.verdict}`);
+    expect(exchanges.verdict).toBe('intact');
   });
 });
 

@@ -129,7 +129,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   maxConcurrent: 8,
   maxQueue: 256,
   maxConnections: 1024,
-  maxConnectionsPerClient: 64,
+  maxConnectionsPerClient: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
