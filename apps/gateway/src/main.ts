@@ -43,7 +43,7 @@ async function run(argv: string[]): Promise<number> {
   for (const w of config.warnings) process.stderr.write(`gateway: warning: ${w}\n`);
   const gateway = await startGateway(config, values.quiet ? {} : { accessLog: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`) });
   process.stdout.write(`${JSON.stringify({ event: 'listening', url: gateway.url, pid: process.pid, models: config.models.map((m) => m.id), watermark: config.watermark })}\n`);
-  process.stderr.write(`gateway: serving ${config.models.length} model(s) to ${config.accounts.length} account(s) on ${gateway.url}; receipts in ${config.receipts.path}\n`);
+  process.stderr.write(`gateway: serving ${config.models.length} model(s) to ${config.accounts.length} account(s) on ${gateway.url}; receipts in ${config.receipts.path}${config.exchangeLog ? `; exchanges in ${config.exchangeLog.path} (text: ${config.exchangeLog.text})` : ''}\n`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

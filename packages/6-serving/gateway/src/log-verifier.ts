@@ -167,7 +167,10 @@ export class LogVerifier {
     if (this.publicKey !== null) {
       const uncovered = complement(this.covered, this.lineNo);
       coverage = { covered: [...this.covered], uncovered };
-      if (uncovered.length > 0) problems.push(`not covered by a valid checkpoint: ${uncovered.map(span).join(', ')} (a gateway still running covers its latest lines at its next checkpoint or at shutdown)`);
+      if (uncovered.length > 0) {
+        const atEnd = uncovered.at(-1)!.to === this.lineNo ? ' (if a gateway is still writing this log, its latest lines are covered at its next checkpoint or at shutdown)' : '';
+        problems.push(`not covered by a valid checkpoint: ${uncovered.map(span).join(', ')}${atEnd}`);
+      }
     }
     return {
       lines: this.lineNo,
