@@ -112,11 +112,11 @@ describe('tracemark receipts', () => {
     const endsGarbled = await write('garbled-end.jsonl', `${chain([open()])}not json\n`);
     await expect(receipts({ log: endsGarbled })).rejects.toThrow(`${endsGarbled}:2: malformed line (not JSON)`);
     const badField = await write('bad-field.jsonl', chain([open(), response(1, 'a', '2026-01-01T00:00:00.000Z', { completionTokens: -1 })]));
-    await expect(receipts({ log: badField })).rejects.toThrow(`${badField}:2: invalid response receipt: "completionTokens" must be an integer in [0, 1000000000]`);
+    await expect(receipts({ log: badField })).rejects.toThrow(`${badField}:2: invalid response receipt: "completionTokens" must be a non-negative integer below 2^53`);
     const absurd = await write('absurd.jsonl', chain([open(), response(1, 'a', '2026-01-01T00:00:00.000Z', { promptTokens: 1e300 })]));
-    await expect(receipts({ log: absurd })).rejects.toThrow(`${absurd}:2: invalid response receipt: "promptTokens" must be an integer in [0, 1000000000]`);
+    await expect(receipts({ log: absurd })).rejects.toThrow(`${absurd}:2: invalid response receipt: "promptTokens" must be a non-negative integer below 2^53`);
     const empty = await write('empty.jsonl', '');
-    await expect(receipts({ log: empty })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: `${empty}: is empty, expected a receipt log (a gateway writes its "open" record on start)` });
+    await expect(receipts({ log: empty })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: `${empty}: empty receipt log (a gateway's log starts with an "open" record)` });
     expect((await runCli('receipts', '--log', empty)).code).toBe(ExitCode.usage);
     const foreign = await write('foreign.jsonl', '{"hello":"world"}\n');
     await expect(receipts({ log: foreign })).rejects.toThrow(/foreign\.jsonl:1: not a tracemark receipt/);

@@ -3,7 +3,7 @@
  * account — responses, prompt / completion / reasoning tokens, the key ids the responses were
  * watermarked with — read from the gateway's receipt log (one JSON object per line, format version
  * 1; see packages/6-serving/gateway/src/receipt-log.ts). The log is checked while it is read by the
- * gateway package's `LogVerifier` (the reader, not the writer's code):
+ * gateway package's `LogVerifier` (the reader, separate from the writer's code):
  *
  * - every line must be a receipt record, except a line torn by a crash: tolerated only as the
  *   last line, or right before the `open` record whose `repairedTail` accounts for it; it is
@@ -26,8 +26,9 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { EvidenceError, parsePublicKey } from '@tracemark/evidence';
 import { type LogIntegrity, LogFormatError, LogVerifier, type PublicKeyInfo } from '@tracemark/gateway';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { ExitCode, InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
+import { defineCommand, flag, option } from '../command.ts';
 
 export const RECEIPT_FORMAT_VERSION = 1;
 
@@ -90,8 +91,6 @@ function parseTime(value: string | undefined, name: string): number | null {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const FINISH = new Set(['stop', 'length', 'aborted', 'timeout']);
-/** Far above any context window: a count beyond it is not a real response (and would make totals meaningless). */
-const MAX_TOKENS_PER_RESPONSE = 1e9;
 
 /** Check one response record's fields; returns an error message or null. */
 function checkResponse(r: Rec): string | null {
@@ -100,7 +99,8 @@ function checkResponse(r: Rec): string | null {
   for (const f of ['promptSha256', 'responseSha256']) if (typeof r[f] !== 'string' || !HEX64.test(r[f] as string)) return `"${f}" must be 64 hex characters`;
   if (r.reasoningSha256 !== null && (typeof r.reasoningSha256 !== 'string' || !HEX64.test(r.reasoningSha256))) return '"reasoningSha256" must be null or 64 hex characters';
   if (r.keyId !== null && typeof r.keyId !== 'string') return '"keyId" must be a string or null';
-  for (const f of ['promptTokens', 'completionTokens', 'reasoningTokens']) if (!Number.isInteger(r[f]) || (r[f] as number) < 0 || (r[f] as number) > MAX_TOKENS_PER_RESPONSE) return `"${f}" must be an integer in [0, ${MAX_TOKENS_PER_RESPONSE}]`;
+  // Safe integers only: 1e300 "tokens" is an integer to JavaScript, and would make every total absurd.
+  for (const f of ['promptTokens', 'completionTokens', 'reasoningTokens']) if (!Number.isSafeInteger(r[f]) || (r[f] as number) < 0) return `"${f}" must be a non-negative integer below 2^53`;
   if ((r.reasoningTokens as number) > (r.completionTokens as number)) return '"reasoningTokens" exceeds "completionTokens"';
   if (!FINISH.has(r.finishReason as string)) return `"finishReason" must be one of ${[...FINISH].join(', ')}`;
   return null;
@@ -125,7 +125,7 @@ async function readPublicKey(path: string): Promise<PublicKeyInfo> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${path}: no such file (expected the lab's public key)`);
-    throw new RuntimeFailure(`${path}: cannot read (${code ?? (e as Error).message})`);
+    throw new IoError(`${path}: cannot read (${code ?? (e as Error).message})`);
   }
   try {
     return parsePublicKey(text, path);
@@ -135,29 +135,110 @@ async function readPublicKey(path: string): Promise<PublicKeyInfo> {
   }
 }
 
-/** The log's size; an input error when it is missing, a directory or empty. */
-async function logSize(path: string): Promise<number> {
+/** The integrity verdict once every line was read; a format error is the user's input error. */
+function finishIntegrity(verifier: LogVerifier, finalNewline: boolean): LogIntegrity {
   try {
-    const s = await stat(path);
-    if (s.isDirectory()) throw new InputError(`${path}: is a directory, expected a receipt log`);
-    if (s.size === 0) throw new InputError(`${path}: is empty, expected a receipt log (a gateway writes its "open" record on start)`);
+    return verifier.finish(finalNewline);
+  } catch (e) {
+    if (e instanceof LogFormatError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * Read and check a receipt log and total it per account.
+ *
+ * @throws InputError naming `file:line` for a line that is not a receipt (other than a tolerated
+ *   torn line), for a missing or empty file, or a bad public key; IoError when it cannot be read.
+ */
+export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
+  const since = parseTime(o.since, 'since');
+  const until = parseTime(o.until, 'until');
+  const publicKey = o.publicKey === undefined ? null : await readPublicKey(o.publicKey);
+  const size = await logSize(o.log);
+  // A gateway's log always starts with its "open" record: an empty file is not a log with no traffic.
+  if (size === 0) throw new InputError(`${o.log}: empty receipt log (a gateway's log starts with an "open" record)`);
+  const finalNewline = await endsWithNewline(o.log, size);
+  const verifier = new LogVerifier(o.log, 'receipts', publicKey);
+  const accounts: Accounts = new Map();
+  const counts = { lines: 0, responses: 0, starts: 0, closes: 0, records: 0 };
+
+  const rl = createInterface({ input: createReadStream(o.log, { encoding: 'latin1' }), crlfDelay: Infinity });
+  try {
+    for await (const text of rl) {
+      counts.lines++;
+      // Read as latin1 so the chain hashes the exact bytes (a torn line may end mid-character).
+      const rec = verifier.line(text);
+      if (rec !== null) countRecord(accounts, counts, rec, `${o.log}:${counts.lines}`, since, until);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    if (e instanceof LogFormatError) throw new InputError(e.message);
+    throw new IoError(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  } finally {
+    rl.close();
+  }
+  const integrity = finishIntegrity(verifier, finalNewline);
+  if (counts.records === 0) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
+
+  return {
+    log: o.log,
+    lines: counts.lines,
+    responses: counts.responses,
+    starts: counts.starts,
+    cleanShutdowns: counts.closes,
+    ...perAccount(accounts),
+    torn: integrity.torn,
+    chain: integrity.chain,
+    checkpoints: integrity.checkpoints,
+    coverage: integrity.coverage,
+    publicKey: publicKey?.signerId ?? null,
+    verdict: integrity.verdict,
+    problems: integrity.problems,
+    since: o.since ?? null,
+    until: o.until ?? null,
+  };
+}
+
+/** Count one record (already chain-checked) by its type; a response is checked and added to its account. */
+function countRecord(accounts: Accounts, counts: { responses: number; starts: number; closes: number; records: number }, rec: Rec, where: string, since: number | null, until: number | null): void {
+  counts.records++;
+  if (rec.type === 'open') counts.starts++;
+  else if (rec.type === 'close') counts.closes++;
+  else if (rec.type !== 'checkpoint') {
+    if (rec.type !== 'response') throw new InputError(`${where}: unknown receipt type ${JSON.stringify(rec.type)}`);
+    const problem = checkResponse(rec);
+    if (problem) throw new InputError(`${where}: invalid response receipt: ${problem}`);
+    const t = Date.parse(rec.time as string);
+    if ((since !== null && t < since) || (until !== null && t >= until)) return;
+    counts.responses++;
+    countResponse(accounts, rec);
+  }
+}
+
+/** The log's size in bytes; a missing file or a directory is the user's input error. */
+async function logSize(log: string): Promise<number> {
+  try {
+    const s = await stat(log);
+    if (s.isDirectory()) throw new InputError(`${log}: is a directory, expected a receipt log`);
     return s.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
-    throw new RuntimeFailure(`${path}: cannot read (${code ?? (e as Error).message})`);
+    if (code === 'ENOENT') throw new InputError(`${log}: no such file`);
+    throw new IoError(`${log}: cannot read (${code ?? (e as Error).message})`);
   }
 }
 
-type Usage = AccountUsage & { keySet: Set<string>; modelSet: Set<string> };
+type Accounts = Map<string, AccountUsage & { keySet: Set<string>; modelSet: Set<string> }>;
 
-/** Add one response receipt to its account's totals. */
-function addResponse(accounts: Map<string, Usage>, rec: Rec): void {
+/** Add one checked response receipt to its account's totals. */
+function countResponse(accounts: Accounts, rec: Rec): void {
   const name = rec.account as string;
+  const time = rec.time as string;
   let a = accounts.get(name);
   if (!a) {
-    a = { account: name, responses: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: 0, cutShort: 0, models: [], keyIds: [], unwatermarked: 0, firstTime: rec.time as string, lastTime: rec.time as string, keySet: new Set(), modelSet: new Set() };
+    a = { account: name, responses: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: 0, cutShort: 0, models: [], keyIds: [], unwatermarked: 0, firstTime: time, lastTime: time, keySet: new Set(), modelSet: new Set() };
     accounts.set(name, a);
   }
   a.responses++;
@@ -169,76 +250,17 @@ function addResponse(accounts: Map<string, Usage>, rec: Rec): void {
   if (rec.keyId === null) a.unwatermarked++;
   else a.keySet.add(rec.keyId as string);
   a.modelSet.add(rec.model as string);
-  if ((rec.time as string) < a.firstTime) a.firstTime = rec.time as string;
-  if ((rec.time as string) > a.lastTime) a.lastTime = rec.time as string;
+  if (time < a.firstTime) a.firstTime = time;
+  if (time > a.lastTime) a.lastTime = time;
 }
 
-/**
- * Read and check a receipt log and total it per account.
- *
- * @throws InputError naming `file:line` for a line that is not a receipt (other than a tolerated
- *   torn line), for a missing or empty file, or a bad public key; RuntimeFailure when it cannot be read.
- */
-export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
-  const since = parseTime(o.since, 'since');
-  const until = parseTime(o.until, 'until');
-  const publicKey = o.publicKey === undefined ? null : await readPublicKey(o.publicKey);
-  const size = await logSize(o.log);
-  const finalNewline = await endsWithNewline(o.log, size);
-  const verifier = new LogVerifier(o.log, 'receipts', publicKey);
-  const accounts = new Map<string, Usage>();
-  let lineNo = 0;
-  let responses = 0;
-  let starts = 0;
-  let closes = 0;
-  let sawRecord = false;
-
-  const rl = createInterface({ input: createReadStream(o.log, { encoding: 'latin1' }), crlfDelay: Infinity });
-  try {
-    for await (const text of rl) {
-      lineNo++;
-      const where = `${o.log}:${lineNo}`;
-      const rec = verifier.line(text);
-      if (rec === null) continue;
-      sawRecord = true;
-      if (rec.type === 'open') starts++;
-      else if (rec.type === 'close') closes++;
-      else if (rec.type !== 'checkpoint') {
-        if (rec.type !== 'response') throw new InputError(`${where}: unknown receipt type ${JSON.stringify(rec.type)}`);
-        const problem = checkResponse(rec);
-        if (problem) throw new InputError(`${where}: invalid response receipt: ${problem}`);
-        const t = Date.parse(rec.time as string);
-        if ((since !== null && t < since) || (until !== null && t >= until)) continue;
-        responses++;
-        addResponse(accounts, rec);
-      }
-    }
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    if (e instanceof LogFormatError) throw new InputError(e.message);
-    throw new RuntimeFailure(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  } finally {
-    rl.close();
-  }
-  let integrity: LogIntegrity;
-  try {
-    integrity = verifier.finish(finalNewline);
-  } catch (e) {
-    if (e instanceof LogFormatError) throw new InputError(e.message);
-    throw e;
-  }
-  if (!sawRecord) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
-
+/** Accounts by completion tokens (then name), and the totals over them. */
+function perAccount(accounts: Accounts): Pick<ReceiptsResult, 'accounts' | 'totals'> {
   const list = [...accounts.values()]
     .map(({ keySet, modelSet, ...a }) => ({ ...a, keyIds: [...keySet].sort(), models: [...modelSet].sort() }))
     .sort((x, y) => y.completionTokens - x.completionTokens || x.account.localeCompare(y.account));
   const sum = (f: (a: AccountUsage) => number) => list.reduce((s, a) => s + f(a), 0);
   return {
-    log: o.log,
-    lines: lineNo,
-    responses,
-    starts,
-    cleanShutdowns: closes,
     accounts: list,
     totals: {
       responses: sum((a) => a.responses),
@@ -247,15 +269,6 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
       reasoningTokens: sum((a) => a.reasoningTokens),
       totalTokens: sum((a) => a.totalTokens),
     },
-    torn: integrity.torn,
-    chain: integrity.chain,
-    checkpoints: integrity.checkpoints,
-    coverage: integrity.coverage,
-    publicKey: publicKey?.signerId ?? null,
-    verdict: integrity.verdict,
-    problems: integrity.problems,
-    since: o.since ?? null,
-    until: o.until ?? null,
   };
 }
 
@@ -298,3 +311,20 @@ export function renderReceipts(r: ReceiptsResult): string {
   }
   return out.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'receipts',
+  description: 'what a gateway served, per account: responses and tokens from its receipt log (checks the hash chain and signed checkpoints; BROKEN exits 5)',
+  options: {
+    log: option('--log <file>', 'receipt log written by the gateway (JSONL)').required(),
+    publicKey: option('--public-key <file>', "the lab's public key: verify the signed checkpoints and say which lines they cover"),
+    since: option('--since <time>', 'only responses at or after this ISO-8601 time'),
+    until: option('--until <time>', 'only responses before this ISO-8601 time'),
+    json: flag('--json', 'print JSON instead of a table'),
+  },
+  async run({ json, ...o }, { emit, setExit }) {
+    const r = await receipts(o);
+    emit(json, r, renderReceipts(r));
+    if (r.verdict === 'BROKEN') setExit(ExitCode.verificationFailed);
+  },
+});

@@ -29,6 +29,7 @@ import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { InputError } from '@tracemark/errors';
 import { type Signer } from '@tracemark/evidence';
 import { createCheckpoint, type LogKind } from './log-checkpoint.ts';
 import { acquireLogLock, type LogLock } from './log-lock.ts';
@@ -36,7 +37,7 @@ import { acquireLogLock, type LogLock } from './log-lock.ts';
 export const LOG_FORMAT_VERSION = 1;
 
 /** The log cannot be used (not one of ours, or a write failed). */
-export class ChainedLogError extends Error {
+export class ChainedLogError extends InputError {
   override name = 'ChainedLogError';
 }
 

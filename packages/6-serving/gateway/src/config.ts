@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { DEFAULT_CHECKPOINT_EVERY } from './chained-log.ts';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { InputError } from '@tracemark/errors';
 
 export type ChatTemplateName = 'transcript' | 'continuation';
 
@@ -118,7 +119,7 @@ export interface GatewayConfig {
 }
 
 /** A configuration that cannot be used; the message names the file and the field. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = 'ConfigError';
 }
 

@@ -12,9 +12,10 @@
  * and their O_EXCL create — only on start after a crash, never while a live gateway holds the lock.
  */
 import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { IoError } from '@tracemark/errors';
 
-/** Another live process holds the log's lock. */
-export class LogLockedError extends Error {
+/** Another live process holds the log's lock: a resource in use, as a bound port would be (exit 3). */
+export class LogLockedError extends IoError {
   override name = 'LogLockedError';
   constructor(
     message: string,

@@ -15,11 +15,12 @@
  * start to account for it, or — with a public key — any line is not covered by a valid checkpoint.
  */
 import { createHash } from 'node:crypto';
+import { InputError } from '@tracemark/errors';
 import { checkCheckpoint, type LogKind } from './log-checkpoint.ts';
 import { LOG_FORMAT_VERSION } from './chained-log.ts';
 
 /** A line that is not a record of a chained log, and no restart accounts for; names `file:line`. */
-export class LogFormatError extends Error {
+export class LogFormatError extends InputError {
   override name = 'LogFormatError';
 }
 
