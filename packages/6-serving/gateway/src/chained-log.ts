@@ -12,6 +12,8 @@
  * - Signed checkpoints (`log-checkpoint.ts`), when a signer is given: after the `open` record,
  *   every `checkpointEvery` lines, and after the `close` record, a line signing the chain head and
  *   the line count, written in the same write and fdatasync as the records it covers.
+ * - Line count: checkpoints sign the number of lines before them, so opening reads the existing
+ *   file once, sequentially, to count its lines (a start on a large log costs one pass over it).
  * - Crash recovery: a crash mid-write can leave a last line without its newline. On open the file
  *   is never rewritten: the missing newline is appended (the torn text stays, where readers report
  *   it) and then the `open` record, whose `repairedTail` gives the torn line's offset and length and
