@@ -140,6 +140,7 @@ describe('tracemark audit --accounts-from-scan', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.clusters.scan).toMatchObject({ signature: 'unverified', selection: 'chosen' });
+    expect(r.stderr).toMatch(/scan\.signed\.json is signed but its signature was NOT checked/);
     expect(report.clusters.clusters.map((c: { id: number; model: { detected: boolean } }) => [c.id, c.model.detected])).toEqual([[1, true], [2, false]]);
   });
 

@@ -75,7 +75,6 @@ export async function gatherAuditInputs(o: AuditSourceOptions, key: WatermarkKey
     ? await readScanClusters(o.accountsFromScan, { ...(o.cluster ? { cluster: o.cluster } : {}), ...(o.scanPublicKey ? { publicKey: o.scanPublicKey } : {}) })
     : undefined;
   if (o.accountsFromScan) await digest('traffic-scan', o.accountsFromScan);
-  if (scan?.warning) note(`warning: ${scan.warning}`, { quiet: o.quiet ?? false });
   if (o.prompts !== 'builtin' && !o.prompts.startsWith('builtin:') && !o.suspectOutputs) await digest('prompts', o.prompts);
   if (collected.savedTo) await digest('collected-outputs', collected.savedTo);
   const fingerprint = o.fingerprintSuspect ? await fingerprintAnalysis(o, digest) : undefined;

@@ -26,8 +26,6 @@ export interface ScanClusterOptions {
 export interface ScanClusters {
   readonly scan: TrafficScanSource;
   readonly clusters: TrafficCluster[];
-  /** Said on stderr: e.g. a signed scan read without checking its signature. */
-  readonly warning?: string;
 }
 
 export async function readScanClusters(path: string, o: ScanClusterOptions): Promise<ScanClusters> {
@@ -52,7 +50,7 @@ export async function readScanClusters(path: string, o: ScanClusterOptions): Pro
       signerId = key.signerId;
       signature = 'verified';
     } else {
-      // Read, not trusted: the report says so, and so does stderr.
+      // Read, not trusted: the report says "unverified", and `audit` says so on stderr.
       let statement: unknown;
       try {
         statement = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'));
@@ -83,7 +81,6 @@ export async function readScanClusters(path: string, o: ScanClusterOptions): Pro
   return {
     scan: { path: basename(path), signature, signerId, alpha, clustersInScan: all.length, selection },
     clusters,
-    ...(signature === 'unverified' ? { warning: `${path} is signed but its signature was NOT checked (give --scan-public-key to verify it); the audit report says "unverified"` } : {}),
   };
 }
 

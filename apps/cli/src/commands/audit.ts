@@ -207,6 +207,9 @@ export const command = defineCommand({
   async run({ json, ...o }, { io, emit, setExit }) {
     const r = await audit({ ...o, quiet: json });
     emit(json, r.report, renderAudit(r.report));
+    const scan = r.report.clusters?.scan;
+    // On stderr even with --json: the clusters came from a file nobody checked.
+    if (scan?.signature === 'unverified') io.stderr(`tracemark: warning: ${o.accountsFromScan} is signed but its signature was NOT checked (give --scan-public-key); the report says "unverified"\n`);
     if (r.warning) io.stderr(`tracemark: ${r.warning}\n`);
     if (r.exitCode !== ExitCode.ok) setExit(r.exitCode);
   },
