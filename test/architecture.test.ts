@@ -6,7 +6,7 @@
  * imported by it (declared dependencies drift otherwise).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,8 @@ function workspacePackages(): string[] {
   const dirs: string[] = [];
   for (const layer of readdirSync(join(ROOT, 'packages'))) for (const name of readdirSync(join(ROOT, 'packages', layer))) dirs.push(join('packages', layer, name));
   for (const name of readdirSync(join(ROOT, 'apps'))) dirs.push(join('apps', name));
-  return [...dirs, 'test', 'bench'];
+  // Only folders that hold a package: a stale folder left by a checkout (node_modules alone) is not one.
+  return [...dirs, 'test', 'bench'].filter((dir) => existsSync(join(ROOT, dir, 'package.json')));
 }
 
 function sourceFiles(dir: string): string[] {
