@@ -29,7 +29,7 @@ import {
   scoreCurve,
   type SuspectOutput,
 } from '@tracemark/audit';
-import { splitHeldOut, loadBuiltinCorpus } from '@tracemark/corpora';
+import { jsonlTextField, splitHeldOut, loadBuiltinCorpus } from '@tracemark/corpora';
 import { generate, type NgramModel } from '@tracemark/models';
 import { openModelFile } from '../model-file.ts';
 import { ChatClient } from '@tracemark/probe';
@@ -92,8 +92,9 @@ interface Collected {
 async function readOutputsFile(path: string, tokenizer: Tokenizer): Promise<Collected> {
   const out: Collected = { outputs: [], records: [] };
   for await (const { line, value } of readJsonl(path)) {
-    const text = typeof value.response === 'string' ? value.response : typeof value.text === 'string' ? value.text : undefined;
-    if (text === undefined) throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
+    const field = jsonlTextField(value);
+    const text = field === undefined ? undefined : value[field];
+    if (typeof text !== 'string') throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
     const prompt = typeof value.prompt === 'string' ? value.prompt : '';
     const id = typeof value.id === 'string' || typeof value.id === 'number' ? String(value.id) : `${path}:${line}`;
     out.records.push({ id, prompt, response: text });
@@ -161,8 +162,9 @@ async function readDocuments(path: string, tokenizer: Tokenizer): Promise<Uint32
   }
   const docs: Uint32Array[] = [];
   for await (const { line, value } of readJsonl(path)) {
-    const text = typeof value.response === 'string' ? value.response : typeof value.text === 'string' ? value.text : undefined;
-    if (text === undefined) throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
+    const field = jsonlTextField(value);
+    const text = field === undefined ? undefined : value[field];
+    if (typeof text !== 'string') throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
     const prompt = typeof value.prompt === 'string' ? value.prompt : '';
     docs.push(tokenizer.encode(prompt + text));
   }

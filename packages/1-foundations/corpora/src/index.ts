@@ -10,6 +10,7 @@ export { chunkTokens } from './chunk.ts';
 export {
   type CorpusSpec,
   DEFAULT_JSONL_FIELDS,
+  jsonlTextField,
   parseCorpusSpec,
   readJsonlDocuments,
   readTextFile,

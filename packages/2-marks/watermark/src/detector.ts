@@ -13,6 +13,7 @@
  */
 import {
   binomialUpperTail,
+  bonferroniBound,
   gammaUpperTail,
   type PValue,
 } from '@tracemark/stats';
@@ -224,16 +225,16 @@ function bestWindow(core: SchemeCore, trace: ScoredTrace, offset: number, sizes:
     if (!best || tail.log10PValue < best.tail.log10PValue) best = { start: bestStart, width, score: bestScore, tail };
   }
   if (!best) return undefined;
-  const log10 = Math.min(0, best.tail.log10PValue + Math.log10(tested));
+  const adjusted = bonferroniBound(best.tail, tested);
   return {
     start: trace.positions[best.start]! - offset,
     end: trace.positions[best.start + best.width - 1]! - offset + 1,
     scored: best.width,
     score: best.score,
     windowsTested: tested,
-    pValue: Math.min(1, 10 ** log10),
-    log10PValue: log10,
-    detected: log10 < Math.log10(alpha),
+    pValue: adjusted.pValue,
+    log10PValue: adjusted.log10PValue,
+    detected: adjusted.log10PValue < Math.log10(alpha),
   };
 }
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.ts';
 import { editSimilarity } from './edit-similarity.ts';
 import { extractIdentityClaims } from './identity-claims.ts';
 import { mmdSquared, mmdTest } from './mmd-test.ts';
@@ -12,11 +11,6 @@ describe('text features', () => {
     expect(wordTokens("I'm ChatGPT, an AI.")).toEqual(["i'm", 'chatgpt', ',', 'an', 'ai', '.']);
     expect(wordNgrams('a b a b', 2, 2)).toEqual(new Map([['a b', 2], ['b a', 1]]));
     expect([...charNgrams('ab', 3, 3).keys()]).toEqual([' ab', 'ab ']);
-  });
-
-  it('canonical JSON sorts keys and rejects non-JSON', () => {
-    expect(canonicalJson({ b: 1, a: [true, 'x', null], c: undefined })).toBe('{"a":[true,"x",null],"b":1}');
-    expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
   });
 });
 
