@@ -1,3 +1,4 @@
+import { createRng } from '@tracemark/stats';
 import { describe, expect, it } from 'vitest';
 import { editSimilarity } from './edit-similarity.ts';
 import { extractIdentityClaims } from './identity-claims.ts';
@@ -64,8 +65,7 @@ describe('string kernel and MMD', () => {
 
   it('the permutation test rejects different models and is valid for equal ones', () => {
     const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu'.split(' ');
-    let s = 11;
-    const random = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+    const random = createRng(11);
     const sample = (vocab: string[]) => Array.from({ length: 6 }, () => vocab[Math.floor(random() * vocab.length)]).join(' ');
     const groups = (a: string[], b: string[]) =>
       Array.from({ length: 20 }, () => ({ x: [sample(a), sample(a)].map(spectrumVector), y: [sample(b), sample(b)].map(spectrumVector) }));
