@@ -13,12 +13,11 @@ import {
   TRANSCRIPT_FORMAT_VERSION,
   type TranscriptHeader,
   type TranscriptParams,
-  type TranscriptRecord,
 } from '@tracemark/fingerprint';
 import { AbortedError, ChatClient, HttpStatusError, RetriesExhaustedError } from './chat-client.ts';
 import { detectCapabilities } from './detect-capabilities.ts';
 import { type RetryPolicy } from './retry-policy.ts';
-import { buildRequestBody, readChoice } from './request-body.ts';
+import { buildRequestBody, readChoice, responseRecord } from './request-body.ts';
 import { createTranscriptFile, readTranscriptForResume, TranscriptWriter } from './transcript-writer.ts';
 
 export const TOOL = { name: 'tracemark', version: '0.1.0' } as const;
@@ -299,7 +298,13 @@ async function probeWorker(run: WorkerContext): Promise<void> {
         state.failures.push({ probeId: probe.id, sample, error: 'the response has no choices[0].message.content' });
         continue;
       }
-      await run.writer.append(responseRecord(probe, sample, body, r, choice));
+      const timing = {
+        startedAt: r.startedAt.toISOString(),
+        latencyMs: Math.round(r.latencyMs * 10) / 10,
+        attempts: r.attempts,
+        ...(r.retries.length > 0 ? { retries: r.retries } : {}),
+      };
+      await run.writer.append(responseRecord(probe, sample, body, { body: r.body, requestId: r.requestId, choice }, timing));
       state.recorded++;
       state.streak = 0;
     } catch (e) {
@@ -308,39 +313,6 @@ async function probeWorker(run: WorkerContext): Promise<void> {
       run.onSettled();
     }
   }
-}
-
-/** The transcript line for one answer: the request as sent, the reply's metadata and timing. */
-function responseRecord(
-  probe: Probe,
-  sample: number,
-  body: Record<string, unknown>,
-  r: Awaited<ReturnType<ChatClient['complete']>>,
-  choice: NonNullable<ReturnType<typeof readChoice>>,
-): TranscriptRecord {
-  return {
-    type: 'response',
-    probeId: probe.id,
-    category: probe.category,
-    sample,
-    text: choice.text,
-    finishReason: choice.finishReason,
-    request: body,
-    response: {
-      id: typeof r.body.id === 'string' ? r.body.id : null,
-      requestId: r.requestId,
-      model: typeof r.body.model === 'string' ? r.body.model : null,
-      systemFingerprint: typeof r.body.system_fingerprint === 'string' ? r.body.system_fingerprint : null,
-      usage: r.body.usage ?? null,
-      logprobs: choice.logprobs,
-    },
-    timing: {
-      startedAt: r.startedAt.toISOString(),
-      latencyMs: Math.round(r.latencyMs * 10) / 10,
-      attempts: r.attempts,
-      ...(r.retries.length > 0 ? { retries: r.retries } : {}),
-    },
-  };
 }
 
 /**
