@@ -5,6 +5,7 @@
  * two transcripts are only ever compared probe by probe when they answered the same questions.
  */
 import { canonicalJson, sha256Hex } from '@tracemark/encoding';
+import { InputError } from '@tracemark/errors';
 
 export const PROBE_SUITE_FORMAT = 'tracemark.probe-suite';
 
@@ -46,7 +47,7 @@ export interface LoadedProbeSuite {
 }
 
 /** A probe suite file that cannot be used; the message names the file (and the probe). */
-export class ProbeSuiteError extends Error {
+export class ProbeSuiteError extends InputError {
   override name = 'ProbeSuiteError';
 }
 
