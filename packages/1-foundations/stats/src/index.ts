@@ -23,6 +23,7 @@ export { bonferroniCombine } from './bonferroni-combine.ts';
 export { bonferroniBound } from './bonferroni-bound.ts';
 export { bonferroniAdjust } from './bonferroni-adjust.ts';
 export { holmAdjust } from './holm-adjust.ts';
+export { bhAdjust } from './bh-adjust.ts';
 
 export { type KsTestResult, ksUniformTest } from './ks-uniform-test.ts';
 export { fisherExactGreater } from './fisher-exact-greater.ts';

@@ -25,6 +25,9 @@ export {
   DEFAULT_WINDOW_SIZES,
   type DetectionResult,
   DetectionSession,
+  describeDocumentTest,
+  type DocumentTestInfo,
+  type DocumentVerdict,
   type DetectOptions,
   type Detector,
   type DetectorOptions,
@@ -39,6 +42,8 @@ export {
 } from './detector.ts';
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
+export { SHARED, TupleOwners } from './tuple-owners.ts';
+export { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 export { ExactSum } from './exact-sum.ts';
 export {
   DEFAULT_NORMALIZATION,
