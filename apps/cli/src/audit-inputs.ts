@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { type AuditInputs, type InputDigest, type OpenModelAccess } from '@tracemark/audit';
-import { isBuiltinCorpus, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
+import { isBuiltinCorpus, jsonlTextField, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
 import { type FingerprintAnalysis } from '@tracemark/fingerprint';
 import { generate } from '@tracemark/models';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
@@ -127,8 +127,9 @@ async function readDocuments(path: string, tokenizer: Tokenizer): Promise<Uint32
   }
   const docs: Uint32Array[] = [];
   for await (const { line, value } of readJsonl(path)) {
-    const text = typeof value.response === 'string' ? value.response : typeof value.text === 'string' ? value.text : undefined;
-    if (text === undefined) throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
+    const field = jsonlTextField(value);
+    const text = field === undefined ? undefined : value[field];
+    if (typeof text !== 'string') throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
     const prompt = typeof value.prompt === 'string' ? value.prompt : '';
     docs.push(tokenizer.encode(prompt + text));
   }

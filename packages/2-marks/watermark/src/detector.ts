@@ -29,6 +29,7 @@
  */
 import {
   binomialUpperTail,
+  bonferroniBound,
   gammaUpperTail,
   type PValue,
 } from '@tracemark/stats';
@@ -329,16 +330,16 @@ function bestWindow(core: SchemeCore, trace: ScoredTrace, whole: { tokens: numbe
   const wholeTail = scoreTail(core, n, whole.score);
   const wholeWins = wholeTail.log10PValue <= best.tail.log10PValue;
   if (wholeWins) best = { start: 0, width: n, score: whole.score, tail: wholeTail };
-  const log10 = Math.min(0, best.tail.log10PValue + Math.log10(tested));
+  const adjusted = bonferroniBound(best.tail, tested);
   return {
     start: wholeWins ? 0 : trace.positions[best.start]! - offset,
     end: wholeWins ? whole.tokens : trace.positions[best.start + best.width - 1]! - offset + 1,
     scored: best.width,
     score: best.score,
     windowsTested: tested,
-    pValue: Math.min(1, 10 ** log10),
-    log10PValue: log10,
-    detected: log10 < Math.log10(alpha),
+    pValue: adjusted.pValue,
+    log10PValue: adjusted.log10PValue,
+    detected: adjusted.log10PValue < Math.log10(alpha),
   };
 }
 

@@ -1,6 +1,5 @@
 export * from './types.ts';
 export {
-  canonicalJson,
   computeKeyId,
   DEFAULT_PARAMS,
   deriveAccountKey,
