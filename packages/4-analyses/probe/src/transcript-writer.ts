@@ -14,8 +14,8 @@ import {
   type TranscriptRecord,
 } from '@tracemark/fingerprint';
 
-/** Serialised appends with fsync; one instance per open file. */
-export class TranscriptWriter {
+/** Serialised appends with fsync; one instance per open file (a transcript, or any JSONL log of `T`). */
+export class TranscriptWriter<T extends object = TranscriptRecord | TranscriptHeader> {
   private chain: Promise<void> = Promise.resolve();
   private failed: Error | null = null;
   private closed = false;
@@ -26,13 +26,13 @@ export class TranscriptWriter {
   ) {}
 
   /** Open for appending; the file must exist (see `createTranscriptFile`). */
-  static async open(path: string): Promise<TranscriptWriter> {
+  static async open<T extends object = TranscriptRecord | TranscriptHeader>(path: string): Promise<TranscriptWriter<T>> {
     const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
-    return new TranscriptWriter(path, handle);
+    return new TranscriptWriter<T>(path, handle);
   }
 
   /** Append one line and fsync it. Appends are applied in call order; a failed write fails every later one. */
-  append(value: TranscriptRecord | TranscriptHeader): Promise<void> {
+  append(value: T): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${this.path}: transcript writer is closed`));
     const line = `${JSON.stringify(value)}\n`;
     const next = this.chain.then(async () => {
@@ -62,7 +62,7 @@ export class TranscriptWriter {
  * Create a transcript holding just its header, fsynced together with its directory entry.
  * Refuses to replace a non-empty file (an empty one is what a run that died at once leaves).
  */
-export async function createTranscriptFile(path: string, header: TranscriptHeader): Promise<void> {
+export async function createTranscriptFile(path: string, header: TranscriptHeader | Readonly<Record<string, unknown>>): Promise<void> {
   let fh: import('node:fs/promises').FileHandle;
   try {
     fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);

@@ -27,6 +27,8 @@ import { type CompletionParams, type Endpoint, parseCompletionRequest } from './
 import { createRateLimiter } from './rate-limiter.ts';
 import { ReceiptLog, type ResponseReceipt, sha256Hex } from './receipt-log.ts';
 import { type CompletionEvent, type CompletionProgress, runCompletion, type TokenLogprob } from './run-completion.ts';
+import { completionAnswer, completionPrompt, pickModel, scoringBackend, tokenizeAnswer } from './llama-cpp-routes.ts';
+import { echoLogprobs, type PromptPosition, scorePrompt, vllmPromptLogprobs } from './prompt-logprobs.ts';
 
 /** One line of the access log. */
 export interface AccessLogEntry {
@@ -116,12 +118,13 @@ function logprobsForChat(entries: TokenLogprob[]): { content: unknown[]; refusal
   };
 }
 
-function logprobsForCompletions(entries: TokenLogprob[]): unknown {
+function logprobsForCompletions(entries: TokenLogprob[], tokensAsIds = false, shift = 0): { tokens: string[]; token_logprobs: (number | null)[]; top_logprobs: (Record<string, number> | null)[]; text_offset: number[] } {
+  const name = (a: { id: number; token: string }) => (tokensAsIds ? `token_id:${a.id}` : a.token);
   return {
-    tokens: entries.map((e) => e.token),
+    tokens: entries.map(name),
     token_logprobs: entries.map((e) => e.logprob),
-    top_logprobs: entries.map((e) => Object.fromEntries(e.top.map((a) => [a.token, a.logprob]))),
-    text_offset: entries.map((e) => e.offset),
+    top_logprobs: entries.map((e) => Object.fromEntries(e.top.map((a) => [name(a), a.logprob]))),
+    text_offset: entries.map((e) => e.offset + shift),
   };
 }
 
@@ -181,8 +184,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const p = parseCompletionRequest(endpoint, body, limits.maxTokens);
     const model = models.get(p.model);
     if (!model) throw new ApiError(404, `The model '${p.model}' does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
-    const promptText = p.messages ? renderChat(p.messages, model.config.chatTemplate) : p.prompt!;
-    const promptTokens = model.backend.encodePrompt(promptText);
+    if (p.promptIds && p.promptIds.some((id) => id >= model.backend.tokenizer.vocabSize)) throw invalidParam('prompt', `prompt holds a token id outside this model's vocabulary (${model.backend.tokenizer.vocabSize} ids)`);
+    const promptText = p.messages ? renderChat(p.messages, model.config.chatTemplate) : p.promptIds ? model.backend.tokenizer.decode(p.promptIds) : p.prompt!;
+    const promptTokens = p.promptIds ?? model.backend.encodePrompt(promptText);
+    if (p.promptLogprobs !== null) scoringBackend(model, 'prompt_logprobs');
+    else if (p.echo && p.topLogprobs >= 0) scoringBackend(model, 'echo');
     const maxTokens = p.maxTokens ?? (endpoint === 'completions' ? Math.min(16, limits.maxTokens) : limits.maxTokens);
     const promptParam = endpoint === 'chat.completions' ? 'messages' : 'prompt';
     if (promptTokens.length > limits.maxPromptTokens) {
@@ -286,6 +292,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           throw e;
         }
         const finish = progress.finishReason!;
+        const prompt = await promptSection(p, model, promptTokens, abort.signal);
         const choice = chat
           ? {
               index: 0,
@@ -293,7 +300,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
               logprobs: p.topLogprobs >= 0 ? logprobsForChat(logprobs) : null,
               finish_reason: finish,
             }
-          : { index: 0, text: progress.content, logprobs: p.topLogprobs >= 0 ? logprobsForCompletions(logprobs) : null, finish_reason: finish };
+          : completionChoice(p, promptText, promptTokens, prompt, progress.content, logprobs, finish);
         const body = { id: requestId, object: chat ? 'chat.completion' : 'text_completion', created: createdAt, model: model.config.id, system_fingerprint: null, choices: [choice], usage: usage() };
         // The receipt is durable before a byte of the response leaves.
         await appendReceipt(receipt(finish));
@@ -338,6 +345,35 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }
   }
 
+  /** llama.cpp-style `/tokenize` and `/completion` (llama-cpp-routes.ts), under the same rate limits and concurrency slots as completions. */
+  async function score(req: IncomingMessage, res: ServerResponse, route: 'tokenize' | 'completion', account: AccountConfig, abort: AbortController): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, limits.maxBodyBytes)).toString('utf8'));
+    } catch (e) {
+      if (e instanceof ApiError || e instanceof ClientGone) throw e;
+      throw invalidParam(null, `We could not parse the JSON body of your request. (${(e as Error).message})`, 'invalid_json');
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidParam(null, 'the request body must be a JSON object');
+    const b = body as Record<string, unknown>;
+    if (route === 'tokenize') {
+      send(res, 200, tokenizeAnswer(b, models, limits.maxPromptTokens));
+      return;
+    }
+    const model = pickModel(b, models);
+    const ids = completionPrompt(b, model);
+    if (ids.length > limits.maxPromptTokens) throw invalidParam('prompt', `The prompt is ${ids.length} tokens; this gateway accepts at most ${limits.maxPromptTokens}.`, 'context_length_exceeded');
+    const decision = limiter.take(account.name, account.rateLimit, ids.length);
+    if (!decision.ok) throw new ApiError(429, `Rate limit reached for account ${account.name}. Try again in ${decision.retryAfterSeconds} s.`, 'rate_limit_error', 'rate_limit_exceeded', null, { 'retry-after': String(decision.retryAfterSeconds) });
+    const release = await slots.acquire(abort.signal);
+    if (release === null) throw new ApiError(503, 'The gateway is at capacity; retry shortly.', 'server_error', 'server_overloaded', null, { 'retry-after': '1' });
+    try {
+      send(res, 200, await completionAnswer(b, model, ids, abort.signal));
+    } finally {
+      release();
+    }
+  }
+
   const appendReceipt = async (r: ResponseReceipt): Promise<void> => {
     try {
       await receipts.append(r);
@@ -373,7 +409,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         return;
       }
       const route =
-        path === '/v1/models' ? 'models' : path.startsWith('/v1/models/') ? 'model' : path === '/v1/chat/completions' ? 'chat.completions' : path === '/v1/completions' ? 'completions' : null;
+        path === '/v1/models'
+          ? 'models'
+          : path.startsWith('/v1/models/')
+            ? 'model'
+            : path === '/v1/chat/completions'
+              ? 'chat.completions'
+              : path === '/v1/completions'
+                ? 'completions'
+                : path === '/tokenize' || path === '/completion'
+                  ? path.slice(1)
+                  : null;
       if (route === null) throw new ApiError(404, `Unknown request URL: ${method} ${path}.`, 'invalid_request_error', 'unknown_url');
       const wanted = route === 'models' || route === 'model' ? 'GET' : 'POST';
       if (method !== wanted) throw new ApiError(405, `Method ${method} not allowed on ${path}; use ${wanted}.`, 'invalid_request_error', 'method_not_allowed', null, { allow: wanted });
@@ -393,7 +439,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         send(res, 200, modelObject(m));
         return;
       }
-      await complete(req, res, route, account, requestId, abort);
+      if (route === 'tokenize' || route === 'completion') {
+        await score(req, res, route, account, abort);
+        return;
+      }
+      await complete(req, res, route as Endpoint, account, requestId, abort);
     } catch (e) {
       if (e instanceof ClientGone || (abort.signal.aborted && abort.signal.reason instanceof ClientGone)) {
         errorCode = 'client_gone';
@@ -475,5 +525,37 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       })();
       return closed;
     },
+  };
+}
+
+/** The prompt's log-probabilities when the request asks for them (echo with logprobs, or prompt_logprobs); see prompt-logprobs.ts. */
+async function promptSection(p: CompletionParams, model: ServedModel, promptTokens: Uint32Array, signal: AbortSignal): Promise<PromptPosition[] | null> {
+  const k = Math.max(p.promptLogprobs ?? -1, p.echo ? p.topLogprobs : -1);
+  if (k < 0) return null;
+  return scorePrompt(scoringBackend(model, p.promptLogprobs !== null ? 'prompt_logprobs' : 'echo'), promptTokens, k, signal);
+}
+
+/** A `/v1/completions` choice: with `echo`, the prompt (and its log-probabilities) before the answer, as vLLM shapes it. */
+function completionChoice(p: CompletionParams, promptText: string, promptTokens: Uint32Array, prompt: PromptPosition[] | null, content: string, generated: TokenLogprob[], finish: string): Record<string, unknown> {
+  let logprobs: ReturnType<typeof logprobsForCompletions> | null = null;
+  if (p.topLogprobs >= 0) {
+    const answer = logprobsForCompletions(generated, p.tokensAsIds, p.echo ? promptText.length : 0);
+    if (p.echo && prompt) {
+      const head = echoLogprobs(prompt, p.topLogprobs, p.tokensAsIds);
+      logprobs = {
+        tokens: [...head.tokens, ...answer.tokens],
+        token_logprobs: [...head.token_logprobs, ...answer.token_logprobs],
+        top_logprobs: [...head.top_logprobs, ...answer.top_logprobs],
+        text_offset: [...head.text_offset, ...answer.text_offset],
+      };
+    } else logprobs = answer;
+  }
+  return {
+    index: 0,
+    text: p.echo ? promptText + content : content,
+    logprobs,
+    finish_reason: finish,
+    ...(p.promptLogprobs !== null && prompt ? { prompt_logprobs: vllmPromptLogprobs(prompt, p.promptLogprobs) } : {}),
+    ...(p.returnTokenIds ? { prompt_token_ids: Array.from(promptTokens) } : {}),
   };
 }
