@@ -34,7 +34,6 @@ import { AbortedError, HttpStatusError, JsonClient, type JsonClientOptions } fro
 import { openPredictionCache, PREDICTION_CACHE_FORMAT, type PredictionRecord } from './prediction-cache.ts';
 import { readLlamaCppProbs } from './read-llama-cpp-probs.ts';
 import { readVllmPromptLogprobs } from './read-vllm-prompt-logprobs.ts';
-import { type TranscriptWriter } from './transcript-writer.ts';
 
 export type EndpointKind = 'vllm' | 'llama-cpp';
 
@@ -76,7 +75,6 @@ export interface EndpointPredictor {
   readonly predictor: BatchedPredictor;
   /** Requests sent and positions read from the cache so far. */
   stats(): { requests: number; cachedPositions: number };
-  close(): Promise<void>;
 }
 
 interface Segment {
@@ -173,7 +171,6 @@ export async function openEndpointPredictor(o: EndpointPredictorOptions): Promis
     : null;
   const cached = new Map<string, PredictionRecord[]>();
   for (const r of cache?.records ?? []) (cached.get(r.doc) ?? cached.set(r.doc, []).get(r.doc)!).push(r);
-  const writer: TranscriptWriter<PredictionRecord> | null = cache?.writer ?? null;
   const prepared: Prepared[] = [];
   let last = -1;
   let requests = 0;
@@ -203,7 +200,7 @@ export async function openEndpointPredictor(o: EndpointPredictorOptions): Promis
   const fill = async (p: Prepared, seg: Segment): Promise<void> => {
     await ask(p, seg, async (from, got) => {
       got.forEach((c, j) => (p.answers[from + j] = c));
-      await writer?.append({
+      await cache?.append({
         type: 'predictions',
         doc: p.hash,
         segment: seg.start,
@@ -216,7 +213,8 @@ export async function openEndpointPredictor(o: EndpointPredictorOptions): Promis
 
   const register = (doc: Uint32Array): Prepared => {
     const hash = hashDoc(doc);
-    const answers: (Candidates | undefined)[] = new Array(doc.length);
+    // Dense (not `new Array(n)`): `some` and `filter` skip the holes of a sparse array.
+    const answers: (Candidates | undefined)[] = Array.from({ length: doc.length }, () => undefined);
     answers[0] = NO_CANDIDATES;
     const segs = segmentsOf(doc.length, window);
     for (const r of cached.get(hash) ?? []) {
@@ -289,9 +287,6 @@ export async function openEndpointPredictor(o: EndpointPredictorOptions): Promis
     mode,
     predictor,
     stats: () => ({ requests, cachedPositions }),
-    close: async () => {
-      await writer?.close();
-    },
   };
 }
 

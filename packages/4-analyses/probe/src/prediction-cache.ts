@@ -2,13 +2,14 @@
  * The crash-safe cache of an endpoint's next-token answers, so an interrupted open-model audit
  * resumes where it stopped instead of paying for every request again. A JSONL file: a header that
  * names what the answers depend on (endpoint, model, server kind, top-k, window, tokenizer), then one
- * line per answered stretch of positions, each appended whole and fsynced (`TranscriptWriter`), so a
- * crash leaves at most one torn final line, which is cut off before a rerun appends again — the same
+ * line per answered stretch of positions, each appended whole (O_APPEND) and fsynced, so a crash
+ * leaves at most one torn final line, which is cut off before a rerun appends again — the same
  * discipline as probe transcripts (transcript-writer.ts).
  */
-import { readFile, truncate } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { open, readFile, truncate } from 'node:fs/promises';
 import { InputError } from '@tracemark/errors';
-import { createTranscriptFile, TranscriptWriter } from './transcript-writer.ts';
+import { createTranscriptFile } from './transcript-writer.ts';
 
 export const PREDICTION_CACHE_FORMAT = 'tracemark.prediction-cache';
 
@@ -42,8 +43,27 @@ export class PredictionCacheMismatchError extends InputError {
 
 export interface OpenedPredictionCache {
   readonly records: readonly PredictionRecord[];
-  readonly writer: TranscriptWriter<PredictionRecord>;
   readonly resumed: boolean;
+  /** Append one record and fsync it; appends run in call order. No file handle stays open between them. */
+  append(record: PredictionRecord): Promise<void>;
+}
+
+function appender(path: string): (record: PredictionRecord) => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return (record) => {
+    const line = `${JSON.stringify(record)}\n`;
+    const next = chain.then(async () => {
+      const fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+      try {
+        await fh.write(line);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+    chain = next.catch(() => undefined);
+    return next;
+  };
 }
 
 const IDENTITY_FIELDS = ['endpoint', 'model', 'kind', 'topK', 'window'] as const;
@@ -67,7 +87,7 @@ export async function openPredictionCache(path: string, header: PredictionCacheH
   if (torn !== '') await truncate(path, Buffer.byteLength(text) - Buffer.byteLength(torn));
   if (lines.length === 0) {
     await createTranscriptFile(path, header as unknown as Record<string, unknown>);
-    return { records: [], writer: await TranscriptWriter.open<PredictionRecord>(path), resumed: false };
+    return { records: [], resumed: false, append: appender(path) };
   }
   const parsed = lines.map((line, i) => {
     try {
@@ -95,5 +115,5 @@ export async function openPredictionCache(path: string, header: PredictionCacheH
     if (!ok) throw new InputError(`${path}:${i + 2}: not a prediction record`);
     return r as unknown as PredictionRecord;
   });
-  return { records, writer: await TranscriptWriter.open<PredictionRecord>(path), resumed: true };
+  return { records, resumed: true, append: appender(path) };
 }

@@ -14,8 +14,8 @@ import {
   type TranscriptRecord,
 } from '@tracemark/fingerprint';
 
-/** Serialised appends with fsync; one instance per open file (a transcript, or any JSONL log of `T`). */
-export class TranscriptWriter<T extends object = TranscriptRecord | TranscriptHeader> {
+/** Serialised appends with fsync; one instance per open file. */
+export class TranscriptWriter {
   private chain: Promise<void> = Promise.resolve();
   private failed: Error | null = null;
   private closed = false;
@@ -26,13 +26,13 @@ export class TranscriptWriter<T extends object = TranscriptRecord | TranscriptHe
   ) {}
 
   /** Open for appending; the file must exist (see `createTranscriptFile`). */
-  static async open<T extends object = TranscriptRecord | TranscriptHeader>(path: string): Promise<TranscriptWriter<T>> {
+  static async open(path: string): Promise<TranscriptWriter> {
     const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
-    return new TranscriptWriter<T>(path, handle);
+    return new TranscriptWriter(path, handle);
   }
 
   /** Append one line and fsync it. Appends are applied in call order; a failed write fails every later one. */
-  append(value: T): Promise<void> {
+  append(value: TranscriptRecord | TranscriptHeader): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${this.path}: transcript writer is closed`));
     const line = `${JSON.stringify(value)}\n`;
     const next = this.chain.then(async () => {
@@ -59,7 +59,8 @@ export class TranscriptWriter<T extends object = TranscriptRecord | TranscriptHe
 }
 
 /**
- * Create a transcript holding just its header, fsynced together with its directory entry.
+ * Create a transcript (or another crash-safe JSONL log, such as a prediction cache) holding just its
+ * header, fsynced together with its directory entry.
  * Refuses to replace a non-empty file (an empty one is what a run that died at once leaves).
  */
 export async function createTranscriptFile(path: string, header: TranscriptHeader | Readonly<Record<string, unknown>>): Promise<void> {
