@@ -13,7 +13,8 @@
  * - `llama-cpp`: the llama.cpp server's native API, which gives no prompt log-probabilities: one
  *   `POST /completion` per position with `n_predict: 1`, `n_probs: k` and `cache_prompt: true`, the
  *   positions of a window asked in order so each prompt extends the previous one and the server's
- *   prompt cache evaluates one new token per request (llama.cpp `tools/server/README.md`).
+ *   prompt cache evaluates one new token per request (llama.cpp `tools/server/README.md`). `model`
+ *   is sent too: a single-model server ignores it, a router-mode server picks the model by it.
  * `auto` asks `GET /props`, which only llama.cpp serves (its `default_generation_settings`).
  *
  * Before anything is scored the server's tokenizer is checked against the key's: a fixed probe text
@@ -190,7 +191,7 @@ export async function openEndpointPredictor(o: EndpointPredictorOptions): Promis
     }
     for (let pos = seg.from; pos < seg.to; pos++) {
       if (p.answers[pos]) continue;
-      const body = { prompt: Array.from(p.doc.subarray(seg.start, pos)), n_predict: 1, n_probs: o.topK, cache_prompt: true, post_sampling_probs: false, temperature: 1, top_k: 0, top_p: 1, min_p: 0, seed: 0 };
+      const body = { model: o.model, prompt: Array.from(p.doc.subarray(seg.start, pos)), n_predict: 1, n_probs: o.topK, cache_prompt: true, post_sampling_probs: false, temperature: 1, top_k: 0, top_p: 1, min_p: 0, seed: 0 };
       requests++;
       const r = await client.request(`${root}/completion`, body, o.signal);
       await record(pos, [readLlamaCppProbs(r.body, o.topK, where(`position ${pos} of a forced text`))]);
@@ -311,7 +312,7 @@ async function checkTokenizer(client: JsonClient, root: string, kind: EndpointKi
   const expected = o.tokenizer.encode(TOKENIZER_PROBE_TEXT);
   let got: number[];
   if (kind === 'llama-cpp') {
-    const r = await client.request(`${root}/tokenize`, { content: TOKENIZER_PROBE_TEXT, add_special: false, with_pieces: true }, o.signal);
+    const r = await client.request(`${root}/tokenize`, { model: o.model, content: TOKENIZER_PROBE_TEXT, add_special: false, with_pieces: true }, o.signal);
     got = idsOf(r.body.tokens, `${root}/tokenize`);
   } else {
     try {

@@ -188,8 +188,8 @@ export function parseCompletionRequest(endpoint: Endpoint, body: unknown, maxTok
     const p = b.prompt;
     if (typeof p === 'string') prompt = p;
     else if (Array.isArray(p) && p.length === 1 && typeof p[0] === 'string') prompt = p[0];
-    else if (Array.isArray(p) && p.length > 1) unsupported('prompt', 'more than one prompt per request');
     else if (Array.isArray(p) && p.length > 0 && p.every((t) => Number.isInteger(t) && t >= 0 && t <= 0xffffffff)) promptIds = Uint32Array.from(p as number[]);
+    else if (Array.isArray(p) && p.length > 1 && p.every((t) => typeof t === 'string' || Array.isArray(t))) unsupported('prompt', 'more than one prompt per request');
     else throw invalidParam('prompt', 'prompt must be a string or a non-empty array of token ids');
     const lp = int(b, 'logprobs', 0, 20);
     topLogprobs = lp ?? -1;
