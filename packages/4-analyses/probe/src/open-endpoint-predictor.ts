@@ -22,19 +22,19 @@
  * the key tokenizer's ids, else an InputError names both. Token ids are what the watermark is
  * defined over, so scoring another vocabulary's ids would give a meaningless p-value.
  *
- * Long texts are cut into windows of `window` tokens overlapping by half (a position is predicted
- * with at least `window / 2` tokens of context; which window answers a position depends only on
- * the position, so a rerun or a single query gets the same context). Windows run `concurrency` at a
- * time; every answer is appended to a crash-safe cache (prediction-cache.ts) so a rerun resumes.
+ * Long texts are cut into windows of `window` tokens overlapping by half (windowed-predictor.ts),
+ * asked `concurrency` at a time; every answer is appended to a crash-safe cache
+ * (prediction-cache.ts) so a rerun resumes, and `verify` can recompute the audit from it offline.
  */
-import { createHash } from 'node:crypto';
 import { InputError, IoError } from '@tracemark/errors';
 import { type Tokenizer } from '@tracemark/tokenizers';
-import { type Candidates, NO_CANDIDATES } from './_top-candidates.ts';
 import { AbortedError, HttpStatusError, JsonClient, type JsonClientOptions } from './json-client.ts';
-import { openPredictionCache, PREDICTION_CACHE_FORMAT, type PredictionRecord } from './prediction-cache.ts';
+import { openPredictionCache, PREDICTION_CACHE_FORMAT } from './prediction-cache.ts';
 import { readLlamaCppProbs } from './read-llama-cpp-probs.ts';
 import { readVllmPromptLogprobs } from './read-vllm-prompt-logprobs.ts';
+import { type AskWindow, type BatchedPredictor, createWindowedPredictor } from './windowed-predictor.ts';
+
+export { type BatchedPredictor } from './windowed-predictor.ts';
 
 export type EndpointKind = 'vllm' | 'llama-cpp';
 
@@ -62,13 +62,6 @@ export interface EndpointPredictorOptions extends JsonClientOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** The predictor shape `@tracemark/audit`'s open-model test takes, with its batch hook. */
-export interface BatchedPredictor {
-  (context: Uint32Array, k: number): Promise<Candidates>;
-  /** Ask the server about every position of `texts` now, in windows and in parallel. */
-  prepare(texts: readonly Uint32Array[], k: number): Promise<void>;
-}
-
 export interface EndpointPredictor {
   readonly kind: EndpointKind;
   /** How the server was found to answer (`prompt_logprobs`, `echo` or `n_probs`). */
@@ -76,18 +69,6 @@ export interface EndpointPredictor {
   readonly predictor: BatchedPredictor;
   /** Requests sent and positions read from the cache so far. */
   stats(): { requests: number; cachedPositions: number };
-}
-
-interface Segment {
-  readonly start: number;
-  readonly from: number;
-  readonly to: number;
-}
-
-interface Prepared {
-  readonly doc: Uint32Array;
-  readonly hash: string;
-  readonly answers: (Candidates | undefined)[];
 }
 
 /** The server's root (where `/tokenize`, `/props` and llama.cpp's `/completion` live): the URL without a trailing `/v1` or route. */
@@ -103,39 +84,9 @@ export function serverRoot(endpoint: string): string {
   return `${url.origin}${path}`;
 }
 
-/** The window owning each position: starts every `window / 2` tokens (see the file comment). */
-function segmentsOf(n: number, window: number): Segment[] {
-  if (n <= 1) return [];
-  if (n <= window) return [{ start: 0, from: 1, to: n }];
-  const stride = Math.floor(window / 2);
-  const out: Segment[] = [];
-  for (let s = 0; ; s += stride) {
-    const to = Math.min(s + window, n);
-    out.push({ start: s, from: s === 0 ? 1 : s + window - stride, to });
-    if (to === n) return out;
-  }
-}
-
-function hashDoc(doc: Uint32Array): string {
-  const bytes = Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength);
-  // Token ids as little-endian uint32 whatever the platform, so a cache moves between machines.
-  const le = new Uint8Array(bytes.length);
-  const view = new DataView(le.buffer);
-  for (let i = 0; i < doc.length; i++) view.setUint32(i * 4, doc[i]!, true);
-  return createHash('sha256').update(le).digest('hex');
-}
-
 function sameIds(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function isPrefixOf(ctx: Uint32Array, doc: Uint32Array): boolean {
-  if (ctx.length > doc.length) return false;
-  // teacher forcing passes `doc.subarray(0, i)`: the same memory is the same prefix.
-  if (ctx.buffer === doc.buffer && ctx.byteOffset === doc.byteOffset) return true;
-  for (let i = 0; i < ctx.length; i++) if (ctx[i] !== doc[i]) return false;
   return true;
 }
 
@@ -170,16 +121,11 @@ export async function openEndpointPredictor(o: EndpointPredictorOptions): Promis
         tokenizer: { name: identity.name, hash: identity.hash },
       })
     : null;
-  const cached = new Map<string, PredictionRecord[]>();
-  for (const r of cache?.records ?? []) (cached.get(r.doc) ?? cached.set(r.doc, []).get(r.doc)!).push(r);
-  const prepared: Prepared[] = [];
-  let last = -1;
   let requests = 0;
-  let cachedPositions = 0;
   const where = (s: string) => `${o.endpoint} (${kind}, ${s})`;
 
-  /** Answers for positions [from, to) of `doc` with context from `start`: one request (vLLM) or one per position (llama.cpp). */
-  const ask = async (p: Prepared, seg: Segment, record: (from: number, got: Candidates[]) => Promise<void>): Promise<void> => {
+  /** One request for the window (vLLM), or one per position in order, each prompt extending the last (llama.cpp). */
+  const ask: AskWindow = async (p, seg, record) => {
     if (kind === 'vllm') {
       const prompt = p.doc.subarray(seg.start, seg.to);
       const body = { model: o.model, prompt: Array.from(prompt), max_tokens: 1, temperature: 0, return_token_ids: true, ...(mode === 'prompt_logprobs' ? { prompt_logprobs: o.topK } : { echo: true, logprobs: o.topK, return_tokens_as_token_ids: true }) };
@@ -197,97 +143,21 @@ export async function openEndpointPredictor(o: EndpointPredictorOptions): Promis
       await record(pos, [readLlamaCppProbs(r.body, o.topK, where(`position ${pos} of a forced text`))]);
     }
   };
-
-  const fill = async (p: Prepared, seg: Segment): Promise<void> => {
-    await ask(p, seg, async (from, got) => {
-      got.forEach((c, j) => (p.answers[from + j] = c));
-      await cache?.append({
-        type: 'predictions',
-        doc: p.hash,
-        segment: seg.start,
-        from,
-        ids: got.map((c) => Array.from(c.ids)),
-        logprobs: got.map((c) => Array.from(c.logProbs)),
-      });
-    });
-  };
-
-  const register = (doc: Uint32Array): Prepared => {
-    const hash = hashDoc(doc);
-    // Dense (not `new Array(n)`): `some` and `filter` skip the holes of a sparse array.
-    const answers: (Candidates | undefined)[] = Array.from({ length: doc.length }, () => undefined);
-    answers[0] = NO_CANDIDATES;
-    const segs = segmentsOf(doc.length, window);
-    for (const r of cached.get(hash) ?? []) {
-      // Only answers asked with the context this run would use count.
-      if (!segs.some((s) => s.start === r.segment && r.from >= s.from && r.from + r.ids.length <= s.to)) continue;
-      r.ids.forEach((ids, j) => {
-        if (answers[r.from + j]) return;
-        answers[r.from + j] = { ids: Uint32Array.from(ids), logProbs: Float64Array.from(r.logprobs[j]!) };
-        cachedPositions++;
-      });
-    }
-    const p = { doc, hash, answers };
-    prepared.push(p);
-    return p;
-  };
-
-  const prepare = async (texts: readonly Uint32Array[], k: number): Promise<void> => {
-    if (k !== o.topK) throw new RangeError(`the predictor was opened for top-${o.topK}, asked for top-${k}`);
-    const docs = texts.map((t) => register(t));
-    const total = docs.reduce((a, p) => a + Math.max(0, p.doc.length - 1), 0);
-    let done = docs.reduce((a, p) => a + p.answers.filter((x, i) => i > 0 && x).length, 0);
-    o.onProgress?.(done, total);
-    const tasks: { p: Prepared; seg: Segment }[] = [];
-    for (const p of docs) for (const seg of segmentsOf(p.doc.length, window)) if (p.answers.slice(seg.from, seg.to).some((x) => !x)) tasks.push({ p, seg });
-    let next = 0;
-    let failure: unknown = null;
-    const worker = async () => {
-      while (failure === null && next < tasks.length) {
-        const { p, seg } = tasks[next++]!;
-        const before = p.answers.slice(seg.from, seg.to).filter(Boolean).length;
-        try {
-          await fill(p, seg);
-        } catch (e) {
-          failure ??= e;
-          return;
-        }
-        done += seg.to - seg.from - before;
-        o.onProgress?.(done, total);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, worker));
-    if (failure !== null) throw failure;
-  };
-
-  const predictor = (async (context: Uint32Array, k: number): Promise<Candidates> => {
-    if (k !== o.topK) throw new RangeError(`the predictor was opened for top-${o.topK}, asked for top-${k}`);
-    const pos = context.length;
-    if (pos === 0) return NO_CANDIDATES;
-    let p = last >= 0 && isPrefixOf(context, prepared[last]!.doc) && pos < prepared[last]!.doc.length ? prepared[last] : undefined;
-    if (!p) {
-      const i = prepared.findIndex((q) => pos < q.doc.length && isPrefixOf(context, q.doc));
-      if (i >= 0) (last = i), (p = prepared[i]);
-    }
-    if (!p || !p.answers[pos]) {
-      // Not prepared: the distribution after `context` is the prompt log-probability at the last
-      // position of `context` plus any token (0 here; its own log-probability is not used).
-      const doc = new Uint32Array(pos + 1);
-      doc.set(context);
-      const q = register(doc);
-      const seg = segmentsOf(doc.length, window).find((s) => pos >= s.from && pos < s.to)!;
-      if (!q.answers[pos]) await fill(q, kind === 'vllm' ? { start: seg.start, from: pos, to: pos + 1 } : { ...seg, from: pos });
-      return q.answers[pos]!;
-    }
-    return p.answers[pos]!;
-  }) as BatchedPredictor;
-  predictor.prepare = prepare;
+  const { predictor, cachedPositions } = createWindowedPredictor({
+    topK: o.topK,
+    window,
+    concurrency,
+    records: cache?.records ?? [],
+    ...(cache ? { append: cache.append } : {}),
+    ask,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
 
   return {
     kind,
     mode,
     predictor,
-    stats: () => ({ requests, cachedPositions }),
+    stats: () => ({ requests, cachedPositions: cachedPositions() }),
   };
 }
 
