@@ -29,12 +29,16 @@ let keyPath: string;
 let files: Record<'student' | 'control', string>;
 let gateway: Gateway;
 
-async function audit(...argv: string[]): Promise<{ report: AuditReport }> {
+async function cli(...argv: string[]): Promise<string> {
   let stdout = '';
   let stderr = '';
-  const code = await main(['audit', '--key', keyPath, ...FORCED, '--json', ...argv], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
   expect(code, stderr).toBe(0);
-  return { report: JSON.parse(stdout) as AuditReport };
+  return stdout;
+}
+
+async function audit(...argv: string[]): Promise<{ report: AuditReport }> {
+  return { report: JSON.parse(await cli('audit', '--key', keyPath, ...FORCED, '--json', ...argv)) as AuditReport };
 }
 
 const openTests = (r: AuditReport) => r.tests.filter((t) => t.name.startsWith('open-model')).map((t) => ({ name: t.name, scored: t.scored, score: t.score, log10PValue: t.log10PValue, detected: t.detected }));
@@ -76,6 +80,7 @@ describe('open-model audit over HTTP', () => {
     expect(http.report.verdict.detected).toBe(true);
   }, 120_000);
 
+
   it('llama.cpp-style /completion with n_probs gives the same numbers', async () => {
     const local = await audit('--suspect-model', files.student, '--forced-tokens', '600');
     const http = await audit('--suspect-endpoint', `${gateway.url}/v1`, '--suspect-name', 'student', '--api-key-env', ENV, '--open-model', '--suspect-endpoint-kind', 'llama-cpp', '--suspect-window', '256', '--forced-tokens', '600');
@@ -89,5 +94,18 @@ describe('open-model audit over HTTP', () => {
     for (const t of openTests(http.report)) console.info(`control over HTTP: ${t.name} scored ${t.scored}, log10 p ${t.log10PValue.toFixed(2)}`);
     for (const t of openTests(http.report)) expect(t.log10PValue, t.name).toBeGreaterThan(-3);
     expect(http.report.verdict.detected).toBe(false);
+  }, 120_000);
+
+  it('a signed report of an audit over HTTP is verified offline: the open-model tests are recomputed from the signed cache of answers', async () => {
+    const evidence = await mkdtemp(join(dir, 'evidence-'));
+    await cli('signer', 'init', '--out', join(dir, 'signer.json'), '--public-out', join(dir, 'public.json'));
+    const out = join(evidence, 'student-http.json');
+    await cli('audit', '--key', keyPath, ...FORCED, '--suspect-endpoint', `${gateway.url}/v1`, '--suspect-name', 'student', '--api-key-env', ENV, '--open-model', '--suspect-window', '512', '--out', out, '--sign', join(dir, 'signer.json'));
+    await gateway.close(); // the server is gone: verification must not need it
+    const verified = await cli('verify', out, '--public-key', join(dir, 'public.json'), '--key', keyPath, '--inputs', evidence);
+    expect(verified).toMatch(/✓ input suspect-predictions: .*sha256 matches/);
+    expect(verified).toMatch(/✓ recompute open-model-reading/);
+    expect(verified).toMatch(/✓ recompute open-model-mass/);
+    expect(verified).toMatch(/^verified: /m);
   }, 120_000);
 });

@@ -31,6 +31,8 @@ export interface AuditSourceOptions {
   suspectEndpointKind?: 'auto' | 'vllm' | 'llama-cpp';
   /** Most tokens of context per request to the suspect's server. */
   suspectWindow?: number;
+  /** A prediction cache to answer the open-model tests from, offline (`verify` of an HTTP open-model audit). */
+  suspectPredictions?: string;
   teacherData?: string;
   supervisedFilter?: boolean;
   forcedText?: string;
@@ -106,7 +108,9 @@ async function collectSuspect(
   if (o.suspectOutputs) {
     const collected = await readOutputsFile(o.suspectOutputs, tokenizer);
     await digest('suspect-outputs', o.suspectOutputs);
-    return { collected, suspect: { kind: 'outputs', name: basename(o.suspectOutputs) } };
+    if (!o.suspectPredictions) return { collected, suspect: { kind: 'outputs', name: basename(o.suspectOutputs) } };
+    const { openCachedPredictor } = await import('@tracemark/probe');
+    return { collected, suspect: { kind: 'outputs', name: basename(o.suspectOutputs) }, openModel: await openCachedPredictor(o.suspectPredictions, o.topK) };
   }
   if (o.suspectModel) {
     const model = await openModelFile(o.suspectModel);
@@ -125,6 +129,11 @@ async function collectSuspect(
   return { collected, suspect: { kind: 'endpoint', name: o.suspectName! }, ...(openModel ? { openModel } : {}) };
 }
 
+/** Where `audit --open-model` over HTTP caches the server's answers: next to the report (none without --out). */
+export function predictionCachePath(o: AuditSourceOptions): string | undefined {
+  return o.suspectEndpoint && o.openModel && o.out ? `${o.out.replace(/\.json$/i, '')}.predictions.jsonl` : undefined;
+}
+
 /**
  * The suspect's next-token predictor over HTTP (vLLM prompt log-probabilities or llama.cpp
  * `n_probs`), its answers cached next to the report (`<report>.predictions.jsonl`) so an
@@ -135,7 +144,7 @@ async function endpointPredictor(o: AuditSourceOptions, tokenizer: Tokenizer): P
   const { openEndpointPredictor } = await import('@tracemark/probe');
   const apiKey = o.apiKeyEnv ? process.env[o.apiKeyEnv] : undefined;
   const quiet = o.quiet ?? false;
-  const cache = o.out ? `${o.out.replace(/\.json$/i, '')}.predictions.jsonl` : undefined;
+  const cache = predictionCachePath(o);
   let bar: Progress | undefined;
   const p = await openEndpointPredictor({
     endpoint: o.suspectEndpoint!,

@@ -8,14 +8,15 @@
  * Collected outputs are appended to a file as they arrive, so an interrupted audit loses nothing
  * and a rerun resumes.
  */
+import { basename } from 'node:path';
 import { type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, powerShortfall, runAudit } from '@tracemark/audit';
 import { signReport } from '@tracemark/evidence';
 import { assertSameTokenizer } from '@tracemark/tokenizers';
 import { type WatermarkKey } from '@tracemark/watermark';
-import { type AuditSourceOptions, gatherAuditInputs } from '../audit-inputs.ts';
+import { type AuditSourceOptions, gatherAuditInputs, predictionCachePath } from '../audit-inputs.ts';
 import { ExitCode, type ExitCodeValue, InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
-import { refuseOverwrite, writeOutput } from '../io.ts';
+import { refuseOverwrite, sha256File, writeOutput } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note, type Progress } from '../progress.ts';
 import { loadSigner } from './signer.ts';
@@ -73,11 +74,17 @@ export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string 
     if (!bars.has(stage)) bars.set(stage, createProgress(labels[stage], { quiet }));
     bars.get(stage)!.update(done, total);
   };
+  let report: AuditReport;
   try {
-    return await runAudit({ ...inputs, onProgress });
+    report = await runAudit({ ...inputs, onProgress });
   } finally {
     for (const bar of bars.values()) bar.done();
   }
+  // The server's answers are evidence too: digested once complete, so `verify` can recompute the
+  // open-model tests from this file offline (the server may be gone by then).
+  const cache = predictionCachePath(o);
+  if (!cache) return report;
+  return { ...report, inputs: [...report.inputs, { role: 'suspect-predictions', path: basename(cache), ...(await sha256File(cache)) }] };
 }
 
 function checkAuditOptions(o: AuditCommandOptions): void {

@@ -32,6 +32,7 @@ export {
   serverRoot,
   TOKENIZER_PROBE_TEXT,
 } from './open-endpoint-predictor.ts';
-export { openPredictionCache, PREDICTION_CACHE_FORMAT, PredictionCacheMismatchError, type PredictionCacheHeader, type PredictionRecord } from './prediction-cache.ts';
+export { openPredictionCache, PREDICTION_CACHE_FORMAT, PredictionCacheMismatchError, type PredictionCacheHeader, type PredictionRecord, readPredictionCache } from './prediction-cache.ts';
 export { readVllmPromptLogprobs } from './read-vllm-prompt-logprobs.ts';
 export { readLlamaCppProbs } from './read-llama-cpp-probs.ts';
+export { openCachedPredictor } from './open-cached-predictor.ts';

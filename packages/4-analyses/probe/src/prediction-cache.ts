@@ -89,6 +89,23 @@ export async function openPredictionCache(path: string, header: PredictionCacheH
     await createTranscriptFile(path, header as unknown as Record<string, unknown>);
     return { records: [], resumed: false, append: appender(path) };
   }
+  const { header: existing, records } = parseLines(lines, path);
+  const problems: string[] = [];
+  for (const k of IDENTITY_FIELDS) if (existing[k] !== header[k]) problems.push(`${k} ${JSON.stringify(existing[k])} was recorded, this run uses ${JSON.stringify(header[k])}`);
+  if (existing.tokenizer?.hash !== header.tokenizer.hash) problems.push(`tokenizer ${String(existing.tokenizer?.name)} was recorded, this run uses ${header.tokenizer.name}`);
+  if (problems.length > 0) throw new PredictionCacheMismatchError(`${path}: cannot resume from this prediction cache: ${problems.join('; ')}. Delete it or use the settings it was recorded with.`);
+  return { records, resumed: true, append: appender(path) };
+}
+
+/** Read a cache without changing it (a torn final line is ignored): its header and records. */
+export async function readPredictionCache(path: string): Promise<{ header: PredictionCacheHeader; records: PredictionRecord[] }> {
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  lines.pop();
+  if (lines.length === 0) throw new InputError(`${path}: an empty prediction cache`);
+  return parseLines(lines, path);
+}
+
+function parseLines(lines: readonly string[], path: string): { header: PredictionCacheHeader; records: PredictionRecord[] } {
   const parsed = lines.map((line, i) => {
     try {
       return JSON.parse(line) as Record<string, unknown>;
@@ -96,13 +113,10 @@ export async function openPredictionCache(path: string, header: PredictionCacheH
       throw new InputError(`${path}:${i + 1}: malformed JSON in the prediction cache (${(e as Error).message})`);
     }
   });
-  const existing = parsed[0]!;
-  if (existing.type !== 'header' || existing.format !== PREDICTION_CACHE_FORMAT) throw new InputError(`${path}:1: not a ${PREDICTION_CACHE_FORMAT} file`);
-  const problems: string[] = [];
-  for (const k of IDENTITY_FIELDS) if (existing[k] !== header[k]) problems.push(`${k} ${JSON.stringify(existing[k])} was recorded, this run uses ${JSON.stringify(header[k])}`);
-  const tok = existing.tokenizer as { name?: unknown; hash?: unknown } | undefined;
-  if (tok?.hash !== header.tokenizer.hash) problems.push(`tokenizer ${String(tok?.name)} was recorded, this run uses ${header.tokenizer.name}`);
-  if (problems.length > 0) throw new PredictionCacheMismatchError(`${path}: cannot resume from this prediction cache: ${problems.join('; ')}. Delete it or use the settings it was recorded with.`);
+  const header = parsed[0]!;
+  if (header.type !== 'header' || header.format !== PREDICTION_CACHE_FORMAT || !Number.isInteger(header.topK) || !Number.isInteger(header.window)) {
+    throw new InputError(`${path}:1: not a ${PREDICTION_CACHE_FORMAT} header`);
+  }
   const records = parsed.slice(1).map((r, i) => {
     const ok =
       r.type === 'predictions' &&
@@ -115,5 +129,5 @@ export async function openPredictionCache(path: string, header: PredictionCacheH
     if (!ok) throw new InputError(`${path}:${i + 2}: not a prediction record`);
     return r as unknown as PredictionRecord;
   });
-  return { records, resumed: true, append: appender(path) };
+  return { header: header as unknown as PredictionCacheHeader, records };
 }
