@@ -8,7 +8,7 @@ import { generate as generateTokens } from '@tracemark/models';
 import { openModelFile } from '../model-file.ts';
 import { createWatermarker, type Watermarker } from '@tracemark/watermark';
 import { IoError } from '../errors.ts';
-import { refuseOverwrite } from '../io.ts';
+import { checkOutput } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { createProgress } from '../progress.ts';
 import { BUILTIN_SPECS, loadPrompts } from '../prompts.ts';
@@ -42,7 +42,7 @@ export interface GenerateCommandResult {
 }
 
 export async function generateCommand(o: GenerateCommandOptions): Promise<GenerateCommandResult> {
-  if (!o.force) await refuseOverwrite(o.out);
+  await checkOutput(o.out, { force: o.force ?? false });
   const prompts = await loadPrompts(o.prompts, o.count ?? 100);
   const model = await openModelFile(o.model);
   let watermarker: Watermarker | undefined;

@@ -21,7 +21,7 @@ import {
 } from '@tracemark/probe';
 import { ExitCode, InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
-import { readTextInput, writeOutput } from '../io.ts';
+import { checkOutput, readTextInput, writeOutput } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { defineCommand, flag, option } from '../command.ts';
 import { parseNumber } from '../option-parsers.ts';
@@ -109,8 +109,11 @@ export async function probe(o: ProbeCommandOptions): Promise<ProbeCommandResult>
       return { mode: 'export-batch', file: o.exportBatch, requests: lines.length, suite: suiteInfo(suite) };
     }
     if (o.out === undefined) throw new InputError('--out <transcript.jsonl> is required');
+    // A transcript is resumed or added to, so it may exist; its folder must, and it must be a file.
+    await checkOutput(o.out, { mayExist: true });
     if (o.importBatch !== undefined) {
       const text = await readTextInput(o.importBatch);
+      if (text.trim() === '') throw new InputError(`${o.importBatch}: empty file (no Batch API answers to import)`);
       const imported = importBatch(text, o.importBatch, suite, o.model, params);
       const merged = await mergeIntoTranscript(o.out, imported.header, imported.records);
       return {
