@@ -53,7 +53,7 @@ export interface EndpointPredictorOptions extends JsonClientOptions {
   readonly topK: number;
   /** Most tokens in one request's context; default 1024. */
   readonly window?: number;
-  /** Requests (windows) in flight; default 4. */
+  /** Windows asked at once; default 4 for vLLM, 1 for llama.cpp (raise it to the server's `--parallel` slots). */
   readonly concurrency?: number;
   /** Crash-safe cache of answers: a rerun with the same file resumes. */
   readonly cache?: string;
@@ -98,15 +98,17 @@ function sameIds(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
  */
 export async function openEndpointPredictor(o: EndpointPredictorOptions): Promise<EndpointPredictor> {
   const window = o.window ?? 1024;
-  const concurrency = o.concurrency ?? 4;
   if (!Number.isInteger(window) || window < 2) throw new InputError(`the window must be an integer ≥ 2 tokens, got ${window}`);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (o.concurrency !== undefined && (!Number.isInteger(o.concurrency) || o.concurrency < 1)) throw new InputError(`concurrency must be a positive integer, got ${o.concurrency}`);
   if (!Number.isInteger(o.topK) || o.topK < 1) throw new InputError(`top-k must be a positive integer, got ${o.topK}`);
   const root = serverRoot(o.endpoint);
   const client = new JsonClient(o);
   const kind = o.kind === 'auto' ? await detectKind(client, root, o.signal) : o.kind;
   await checkTokenizer(client, root, kind, o);
   const mode = kind === 'llama-cpp' ? 'n_probs' : await vllmMode(client, root, o);
+  // llama.cpp keeps one prompt cache per slot: windows asked in parallel on a one-slot server would
+  // evict each other's prefix and re-evaluate it on every request, so one at a time by default.
+  const concurrency = o.concurrency ?? (kind === 'llama-cpp' ? 1 : 4);
   const identity = o.tokenizer.identity();
   const cache = o.cache
     ? await openPredictionCache(o.cache, {
