@@ -50,11 +50,24 @@ export function tokenizeAnswer(b: Body, models: ReadonlyMap<string, ServedModel>
   throw invalidParam('content', 'send the text as "content" (llama.cpp) or "prompt" (vLLM)');
 }
 
+/** The text of prompt token ids; an id the vocabulary does not assign is the client's error (400), not a crash. */
+export function decodePrompt(m: ServedModel, ids: Uint32Array): string {
+  try {
+    return m.backend.tokenizer.decode(ids);
+  } catch (e) {
+    throw invalidParam('prompt', `prompt holds a token id this model's vocabulary does not assign (${(e as Error).message})`);
+  }
+}
+
 /** The token ids of a llama.cpp `prompt`: ids, or a string (encoded without BOS: these models use none). */
 export function completionPrompt(b: Body, m: ServedModel): Uint32Array {
   const p = b.prompt;
   if (typeof p === 'string' && p.length > 0) return m.backend.encodePrompt(p);
-  if (Array.isArray(p) && p.length > 0 && p.every((x) => Number.isInteger(x) && x >= 0 && x < m.backend.tokenizer.vocabSize)) return Uint32Array.from(p as number[]);
+  if (Array.isArray(p) && p.length > 0 && p.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) {
+    const ids = Uint32Array.from(p as number[]);
+    decodePrompt(m, ids);
+    return ids;
+  }
   throw invalidParam('prompt', 'prompt must be a non-empty string or array of token ids (mixed and multiple prompts are not supported)');
 }
 
@@ -77,7 +90,7 @@ export async function completionAnswer(b: Body, m: ServedModel, ids: Uint32Array
     model: m.config.id,
     tokens_predicted: 1,
     tokens_evaluated: ids.length,
-    prompt: m.backend.tokenizer.decode(ids),
+    prompt: decodePrompt(m, ids),
     has_new_line: chosen.token.includes('\n'),
     truncated: false,
     stop_type: 'limit',

@@ -93,6 +93,11 @@ describe('prompt log-probabilities', () => {
       expect((r.body.error as { message: string }).message).toMatch(/Prompt log-probabilities are not served for model 'teacher'/);
     }
     expect((await post('/completion', { model: 'teacher', prompt: ids, n_predict: 1, n_probs: 2 })).status).toBe(400);
+    for (const path of ['/completion', '/v1/completions']) {
+      const bad = await post(path, { model: 'open', prompt: [ids[0], 999_999_999], n_predict: 1, n_probs: 2, ...(path === '/v1/completions' ? { n_predict: undefined, n_probs: undefined, max_tokens: 1 } : {}) });
+      expect(bad.status, path).toBe(400);
+      expect((bad.body.error as { param: string }).param).toBe('prompt');
+    }
     const many = await post('/completion', { model: 'open', prompt: ids, n_predict: 8, n_probs: 2 });
     expect(many.status).toBe(400);
     expect((many.body.error as { param: string }).param).toBe('n_predict');

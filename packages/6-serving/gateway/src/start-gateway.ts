@@ -27,7 +27,7 @@ import { type CompletionParams, type Endpoint, parseCompletionRequest } from './
 import { createRateLimiter } from './rate-limiter.ts';
 import { ReceiptLog, type ResponseReceipt, sha256Hex } from './receipt-log.ts';
 import { type CompletionEvent, type CompletionProgress, runCompletion, type TokenLogprob } from './run-completion.ts';
-import { completionAnswer, completionPrompt, pickModel, scoringBackend, tokenizeAnswer } from './llama-cpp-routes.ts';
+import { completionAnswer, completionPrompt, decodePrompt, pickModel, scoringBackend, tokenizeAnswer } from './llama-cpp-routes.ts';
 import { echoLogprobs, type PromptPosition, scorePrompt, vllmPromptLogprobs } from './prompt-logprobs.ts';
 
 /** One line of the access log. */
@@ -184,8 +184,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const p = parseCompletionRequest(endpoint, body, limits.maxTokens);
     const model = models.get(p.model);
     if (!model) throw new ApiError(404, `The model '${p.model}' does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
-    if (p.promptIds && p.promptIds.some((id) => id >= model.backend.tokenizer.vocabSize)) throw invalidParam('prompt', `prompt holds a token id outside this model's vocabulary (${model.backend.tokenizer.vocabSize} ids)`);
-    const promptText = p.messages ? renderChat(p.messages, model.config.chatTemplate) : p.promptIds ? model.backend.tokenizer.decode(p.promptIds) : p.prompt!;
+    const promptText = p.messages ? renderChat(p.messages, model.config.chatTemplate) : p.promptIds ? decodePrompt(model, p.promptIds) : p.prompt!;
     const promptTokens = p.promptIds ?? model.backend.encodePrompt(promptText);
     if (p.promptLogprobs !== null) scoringBackend(model, 'prompt_logprobs');
     else if (p.echo && p.topLogprobs >= 0) scoringBackend(model, 'echo');
