@@ -52,6 +52,8 @@ function fromPromptLogprobs(entries: unknown[], prompt: Uint32Array, k: number, 
   for (let j = 1; j < prompt.length; j++) {
     const e = entries[j];
     if (!isObject(e)) throw new IoError(`${where}: prompt_logprobs[${j}] is not an object keyed by token id`);
+    // vLLM always lists the prompt token itself: its absence means the positions are misaligned (an added BOS, say).
+    if (!(String(prompt[j]) in e)) throw new IoError(`${where}: prompt_logprobs[${j}] does not list token ${prompt[j]}, which was sent there; the answer is not aligned with the prompt`);
     const pairs: [number, number][] = [];
     for (const [id, v] of Object.entries(e)) {
       // vLLM serialises a `Logprob` as {logprob, rank, decoded_token}; a bare number is accepted too.
