@@ -98,6 +98,9 @@ export function createWindowedPredictor(o: WindowedPredictorOptions): { predicto
 
   const register = (doc: Uint32Array): PreparedText => {
     const hash = hashTokens(doc);
+    // The same text twice (a repeated document) is asked once.
+    const known = prepared.find((q) => q.hash === hash);
+    if (known) return known;
     // Dense (not `new Array(n)`): `some` and `filter` skip the holes of a sparse array.
     const answers: (Candidates | undefined)[] = Array.from({ length: doc.length }, () => undefined);
     answers[0] = NO_CANDIDATES;
@@ -118,7 +121,7 @@ export function createWindowedPredictor(o: WindowedPredictorOptions): { predicto
 
   const prepare = async (texts: readonly Uint32Array[], k: number): Promise<void> => {
     checkK(k);
-    const docs = texts.map((t) => register(t));
+    const docs = [...new Set(texts.map((t) => register(t)))];
     const total = docs.reduce((a, p) => a + Math.max(0, p.doc.length - 1), 0);
     let done = docs.reduce((a, p) => a + p.answers.filter((x, i) => i > 0 && x).length, 0);
     o.onProgress?.(done, total);
