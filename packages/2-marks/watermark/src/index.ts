@@ -40,6 +40,7 @@ export {
 } from './detector.ts';
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
+export { wordsFromBytes } from './prf.ts';
 export { ExactSum } from './exact-sum.ts';
 export {
   DEFAULT_NORMALIZATION,
