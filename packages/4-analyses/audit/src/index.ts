@@ -7,3 +7,5 @@ export { type BehaviourEvidence, type BehaviourLine, combineVerdict, type Overal
 export { collectTuples, collectWindows } from './tuples.ts';
 export { AUDIT_REPORT_TYPE, type AuditReport, type CurvePoint, type HighlightedSample, type InputDigest } from './audit-report.ts';
 export { highlightSample, scoreCurve } from './report-material.ts';
+export { type AttributionTuples, prepareAttributionTuples } from './prepare-attribution-tuples.ts';
+export { scoreAccountTuples, type TupleScoring } from './score-account-tuples.ts';
