@@ -96,8 +96,19 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
     .option('--threads <n>', 'worker threads for JSONL input (default: all cores, up to 4, from 8 MiB of JSONL; 1 = this thread only)', parseNumber('threads', 1, 64, true))
     .option('--no-normalize', 'score text exactly as written (default: remove invisible characters, fold look-alike letters, NFKC forms, shouted or scrambled case and odd whitespace first)')
     .option('--json', 'print JSON instead of a table', false)
+    .option('--redis <url>', 'split the run into --shards jobs on this Redis for `tracemark worker`s, and merge their results')
+    .option('--shards <n>', 'shards to queue with --redis', parseNumber('shards', 1, 4096, true))
+    .option('--queue <name>', 'BullMQ queue name with --redis (default: tracemark)')
     .action(async (files: string[], o) => {
       const { detect, detectPartial, detectJson, renderDetect } = await import('./commands/detect.ts');
+      if (o.redis || o.shards) {
+        if (!o.redis || !o.shards) throw new InvalidArgumentError('--redis and --shards go together');
+        const { detectDistributed } = await import('./distributed/detect-distributed.ts');
+        const { result } = await detectDistributed({ key: o.key, inputs: files, format: o.format, field: o.field, promptField: o.promptField, alpha: o.alpha, window: o.window, tokenizer: o.tokenizer, summary: o.summary, normalize: o.normalize, threads: o.threads, shard: o.shard, redis: o.redis, shards: o.shards, queue: o.queue, log: (l) => io.stderr(`${l}\n`) });
+        emit(io, o.json, detectJson(result), renderDetect(result));
+        if (o.failOnDetect && result.aggregate.detected) setExit(ExitCode.detected);
+        return;
+      }
       if (o.shard) {
         const partial = await detectPartial({ key: o.key, inputs: files, format: o.format, field: o.field, promptField: o.promptField, alpha: o.alpha, tokenizer: o.tokenizer, shard: o.shard, summary: o.summary, normalize: o.normalize, threads: o.threads, quiet: true });
         io.stdout(`${JSON.stringify(partial)}\n`);
@@ -119,6 +130,21 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       });
       emit(io, o.json, detectJson(r), renderDetect(r));
       if (o.failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
+    });
+
+  program
+    .command('worker')
+    .description('process detection shards queued by `detect --redis URL --shards N` (BullMQ), until SIGINT/SIGTERM')
+    .requiredOption('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379/0')
+    .option('--queue <name>', 'BullMQ queue name (default: tracemark)')
+    .option('--concurrency <n>', 'shards processed at once by this process', parseNumber('concurrency', 1, 64, true), 1)
+    .option('--threads <n>', 'worker threads per shard (as detect --threads)', parseNumber('threads', 1, 64, true))
+    .option('--lock-ms <ms>', "job lock duration: how soon a dead worker's shard is retried", parseNumber('lock-ms', 1000, 3_600_000, true), 30_000)
+    .action(async (o) => {
+      const { worker } = await import('./commands/worker.ts');
+      const stop = new AbortController();
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
+      await worker({ redis: o.redis, queue: o.queue, concurrency: o.concurrency, threads: o.threads, lockMs: o.lockMs, log: (l) => io.stderr(`${l}\n`), signal: stop.signal });
     });
 
   program
