@@ -108,10 +108,8 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     if (o.shard) {
       const p = session.addPreparedPartial(doc);
       if (keep) partials.push(p);
-    } else {
-      const d = session.addPreparedDocument(doc);
-      if (keep) documents.push(d);
-    }
+    } else if (keep) documents.push(session.addPreparedDocument(doc));
+    else session.addPreparedToAggregate(doc);
     count++;
   };
   const threads = o.threads ?? (await automaticThreads(o.inputs.filter((p) => formatOf(p, o.format) === 'jsonl')));

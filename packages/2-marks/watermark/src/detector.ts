@@ -245,6 +245,8 @@ function bestWindow(core: SchemeCore, trace: ScoredTrace, offset: number, sizes:
 export class DetectionSession {
   private readonly global = new TupleSet(4096);
   private readonly excluded = new TupleSet(64);
+  /** Per-document dedup, emptied for each document (TupleSet.reset). */
+  private readonly local = new TupleSet(16);
   private readonly id = new Uint32Array(2);
   private aggScored = 0;
   private readonly aggScore = new ExactSum();
@@ -362,7 +364,8 @@ export class DetectionSession {
   /** Phase two: dedup within the document and across the session, prompt exclusion, aggregation. */
   private addPrepared(d: PreparedDocument) {
     for (let j = 0; j < d.promptIds.length; j += 2) this.excluded.add(d.promptIds[j]!, d.promptIds[j + 1]!);
-    const local = new TupleSet(Math.max(16, d.scores.length));
+    const local = this.local;
+    local.reset(Math.max(16, d.scores.length));
     const wantWindow = this.options.window !== undefined && this.options.window !== false;
     const trace = wantWindow ? new ScoredTrace() : undefined;
     let scored = 0;
@@ -396,6 +399,11 @@ export class DetectionSession {
   /** `add` for a document prepared elsewhere (for example in a worker thread). */
   addPreparedDocument(d: PreparedDocument): DocumentResult {
     return this.resultOf(this.addPrepared(d));
+  }
+
+  /** `add` for a document prepared elsewhere, into the aggregate only: no per-document p-value (--summary). */
+  addPreparedToAggregate(d: PreparedDocument): void {
+    this.addPrepared(d);
   }
 
   /** `addPartial` for a document prepared elsewhere. */
