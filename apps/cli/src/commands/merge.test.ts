@@ -45,6 +45,10 @@ describe('detect --shard and merge', () => {
       expect(merged.code).toBe(0);
       expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(single.stdout));
       expect(JSON.parse(single.stdout).aggregate.scored).toBeLessThan(300 * 40);
+      // --summary keeps no per-document results and computes no per-document p-values: same aggregate.
+      const summary = await run('detect', '--key', key, corpus, '--json', '--summary');
+      expect(JSON.parse(summary.stdout).aggregate).toEqual(JSON.parse(single.stdout).aggregate);
+      expect(JSON.parse(summary.stdout).documents).toEqual([]);
     });
   }
 
