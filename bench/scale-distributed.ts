@@ -14,25 +14,14 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@tracemark/cli/testing';
 import { type BenchSection, fmt, markdownTable } from './lib.ts';
 import { buildInput } from './memory.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = ['--import', 'tsx', 'apps/cli/src/bin.ts'];
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Run the CLI; resolve with stdout and wall seconds, reject on a non-zero exit. */
 function cli(args: string[]): Promise<{ stdout: string; seconds: number }> {

@@ -12,26 +12,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../testing.ts';
+import { freePort, runCli } from '../testing.ts';
 import { detectDistributed } from './detect-distributed.ts';
 
 const CLI_DIR = new URL('../..', import.meta.url).pathname;
 const BIN = join(CLI_DIR, 'src/bin.ts');
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 const external = process.env.TRACEMARK_TEST_REDIS_URL;

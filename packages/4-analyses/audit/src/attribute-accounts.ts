@@ -12,7 +12,6 @@
  * distinct tuple — O(accounts × distinct tuples). KGW self-hash keys its tuple identity, so it is
  * scored per account by the closed-model test. Measured: BENCHMARKS.md (attribution kernel).
  */
-import { holmAdjust, type PValue } from '@tracemark/stats';
 import {
   createSchemeCore,
   deriveAccountKey,
@@ -24,32 +23,14 @@ import {
   wordsFromBytes,
 } from '@tracemark/watermark';
 import { closedModelTest, type SuspectOutput } from './closed-model-test.ts';
+import { type AttributionResult, rankAccounts, type RawAccountScore } from './rank-accounts.ts';
 import { scoreAccountTuples, type TupleScoring } from './score-account-tuples.ts';
 import { type AttributionTuples, prepareAttributionTuples } from './prepare-attribution-tuples.ts';
 
 /** The HKDF purpose each scheme's scoring subkey is derived under (kgw.ts, synthid.ts, gumbel.ts). */
 const SUBKEY_PURPOSE = { kgw: 'green', synthid: 'g-values', gumbel: 'uniform' } as const;
 
-export interface AccountResult extends PValue {
-  readonly account: string;
-  readonly keyId: string;
-  readonly scored: number;
-  readonly rate: number;
-  /** Holm-adjusted over all accounts tested. */
-  readonly adjusted: PValue;
-  readonly leaked: boolean;
-}
-
-export interface AttributionResult {
-  readonly accountsTested: number;
-  readonly alpha: number;
-  readonly correction: 'holm';
-  readonly scored: number;
-  /** Every account, most significant first. */
-  readonly accounts: AccountResult[];
-  /** The accounts whose adjusted p-value is below alpha. */
-  readonly leaked: string[];
-}
+export type { AccountResult, AttributionResult } from './rank-accounts.ts';
 
 export function attributeAccounts(
   master: WatermarkKey,
@@ -60,7 +41,7 @@ export function attributeAccounts(
   if (accounts.length === 0) throw new RangeError('no accounts to test');
   if (new Set(accounts).size !== accounts.length) throw new RangeError('account names must be distinct');
   const selfhash = master.scheme === 'kgw' && (master.params as KgwParams).seeding === 'selfhash';
-  const raw: { account: string; keyId: string; scored: number; score: number; rate: number; tail: PValue }[] = [];
+  const raw: RawAccountScore[] = [];
   if (selfhash) {
     // The self-hash PRF input depends on the key: score each account's corpus afresh.
     accounts.forEach((account, i) => {
@@ -87,27 +68,7 @@ export function attributeAccounts(
       options.onProgress?.(a + 1, accounts.length);
     });
   }
-  const adjusted = holmAdjust(raw.map((r) => r.tail));
-  const threshold = Math.log10(options.alpha);
-  const results: AccountResult[] = raw.map((r, i) => ({
-    account: r.account,
-    keyId: r.keyId,
-    scored: r.scored,
-    rate: r.rate,
-    pValue: r.tail.pValue,
-    log10PValue: r.tail.log10PValue,
-    adjusted: adjusted[i]!,
-    leaked: adjusted[i]!.log10PValue < threshold,
-  }));
-  results.sort((x, y) => x.log10PValue - y.log10PValue);
-  return {
-    accountsTested: accounts.length,
-    alpha: options.alpha,
-    correction: 'holm',
-    scored: raw[0]?.scored ?? 0,
-    accounts: results,
-    leaked: results.filter((r) => r.leaked).map((r) => r.account),
-  };
+  return rankAccounts(raw, options.alpha);
 }
 
 /** The kernel's scoring rule for a master key's scheme; null where the generic path applies. */
