@@ -57,7 +57,9 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
       Array.from({ length: o.shards }, (_, index) => ({
         name: DETECT_JOB,
         data: { run, options: { ...detectOptions, key, inputs, shard: { index, count: o.shards } } },
-        opts: { jobId: `${run}-${index}`, attempts: 2, removeOnComplete: false, removeOnFail: false },
+        // Kept for a day at most: the run removes its jobs when it ends, but a job still active then
+        // (a run that failed early) finishes later and must not stay in Redis for ever.
+        opts: { jobId: `${run}-${index}`, attempts: 2, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
       })),
     );
     jobs.push(...added);
