@@ -9,7 +9,9 @@
  * retry.
  */
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { defineCommand, option } from '../command.ts';
 import { classifyError, ExitCode } from '../errors.ts';
+import { parseNumber } from '../option-parsers.ts';
 import { connectRedis } from '../distributed/connect-redis.ts';
 import { BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob } from '../distributed/shard-job.ts';
 import { type DetectPartial, detectPartial } from './detect.ts';
@@ -77,3 +79,20 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
   connection.disconnect();
   return { processed };
 }
+
+export const command = defineCommand({
+  name: 'worker',
+  description: 'process detection shards queued by `detect --redis URL --shards N` (BullMQ), until SIGINT/SIGTERM',
+  options: {
+    redis: option('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379/0').required(),
+    queue: option('--queue <name>', 'BullMQ queue name (default: tracemark)'),
+    concurrency: option('--concurrency <n>', 'shards processed at once by this process', { parse: parseNumber('concurrency', 1, 64, true) }).default(1),
+    threads: option('--threads <n>', 'worker threads per shard (as detect --threads)', { parse: parseNumber('threads', 1, 64, true) }),
+    lockMs: option('--lock-ms <ms>', "job lock duration: how soon a dead worker's shard is retried", { parse: parseNumber('lock-ms', 1000, 3_600_000, true) }).default(30_000),
+  },
+  async run(o, { io }) {
+    const stop = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
+    await worker({ ...o, log: (l) => io.stderr(`${l}\n`), signal: stop.signal });
+  },
+});

@@ -7,7 +7,7 @@
  * survived.
  */
 import { Redis } from 'ioredis';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 
 /** How long to wait for Redis to answer the first PING. */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -33,7 +33,7 @@ export async function connectRedis(spec: string): Promise<Redis> {
     await probe.connect();
     await probe.ping();
   } catch (e) {
-    throw new RuntimeFailure(`cannot reach Redis at ${redact(url)}: ${(e as Error).message || 'connection failed'} (is redis-server running? see README, "Distributed detection")`);
+    throw new IoError(`cannot reach Redis at ${redact(url)}: ${(e as Error).message || 'connection failed'} (is redis-server running? see README, "Distributed detection")`);
   } finally {
     probe.disconnect();
   }

@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import { type DetectCommandOptions, type DetectCommandResult, type DetectPartial } from '../commands/detect.ts';
 import { mergePartials } from '../commands/merge.ts';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 import { connectRedis } from './connect-redis.ts';
 import { BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob } from './shard-job.ts';
 
@@ -74,7 +74,7 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
         } catch (e) {
           const reason = (e as Error).message;
           const where = `shard ${index}/${o.shards} (job ${job.id})`;
-          throw reason.startsWith(BAD_INPUT) ? new InputError(`${where}: ${reason.slice(BAD_INPUT.length)}`) : new RuntimeFailure(`${where} failed: ${reason}`);
+          throw reason.startsWith(BAD_INPUT) ? new InputError(`${where}: ${reason.slice(BAD_INPUT.length)}`) : new IoError(`${where} failed: ${reason}`);
         }
         log(`shard ${index}/${o.shards} done (${++done}/${o.shards})`);
         return { path: `queue ${name} job ${job.id}`, doc };

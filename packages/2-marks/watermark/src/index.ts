@@ -26,6 +26,9 @@ export {
   DEFAULT_WINDOW_SIZES,
   type DetectionResult,
   DetectionSession,
+  describeDocumentTest,
+  type DocumentTestInfo,
+  type DocumentVerdict,
   type DetectOptions,
   type Detector,
   type DetectorOptions,
@@ -41,6 +44,8 @@ export {
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
 export { wordsFromBytes } from './prf.ts';
+export { SHARED, TupleOwners } from './tuple-owners.ts';
+export { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 export { ExactSum } from './exact-sum.ts';
 export {
   DEFAULT_NORMALIZATION,
