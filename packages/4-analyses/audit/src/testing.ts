@@ -25,12 +25,12 @@ export function referenceAttributeAccounts(
   outputs: readonly SuspectOutput[],
   options: { alpha: number; onProgress?: (done: number, total: number) => void },
 ): AttributionResult {
-  if (accounts.length === 0) throw new RangeError('no accounts to test');
-  if (new Set(accounts).size !== accounts.length) throw new RangeError('account names must be distinct');
-  const selfhash = master.scheme === 'kgw' && (master.params as KgwParams).seeding === 'selfhash';
+  // Argument checks, and KGW self-hash (scored per account by the closed-model test, no kernel),
+  // are attributeAccounts' own: unchanged, not part of what this reference checks.
+  if (accounts.length === 0 || (master.scheme === 'kgw' && (master.params as KgwParams).seeding === 'selfhash')) {
+    return attributeAccounts(master, accounts, outputs, options);
+  }
   const raw: RawAccountScore[] = [];
-  // KGW self-hash keeps its per-account closed-model path; the kernel is not involved.
-  if (selfhash) return attributeAccounts(master, accounts, outputs, options);
   const probe = createSchemeCore(master);
   const h = probe.contextWidth;
   const seen = new TupleSet(8192);
