@@ -131,6 +131,27 @@ describe.runIf(canRun)('detect --redis --shards with tracemark workers (BullMQ)'
   }, 120_000);
 });
 
+describe.runIf(hasRedisServer)('Redis lost mid-run', () => {
+  it('fails the run with exit-3 IoError once Redis stays away, instead of waiting for ever', async () => {
+    const port = await freePort();
+    const own = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      await waitFor(() => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 'redis-server', 10_000);
+      // No worker: the run waits for its shards until the server goes away.
+      const running = detectDistributed({ key, inputs: [corpus], alpha: 1e-3, summary: true, redis: `redis://127.0.0.1:${port}/0`, shards: 2, queue: `t-${randomUUID()}`, redisLossMs: 1500 });
+      const outcome = running.then(() => 'finished', (e: Error & { exitCode?: number }) => e);
+      await new Promise((r) => setTimeout(r, 1000));
+      own.kill('SIGKILL');
+      const e = await outcome;
+      expect(e).toBeInstanceOf(Error);
+      expect((e as Error).message).toMatch(/lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+\/0 for 1\.5 s/);
+      expect((e as { exitCode?: number }).exitCode).toBe(3);
+    } finally {
+      own.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
 describe('Redis unavailable', () => {
   it('detect --redis and worker fail with exit 3 and a clear message, not a hang', async () => {
     const port = await freePort(); // nothing listens there

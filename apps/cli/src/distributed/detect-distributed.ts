@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Job, Queue, QueueEvents } from 'bullmq';
+import { type Redis } from 'ioredis';
 import { type DetectCommandOptions, type DetectCommandResult, type DetectPartial } from '../commands/detect.ts';
 import { mergePartials } from '../commands/merge.ts';
 import { InputError, IoError } from '../errors.ts';
@@ -26,6 +27,36 @@ export interface DistributedOptions {
   readonly queue?: string;
   /** Progress lines (stderr in the CLI). */
   readonly log?: (line: string) => void;
+  /** How long a lost Redis may stay away before the run fails (exit 3). Default 30 s. */
+  readonly redisLossMs?: number;
+}
+
+/** Bound on the clean-up of a run whose Redis is gone (removing jobs needs Redis). */
+const CLEANUP_MS = 2000;
+
+/**
+ * A promise that rejects once `connection` has been closed for `ms` without becoming ready again:
+ * ioredis reconnects for ever, which would leave the run waiting for jobs that nobody can report.
+ */
+function whenLost(connection: Redis, ms: number, url: string): { lost: Promise<never>; stop: () => void; fired: () => boolean } {
+  let timer: NodeJS.Timeout | undefined;
+  let fired = false;
+  let fail: (e: Error) => void = () => {};
+  const lost = new Promise<never>((_, reject) => (fail = reject));
+  lost.catch(() => {}); // observed through Promise.race below
+  const down = () => {
+    timer ??= setTimeout(() => {
+      fired = true;
+      fail(new IoError(`lost the connection to Redis at ${url} for ${ms / 1000} s; the run is abandoned (its shards expire from the queue within a day)`));
+    }, ms);
+  };
+  const up = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  connection.on('close', down);
+  connection.on('ready', up);
+  return { lost, stop: () => (up(), connection.off('close', down), connection.off('ready', up)), fired: () => fired };
 }
 
 /** What the engine did with each shard. */
@@ -48,8 +79,12 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
   const connection = await connectRedis(o.redis);
   const queue = new Queue<DetectShardJob>(name, { connection });
   const events = new QueueEvents(name, { connection });
+  // Connection errors while Redis is away are reported once, by whenLost, not per reconnect attempt.
+  queue.on('error', () => {});
+  events.on('error', () => {});
   const run = randomUUID();
   const jobs: Job<DetectShardJob>[] = [];
+  const watch = whenLost(connection, o.redisLossMs ?? 30_000, o.redis);
   try {
     await events.waitUntilReady();
     const { redis: _r, shards: _s, queue: _q, log: _l, quiet: _quiet, ...detectOptions } = o;
@@ -66,7 +101,7 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
     log(`queued ${o.shards} shard(s) of run ${run} on queue "${name}"`);
     if ((await queue.getWorkersCount()) === 0) log(`no worker is connected to queue "${name}" yet; start one with: tracemark worker --redis ${o.redis}${o.queue ? ` --queue ${o.queue}` : ''}`);
     let done = 0;
-    const parts = await Promise.all(
+    const parts = await Promise.race([watch.lost, Promise.all(
       jobs.map(async (job, index) => {
         let doc: DetectPartial;
         try {
@@ -79,7 +114,7 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
         log(`shard ${index}/${o.shards} done (${++done}/${o.shards})`);
         return { path: `queue ${name} job ${job.id}`, doc };
       }),
-    );
+    )]);
     const result = mergePartials(parts);
     const shards: ShardReport[] = [];
     for (const [index, job] of jobs.entries()) {
@@ -90,10 +125,18 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
     }
     return { result: { ...result, inputs: o.inputs }, shards };
   } finally {
+    watch.stop();
     // The run's jobs are removed whether it succeeded or not: none is left for a worker to pick up.
-    await Promise.all(jobs.map((j) => j.remove().catch(() => {})));
-    await events.close();
-    await queue.close();
+    // Without Redis that cannot happen: give up after a bound, and force the connections shut.
+    const cleanup = (async () => {
+      await Promise.all(jobs.map((j) => j.remove().catch(() => {})));
+      await events.close();
+      await queue.close();
+    })();
+    cleanup.catch(() => {});
+    if (watch.fired()) await Promise.race([cleanup, new Promise((r) => setTimeout(r, CLEANUP_MS).unref())]);
+    else await cleanup;
+    await Promise.all([events.disconnect(), queue.disconnect()]).catch(() => {});
     connection.disconnect();
   }
 }
