@@ -19,7 +19,13 @@ function redact(url: URL): string {
   return u.href;
 }
 
-export async function connectRedis(spec: string): Promise<Redis> {
+/** Connection errors are reported by whoever waits on the connection, once, not per attempt. */
+function quiet(r: Redis): Redis {
+  r.on('error', () => {});
+  return r;
+}
+
+export async function connectRedis(spec: string, giveUpMs?: number): Promise<Redis> {
   let url: URL;
   try {
     url = new URL(spec);
@@ -37,7 +43,14 @@ export async function connectRedis(spec: string): Promise<Redis> {
   } finally {
     probe.disconnect();
   }
-  const redis = new Redis(url.href, { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS });
-  redis.on('error', () => {}); // ioredis reconnects by itself; BullMQ surfaces failures of its commands
+  // With `giveUpMs`, reconnecting stops some seconds after that (the caller fails the run first),
+  // so no client is left retrying and the process can exit; without it (workers) it never stops.
+  const retries = giveUpMs === undefined ? Infinity : Math.ceil(giveUpMs / 1000) + 4;
+  const redis = new Redis(url.href, { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: (times) => (times > retries ? null : Math.min(times * 200, 1000)) });
+  quiet(redis);
+  // BullMQ duplicates the connection for its blocking clients; the copies get the same options but
+  // no listener, and ioredis prints every failed reconnect of a listener-less client to stderr.
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((...args: Parameters<Redis['duplicate']>) => quiet(duplicate(...args))) as Redis['duplicate'];
   return redis;
 }

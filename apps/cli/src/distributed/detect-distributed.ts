@@ -76,7 +76,8 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
   for (const p of [key, ...inputs]) await access(p).catch(() => Promise.reject(new InputError(`${p}: no such file (workers read the same paths)`)));
   const log = o.log ?? (() => {});
   const name = o.queue ?? DEFAULT_QUEUE;
-  const connection = await connectRedis(o.redis);
+  const lossMs = o.redisLossMs ?? 30_000;
+  const connection = await connectRedis(o.redis, lossMs);
   const queue = new Queue<DetectShardJob>(name, { connection });
   const events = new QueueEvents(name, { connection });
   // Connection errors while Redis is away are reported once, by whenLost, not per reconnect attempt.
@@ -84,7 +85,7 @@ export async function detectDistributed(o: DetectCommandOptions & DistributedOpt
   events.on('error', () => {});
   const run = randomUUID();
   const jobs: Job<DetectShardJob>[] = [];
-  const watch = whenLost(connection, o.redisLossMs ?? 30_000, o.redis);
+  const watch = whenLost(connection, lossMs, o.redis);
   try {
     await events.waitUntilReady();
     const { redis: _r, shards: _s, queue: _q, log: _l, quiet: _quiet, ...detectOptions } = o;
