@@ -253,7 +253,7 @@ export function detectJson(r: DetectCommandResult): unknown {
 const MAX_ROWS = 50;
 
 export function renderDetect(r: DetectCommandResult): string {
-  const rateName = r.scheme === 'gumbel' ? 'mean score' : r.scheme === 'synthid' ? 'mean g' : 'green rate';
+  const rateName = r.scheme === 'gumbel' ? 'mean score' : r.scheme === 'synthid' || r.scheme === 'synthid-hf' ? 'mean g' : 'green rate';
   const verdict = (detected: boolean) => (detected ? 'WATERMARK DETECTED' : 'not detected');
   const t = r.documentTest;
   // The verdict column shows the one p-value the verdict rests on when it is not the document's own.

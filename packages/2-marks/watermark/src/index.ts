@@ -16,7 +16,10 @@ export {
   resolveParams,
   SCHEMES,
   serializeKey,
+  synthidKeysSecret,
 } from './key.ts';
+export { synthidHfAccumulateHash, synthidHfContextMask, synthidHfGValues, synthidHfSamplingTable } from './synthid-hf.ts';
+export { mt19937 } from './mt19937.ts';
 export { createWatermarker, createSchemeCore } from './watermarker.ts';
 export { contextRepeats, type SchemeCore, tupleIdentity, windowIdentity } from './scheme-core.ts';
 export {
