@@ -82,7 +82,9 @@ function tupleScoring(master: WatermarkKey): TupleScoring | null {
     }
     case 'gumbel':
       return { scheme: 'gumbel' };
-    case 'unigram':
+    // Unigram has no context: scored tuple by tuple through its scheme core, after the same one-time
+    // dedup. (SynthID-HF keys have no account derivation: deriveAccountKey refuses them.)
+    default:
       return null;
   }
 }
@@ -101,7 +103,7 @@ function kernelScorer(tuples: AttributionTuples, scoring: TupleScoring): (key: W
   };
 }
 
-/** Unigram (no context: at most one tuple per vocabulary entry), scored through the scheme core. */
+/** Schemes without a kernel (Unigram), scored through their scheme core. */
 function coreScorer(tuples: AttributionTuples): (key: WatermarkKey) => number {
   const h = tuples.h;
   const flat = tuples.flat();
