@@ -17,14 +17,15 @@ import { type BenchSection, fmt, markdownTable } from './lib.ts';
 
 const TARGET_BYTES = 1024 ** 3;
 
-async function buildInput(path: string): Promise<void> {
-  if (existsSync(path) && statSync(path).size >= TARGET_BYTES) return;
+/** The JSONL input: `targetBytes` of State of the Union sentences in a seeded random order (a shorter file is a prefix of a longer one). */
+export async function buildInput(path: string, targetBytes = TARGET_BYTES): Promise<void> {
+  if (existsSync(path) && statSync(path).size >= targetBytes) return;
   const sentences = loadBuiltinCorpus('sotu').flatMap((d) => d.text.replace(/\s+/g, ' ').split(/(?<=[.!?]) /));
   const rand = createRng(12345);
   const out = createWriteStream(path);
   let bytes = 0;
   let id = 0;
-  while (bytes < TARGET_BYTES) {
+  while (bytes < targetBytes) {
     const parts: string[] = [];
     for (let j = 0; j < 20; j++) parts.push(sentences[Math.floor(rand() * sentences.length)]!);
     const line = `${JSON.stringify({ id: `d${id++}`, text: parts.join(' ') })}\n`;

@@ -365,6 +365,8 @@ interface DocumentState {
 export class DetectionSession {
   private readonly owners = new TupleOwners(4096);
   private readonly excluded = new TupleSet(64);
+  /** Per-document dedup, emptied for each document (TupleSet.reset). */
+  private readonly local = new TupleSet(16);
   private readonly id = new Uint32Array(2);
   private aggScored = 0;
   private readonly aggScore = new ExactSum();
@@ -471,7 +473,8 @@ export class DetectionSession {
   addPrepared(d: PreparedDocument): void {
     for (let j = 0; j < d.promptIds.length; j += 2) this.excluded.add(d.promptIds[j]!, d.promptIds[j + 1]!);
     const index = this.docs;
-    const local = new TupleSet(Math.max(16, d.scores.length));
+    const local = this.local;
+    local.reset(Math.max(16, d.scores.length));
     const wantWindow = this.states !== undefined && this.options.window !== undefined && this.options.window !== false;
     const state: DocumentState = {
       id: d.id ?? `doc-${index + 1}`,
