@@ -15,7 +15,9 @@
  * `SLICE_MS` of work: other requests, timers and client disconnects are served between slices.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { createRng, sampleFromLogits, type SparseLogProbs } from '@tracemark/models';
+import { type SparseLogProbs } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
+import { samplePlain as sampleFromLogits } from '@tracemark/watermark';
 import { type Tokenizer } from '@tracemark/tokenizers';
 import { type GeneratedToken, type GenerationRequest, type ModelBackend, type NextTokenLogprobs } from './model-backend.ts';
 
