@@ -4,6 +4,7 @@
  * to exit codes. Commands return data, so tests call them without argv.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerTrafficScan } from './commands/traffic-scan.ts';
 import { classifyError, ExitCode, type ExitCodeValue } from './errors.ts';
 
 export interface CliIo {
@@ -409,6 +410,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCodeValue) => void):
       const r = await receipts({ log: o.log, since: o.since, until: o.until });
       emit(io, o.json, r, renderReceipts(r));
     });
+
+  const traffic = program.commands.find((c) => c.name() === 'traffic') ?? program.command('traffic').description('extraction campaigns in API exchange logs');
+  registerTrafficScan(traffic, (json, data, human) => emit(io, json, data, human));
 
   program
     .command('attack')
