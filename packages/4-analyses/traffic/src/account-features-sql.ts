@@ -31,6 +31,6 @@ export function accountFeaturesSql(relation: string, benign: string, caps: strin
     FROM ${relation} e LEFT JOIN ${caps} c USING (model) GROUP BY e.account
   )
   SELECT account, n, k_elicit, k_logprobs, k_cap, temperatures, distinct_prompts, coalesce(colliding.c, 0) AS colliding,
-    completion_tokens, first, last, n * (${distance}) AS shape_distance
+    completion_tokens, first, last, (${distance}) AS shape_distance
   FROM agg CROSS JOIN norms LEFT JOIN colliding USING (account) ORDER BY account`;
 }

@@ -10,14 +10,19 @@
  * template everyone uses) links nobody: it says nothing about coordination. Templates are weak
  * evidence one bucket at a time (unrelated prompts collide with probability ≈ 1 − (1 − J²)⁶), so
  * a template edge needs three shared buckets; one shared infrastructure value makes an edge.
- * A template bucket is one of the account's own templates only when two distinct prompts of the
- * account fall in it: the same popular prompt sent by two strangers is not a shared template.
+ * A template bucket is one of the account's own templates only when at least two distinct prompts
+ * of the account, and at least 10% of them, fall in it: the same popular prompt sent by two
+ * strangers is not a shared template, and neither is the handful of near-duplicates any heavy
+ * user accumulates (measured: without the 10% rule, benign heavy users linked to each other through
+ * such buckets, and their volume-driven features made the group look unusual — a false cluster).
  * Groups of up to 12 accounts become cliques, larger groups stars around their first account, so
  * the edge count stays linear in the number of (account, value) pairs.
  */
 
 export const TIMING_MIN_CALLS = 10;
 export const TEMPLATE_MIN_SHARED = 3;
+/** A bucket is one of an account's templates when it holds ≥ 10% of the account's distinct prompts (and ≥ 2). */
+export const TEMPLATE_MIN_SHARE = 0.1;
 const CLIQUE_MAX = 12;
 
 /** SQL creating `vals(account, kind, value)` and `grp(kind, value, k, hub)` from the scanned exchanges. */
@@ -31,8 +36,10 @@ export function coordinationValuesSql(relation: string): string[] {
         FROM ${relation}, (SELECT min(ts) AS log_start, max(ts) AS log_end FROM ${relation}) bounds
         GROUP BY account HAVING count(*) >= ${TIMING_MIN_CALLS}
           AND min(ts) > any_value(log_start) + INTERVAL 5 MINUTE AND max(ts) < any_value(log_end) - INTERVAL 5 MINUTE
-      UNION ALL SELECT account, 'template', b::VARCHAR FROM (SELECT DISTINCT account, prompt_hash, unnest(bands) AS b FROM ${relation} WHERE bands IS NOT NULL)
-        GROUP BY account, b HAVING count(*) >= 2`,
+      UNION ALL SELECT account, 'template', b::VARCHAR FROM (
+        SELECT account, b, count(*) AS c, any_value(d) AS d FROM (SELECT DISTINCT account, prompt_hash, unnest(bands) AS b FROM ${relation} WHERE bands IS NOT NULL)
+          JOIN (SELECT account, count(DISTINCT prompt_hash) AS d FROM ${relation} GROUP BY account) USING (account)
+        GROUP BY account, b) WHERE c >= greatest(2, ${TEMPLATE_MIN_SHARE} * d)`,
     `CREATE TEMP TABLE grp AS SELECT kind, value, count(*)::INTEGER AS k, min(account) AS hub FROM vals GROUP BY kind, value HAVING count(*) >= 2`,
   ];
 }

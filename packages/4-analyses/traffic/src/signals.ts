@@ -4,6 +4,8 @@
  * benign accounts (`conformalPValues`). Larger scores are more extraction-shaped. A score's
  * version changes whenever its definition does, and the report lists the versions it used.
  *
+ * Scores are rates, not counts or √n-scaled statistics (measured: volume-driven scores made every
+ * group of heavy benign users look unusual, and heavy users are also the ones most often linked).
  * Shares are shrunk toward zero by four pseudo-exchanges (k / (n + 4)) so one prompt that says
  * "step by step" does not outrank an account that says it in 95 of 100: an account's score then
  * grows with the evidence it gives, not only with its rate.
@@ -21,7 +23,7 @@ export interface AccountFeatures {
   readonly distinctPrompts: number;
   /** Distinct prompts that share a MinHash band with another distinct prompt of the same account. */
   readonly collidingPrompts: number;
-  /** Σ over the shape features of z² (z = (account mean − benign mean)·√n / benign sd). */
+  /** Σ over the shape features of z² (z = (account mean − benign mean) / benign sd). */
   readonly shapeDistance: number;
   readonly completionTokens: number;
   readonly first: number;
@@ -55,14 +57,14 @@ export const SIGNALS: readonly SignalDefinition[] = [
   },
   {
     name: 'sweep',
-    version: 1,
-    description: 'curriculum sweep: many distinct prompts instantiating few templates — c²/d with d distinct prompts and c of them sharing a MinHash band with another of the account\'s prompts',
-    score: (f) => (f.distinctPrompts > 0 ? (f.collidingPrompts * f.collidingPrompts) / f.distinctPrompts : 0),
+    version: 2,
+    description: 'curriculum sweep: many distinct prompts instantiating few templates — c/(d+4) with d distinct prompts and c of them sharing a MinHash band with another of the account\'s prompts',
+    score: (f) => shrunk(f.collidingPrompts, f.distinctPrompts),
   },
   {
     name: 'distribution',
-    version: 1,
-    description: 'two-sample location statistic of the account\'s traffic window against benign traffic: Σ z² over prompt length, digit share, line breaks and completion length, z = (account mean − benign mean)·√n / benign sd',
+    version: 2,
+    description: 'distance of the account\'s traffic window from benign traffic: Σ z² over prompt length, digit share, line breaks and completion length, z = (account mean − benign mean) / benign sd (not scaled by √n, so volume alone does not make an account unusual)',
     score: (f) => f.shapeDistance,
   },
 ];
