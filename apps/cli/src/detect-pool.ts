@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type PreparedDocument } from '@tracemark/watermark';
-import { InputError, RuntimeFailure } from './errors.ts';
+import { InputError, IoError } from './errors.ts';
 import { type DetectBatch, type DetectWorkerData, type DetectWorkerMessage } from './detect-worker-protocol.ts';
 
 export const BATCH_DOCUMENTS = 64;
@@ -30,12 +30,12 @@ export class DetectPool {
           w.on('message', (m: DetectWorkerMessage) => {
             if ('ready' in m) resolve();
             else if ('error' in m) {
-              pool.fail(new RuntimeFailure(`detection worker: ${m.error}`));
+              pool.fail(new IoError(`detection worker: ${m.error}`));
               reject(pool.failure);
             } else pool.receive(m.index, m.prepared, m.inputError);
           });
           w.on('error', (e) => {
-            pool.fail(new RuntimeFailure(`detection worker: ${e.message}`));
+            pool.fail(new IoError(`detection worker: ${e.message}`));
             reject(pool.failure);
           });
         });

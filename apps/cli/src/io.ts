@@ -5,13 +5,13 @@
 import { createReadStream, constants as fsConstants } from 'node:fs';
 import { chmod, open, readFile, rename, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { InputError, RuntimeFailure } from './errors.ts';
+import { InputError, IoError } from './errors.ts';
 
 function describeFsError(err: NodeJS.ErrnoException, path: string, verb: string): Error {
   if (err.code === 'ENOENT') return new InputError(`${path}: no such file`);
   if (err.code === 'EISDIR') return new InputError(`${path}: is a directory, expected a file`);
-  if (err.code === 'EACCES' || err.code === 'EPERM') return new RuntimeFailure(`${path}: permission denied (${verb})`);
-  return new RuntimeFailure(`${path}: cannot ${verb} (${err.code ?? err.message})`);
+  if (err.code === 'EACCES' || err.code === 'EPERM') return new IoError(`${path}: permission denied (${verb})`);
+  return new IoError(`${path}: cannot ${verb} (${err.code ?? err.message})`);
 }
 
 export async function readTextInput(path: string): Promise<string> {

@@ -8,7 +8,8 @@
  * the access log (one JSON line per request) and messages go to stderr.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, ReceiptLogError, startGateway } from '@tracemark/gateway';
+import { classifyError, ExitCode } from '@tracemark/errors';
+import { ConfigError, loadConfig, startGateway } from '@tracemark/gateway';
 
 const USAGE = `usage: pnpm gateway --config gateway.json [--port N] [--quiet]
 
@@ -23,7 +24,7 @@ async function run(argv: string[]): Promise<number> {
     ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, port: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (e) {
     process.stderr.write(`gateway: ${(e as Error).message}\n${USAGE}`);
-    return 2;
+    return ExitCode.usage;
   }
   if (values.help) {
     process.stdout.write(USAGE);
@@ -31,7 +32,7 @@ async function run(argv: string[]): Promise<number> {
   }
   if (!values.config) {
     process.stderr.write(`gateway: --config is required\n${USAGE}`);
-    return 2;
+    return ExitCode.usage;
   }
   let config = await loadConfig(values.config);
   if (values.port !== undefined) {
@@ -71,9 +72,9 @@ async function run(argv: string[]): Promise<number> {
 try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (e) {
-  const err = e as NodeJS.ErrnoException;
-  const usage = e instanceof ConfigError || e instanceof ReceiptLogError || ['KeyError', 'TokenizerMismatchError', 'ModelFileError', 'TokenizerError'].includes(err?.name);
-  const io = typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code);
-  process.stderr.write(`gateway: ${usage || io ? err.message : `internal error: ${err?.stack ?? String(e)}`}\n`);
-  process.exitCode = usage ? 2 : io ? 3 : 70;
+  // One mapping for every tracemark process, by instanceof: ConfigError, KeyError, … are input
+  // errors (2), system errors such as EADDRINUSE are I/O (3), anything else is a bug (70).
+  const { exitCode, message } = classifyError(e);
+  process.stderr.write(`gateway: ${message}\n`);
+  process.exitCode = exitCode;
 }

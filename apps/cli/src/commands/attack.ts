@@ -6,12 +6,14 @@
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ATTACKS, type AttackResources, type AttackStats, isAttackKind, type TextAttack } from '@tracemark/attacks';
+import { ATTACKS, type AttackResources, type AttackStats, isAttackKind, TEXT_ATTACKS, type TextAttack } from '@tracemark/attacks';
 import { loadModel } from '@tracemark/models';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 import { formatRate, renderTable } from '../format.ts';
 import { readJsonl, readTextInput, refuseOverwrite, writeOutput } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import { argument, defineCommand, flag, option } from '../command.ts';
+import { MAX_SEED, parseNumber } from '../option-parsers.ts';
 
 export interface AttackCommandOptions {
   kind: string;
@@ -119,7 +121,7 @@ export async function attack(o: AttackCommandOptions): Promise<AttackCommandResu
   } else {
     const partial = `${o.output}.partial`;
     const fh = await open(partial, 'w').catch((e: NodeJS.ErrnoException) => {
-      throw new RuntimeFailure(`${o.output}: cannot write (${e.code ?? e.message})`);
+      throw new IoError(`${o.output}: cannot write (${e.code ?? e.message})`);
     });
     const progress = createProgress('attack', { quiet: o.quiet ?? false });
     let complete = false;
@@ -180,3 +182,30 @@ export function renderAttack(r: AttackCommandResult): string {
   }
   return lines.join('\n');
 }
+
+/** `a, b or c`: the attacks as the help text lists them. */
+function listed(kinds: readonly string[]): string {
+  return kinds.length < 2 ? kinds.join('') : `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}`;
+}
+
+export const command = defineCommand({
+  name: 'attack',
+  description: 'edit text the way evaders do (deletions, synonyms, homoglyphs …) to measure robustness: text or JSONL in, the same format out',
+  options: {
+    input: argument('<in>', 'text file, or JSONL file whose "text" (else "response") field is attacked on every line, other fields kept'),
+    output: argument('<out>', 'where to write the attacked text'),
+    kind: option('--kind <kind>', listed(TEXT_ATTACKS.map((a) => a.kind))).required(),
+    strength: option('--strength <x>', "how hard: for most attacks the share of words, letters or gaps changed, in [0, 1] (each attack's meaning is printed with the result)", { parse: parseNumber('strength', 0, 4) }).required(),
+    seed: option('--seed <n>', 'the same input, kind, strength and seed give the same output', { parse: parseNumber('seed', 0, MAX_SEED, true) }).default(0),
+    format: option('--format <format>', 'input format (default: jsonl for .jsonl/.ndjson files, else text)', { choices: ['text', 'jsonl'] as const }),
+    field: option('--field <name>', 'JSONL field to attack (default: text, else response)'),
+    human: option('--human <file>', 'human text the watermarked text is pasted into (copy-paste)'),
+    model: option('--model <file>', 'unwatermarked model from `tracemark train` that rewrites spans (regenerate)'),
+    force: flag('--force', 'overwrite an existing OUT'),
+    json: flag('--json', 'print what was done as JSON'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await attack({ ...o, quiet: json });
+    emit(json, r, renderAttack(r));
+  },
+});

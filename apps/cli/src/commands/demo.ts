@@ -24,6 +24,7 @@ import { loadBuiltinCorpus } from '@tracemark/corpora';
 import { parseConfig, startGateway } from '@tracemark/gateway';
 import { saveModel, trainNgram } from '@tracemark/models';
 import { getTokenizer } from '@tracemark/tokenizers';
+import { defineCommand, flag, option } from '../command.ts';
 
 export interface DemoOptions {
   out: string;
@@ -181,3 +182,17 @@ export function renderDemo(r: DemoResult): string {
   }
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'demo',
+  description: 'the whole loop on built-in data: watermark a teacher, distil a student, audit it and a control, sign and verify the reports',
+  options: {
+    out: option('--out <dir>', 'folder for every artefact').default('demo-out'),
+    force: flag('--force', 'replace an existing demo folder'),
+    json: flag('--json', 'print the result as JSON'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await demo({ ...o, quiet: json });
+    emit(json, r, renderDemo(r));
+  },
+});

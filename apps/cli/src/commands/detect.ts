@@ -13,6 +13,9 @@ import { parseJsonlLine, readLines, readTextInput } from '../io.ts';
 import { jsonlDocument } from '../jsonl-document.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress } from '../progress.ts';
+import { argument, defineCommand, flag, option } from '../command.ts';
+import { ExitCode } from '../errors.ts';
+import { parseAlpha, parseNumber, parseShard } from '../option-parsers.ts';
 
 export interface DetectCommandOptions {
   key: string;
@@ -88,17 +91,8 @@ export async function detectPartial(o: DetectCommandOptions & { shard: { index: 
 }
 
 async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; result: DetectCommandResult } | { kind: 'partial'; partial: DetectPartial }> {
-  const key = await loadKeyFile(o.key);
-  const tokenizer = await tokenizerForKey(key, o.tokenizer);
-  const detector = createDetector(key, { tokenizer });
-  const core = createSchemeCore(key);
-  key.secret.fill(0);
-  const session = detector.session({
-    alpha: o.alpha,
-    window: o.window ?? false,
-    ...(o.shard ? { shard: o.shard } : {}),
-    ...(o.normalize === false ? { normalize: false as const } : {}),
-  });
+  const scoring = await openScoring(o);
+  const { tokenizer, detector, session } = scoring;
   const documents: DocumentResult[] = [];
   const partials: PartialDocument[] = [];
   let count = 0;
@@ -160,27 +154,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     await pool?.close();
   }
   progress.done();
-  if (o.shard) {
-    return {
-      kind: 'partial',
-      partial: {
-        type: PARTIAL_TYPE,
-        version: 1,
-        keyId: detector.keyId,
-        scheme: detector.scheme,
-        statistic: core.statistic,
-        trialsPerTuple: core.trialsPerTuple,
-        nullProbability: core.statistic === 'binomial' ? core.nullProbability : null,
-        tokenizer: tokenizer.identity(),
-        alpha: session.alpha,
-        normalization: session.normalization,
-        shard: o.shard,
-        inputs: inputs.map((i) => basename(i)),
-        documents: partials,
-        aggregate: session.partialAggregate(),
-      },
-    };
-  }
+  if (o.shard) return { kind: 'partial', partial: shardResult(scoring, o.shard, inputs, partials) };
   return { kind: 'full', result: {
     keyId: detector.keyId,
     scheme: detector.scheme,
@@ -192,6 +166,44 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     documents,
     aggregate: session.aggregate(),
   } };
+}
+
+type Scoring = Awaited<ReturnType<typeof openScoring>>;
+
+/** The key's detector and one scoring session; the key's secret is zeroed once both exist. */
+async function openScoring(o: DetectCommandOptions) {
+  const key = await loadKeyFile(o.key);
+  const tokenizer = await tokenizerForKey(key, o.tokenizer);
+  const detector = createDetector(key, { tokenizer });
+  const core = createSchemeCore(key);
+  key.secret.fill(0);
+  const session = detector.session({
+    alpha: o.alpha,
+    window: o.window ?? false,
+    ...(o.shard ? { shard: o.shard } : {}),
+    ...(o.normalize === false ? { normalize: false as const } : {}),
+  });
+  return { tokenizer, detector, core, session };
+}
+
+/** One shard's counts, with everything `merge` checks before adding shards up. */
+function shardResult({ tokenizer, detector, core, session }: Scoring, shard: { index: number; count: number }, inputs: string[], documents: PartialDocument[]): DetectPartial {
+  return {
+    type: PARTIAL_TYPE,
+    version: 1,
+    keyId: detector.keyId,
+    scheme: detector.scheme,
+    statistic: core.statistic,
+    trialsPerTuple: core.trialsPerTuple,
+    nullProbability: core.statistic === 'binomial' ? core.nullProbability : null,
+    tokenizer: tokenizer.identity(),
+    alpha: session.alpha,
+    normalization: session.normalization,
+    shard,
+    inputs: inputs.map((i) => basename(i)),
+    documents,
+    aggregate: session.partialAggregate(),
+  };
 }
 
 /** The JSON shape documented in the README. */
@@ -258,3 +270,34 @@ export function renderDetect(r: DetectCommandResult): string {
   );
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'detect',
+  description: 'test text for a watermark: exact p-values per document and for the deduplicated aggregate',
+  options: {
+    inputs: argument<string[]>('[files...]', 'text files (one document each) or JSONL files (one document per line); - or none for stdin'),
+    key: option('--key <file>', 'watermark key file').required(),
+    format: option('--format <format>', 'input format (default: jsonl for .jsonl/.ndjson files, else text)', { choices: ['text', 'jsonl'] as const }),
+    field: option('--field <name>', 'JSONL field with the text (default: text, else response)'),
+    promptField: option('--prompt-field <name>', 'JSONL field with a prompt whose tuples are never scored').default('prompt'),
+    alpha: option('--alpha <α>', 'significance level for the verdict', { parse: parseAlpha }).default(1e-3),
+    window: flag('--window', 'also search each document for a watermarked passage (Bonferroni-corrected)'),
+    tokenizer: option('--tokenizer <name|path>', "tokenizer to score with (default: the key's)"),
+    failOnDetect: flag('--fail-on-detect', 'exit 1 when the aggregate is detected'),
+    shard: option('--shard <i/N>', 'score only the tuples routed to shard i of N and print a partial result for `tracemark merge`', { parse: parseShard }),
+    summary: flag('--summary', 'keep no per-document results (bounded memory on very large inputs)'),
+    threads: option('--threads <n>', 'worker threads for JSONL input (default: all cores, up to 4, from 8 MiB of JSONL; 1 = this thread only)', { parse: parseNumber('threads', 1, 64, true) }),
+    normalize: flag('--no-normalize', 'score text exactly as written (default: remove invisible characters, fold look-alike letters, NFKC forms, shouted or scrambled case and odd whitespace first)'),
+    json: flag('--json', 'print JSON instead of a table'),
+  },
+  async run({ json, failOnDetect, shard, window, ...o }, { io, emit, setExit }) {
+    if (shard) {
+      // A partial result is always JSON: it is input to `tracemark merge`, not for reading.
+      io.stdout(`${JSON.stringify(await detectPartial({ ...o, shard, quiet: true }))}\n`);
+      return;
+    }
+    const r = await detect({ ...o, window, quiet: json });
+    emit(json, detectJson(r), renderDetect(r));
+    if (failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
+  },
+});

@@ -17,6 +17,9 @@ import { InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
 import { readTextInput } from '../io.ts';
 import { note } from '../progress.ts';
+import { defineCommand, flag, listOption, option } from '../command.ts';
+import { ExitCode } from '../errors.ts';
+import { parseAlpha, parseNumber } from '../option-parsers.ts';
 
 export interface FingerprintCommandOptions {
   suspect: string;
@@ -124,3 +127,28 @@ export function renderFingerprint(r: FingerprintCommandResult): string {
   );
   return lines.join('\n');
 }
+
+/** The paired tests across probes that analyzeFingerprints implements (its `test` option). */
+const PAIRED_TESTS = ['signed-rank', 'sign'] as const satisfies readonly NonNullable<FingerprintCommandOptions['test']>[];
+
+export const command = defineCommand({
+  name: 'fingerprint',
+  description: 'test whether a suspect is closer to a teacher than a reference panel is, from probe transcripts',
+  options: {
+    suspect: option('--suspect <file>', "the suspect model's transcript").required(),
+    teacher: option('--teacher <file>', "the teacher model's transcript").required(),
+    references: listOption('--reference <files...>', 'transcripts of independent reference models (at least 2 for the behaviour line)').required(),
+    alpha: option('--alpha <α>', 'significance level for the verdict', { parse: parseAlpha }).default(1e-3),
+    measures: listOption('--measures <names...>', `measures of the behaviour line: ${MEASURES.join(', ')} (default all)`),
+    test: option('--test <test>', 'paired test across probes', { choices: PAIRED_TESTS }).default('signed-rank'),
+    teacherVendor: option('--teacher-vendor <id>', "the teacher's vendor for the identity test (openai, anthropic, google, meta, deepseek, alibaba, mistral, …); default: the vendor the teacher names"),
+    permutations: option('--permutations <n>', 'permutations of the suspect-vs-teacher MMD test, 0 to skip', { parse: parseNumber('permutations', 0, 1_000_000, true) }).default(999),
+    failOnDetect: flag('--fail-on-detect', 'exit 1 when the verdict is "detected"'),
+    json: flag('--json', 'print the full analysis as JSON'),
+  },
+  async run({ json, failOnDetect, ...o }, { emit, setExit }) {
+    const r = await fingerprint({ ...o, quiet: json });
+    emit(json, fingerprintJson(r), renderFingerprint(r));
+    if (failOnDetect && r.verdict === 'detected') setExit(ExitCode.detected);
+  },
+});

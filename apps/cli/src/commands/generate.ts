@@ -7,12 +7,14 @@ import { open, rename } from 'node:fs/promises';
 import { generate as generateTokens } from '@tracemark/models';
 import { openModelFile } from '../model-file.ts';
 import { createWatermarker, type Watermarker } from '@tracemark/watermark';
-import { RuntimeFailure } from '../errors.ts';
+import { IoError } from '../errors.ts';
 import { refuseOverwrite } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { createProgress } from '../progress.ts';
 import { loadPrompts } from '../prompts.ts';
 import { assertSameTokenizer } from '@tracemark/tokenizers';
+import { defineCommand, flag, option } from '../command.ts';
+import { MAX_SEED, parseNumber } from '../option-parsers.ts';
 
 export interface GenerateCommandOptions {
   model: string;
@@ -54,7 +56,7 @@ export async function generateCommand(o: GenerateCommandOptions): Promise<Genera
   }
   const partial = `${o.out}.partial`;
   const fh = await open(partial, 'w').catch((e: NodeJS.ErrnoException) => {
-    throw new RuntimeFailure(`${o.out}: cannot write (${e.code ?? e.message})`);
+    throw new IoError(`${o.out}: cannot write (${e.code ?? e.message})`);
   });
   const progress = createProgress('generate', { quiet: o.quiet ?? false });
   const total = prompts.length * o.samples;
@@ -100,3 +102,27 @@ export async function generateCommand(o: GenerateCommandOptions): Promise<Genera
 export function renderGenerate(r: GenerateCommandResult): string {
   return `wrote ${r.responses} responses (${r.tokens.toLocaleString('en-US')} tokens, ${(r.tokens / Math.max(r.seconds, 1e-3)).toFixed(0)} tokens/s) from ${r.model} to ${r.out}${r.keyId ? `, watermarked with ${r.keyId}` : ', unwatermarked'}`;
 }
+
+export const command = defineCommand({
+  name: 'generate',
+  description: 'generate responses from a reference model, watermarked with --key or not (JSONL out)',
+  options: {
+    model: option('--model <file>', 'model file from `tracemark train`').required(),
+    key: option('--key <file>', 'watermark key; without it the output is unwatermarked'),
+    prompts: option('--prompts <spec>', 'FILE.jsonl with a "prompt" field, or builtin, builtin:sotu, builtin:moby-dick').default('builtin'),
+    count: option('--count <n>', 'how many built-in prompts', { parse: parseNumber('count', 1, 1e6, true) }).default(100),
+    out: option('--out <file>', 'JSONL output: {id, prompt, response, model, keyId?, seed}').required(),
+    maxTokens: option('--max-tokens <n>', 'tokens per response', { parse: parseNumber('max-tokens', 1, 100_000, true) }).default(200),
+    temperature: option('--temperature <t>', 'sampling temperature (0 = greedy)', { parse: parseNumber('temperature', 0, 10) }).default(1),
+    topK: option('--top-k <k>', 'candidates per step (0 = whole vocabulary)', { parse: parseNumber('top-k', 0, 1e7, true) }).default(50),
+    topP: option('--top-p <p>', 'nucleus mass', { parse: parseNumber('top-p', 1e-9, 1) }).default(1),
+    seed: option('--seed <n>', 'sampling seed', { parse: parseNumber('seed', 0, MAX_SEED, true) }).default(0),
+    samples: option('--samples <n>', 'responses per prompt', { parse: parseNumber('samples', 1, 10_000, true) }).default(1),
+    force: flag('--force', 'overwrite an existing file'),
+    json: flag('--json', 'print the summary as JSON'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await generateCommand({ ...o, quiet: json });
+    emit(json, r, renderGenerate(r));
+  },
+});

@@ -5,6 +5,10 @@
 import { getTokenizer } from '@tracemark/tokenizers';
 import { generateKey, publicKeyInfo, serializeKey, type ParamOverrides, type SchemeName } from '@tracemark/watermark';
 import { writeOutput } from '../io.ts';
+import { listTokenizers } from '@tracemark/tokenizers';
+import { type KgwParams, SCHEMES } from '@tracemark/watermark';
+import { defineCommand, flag, option } from '../command.ts';
+import { parseNumber } from '../option-parsers.ts';
 
 export interface KeygenOptions {
   scheme: SchemeName;
@@ -31,3 +35,28 @@ export function renderKeygen(r: KeygenResult): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
   return `wrote ${r.scheme} key ${r.keyId} (${params}; tokenizer ${r.tokenizer.name}) to ${r.out} (mode 600: keep it secret)`;
 }
+
+/** KGW's two seeding variants (Kirchenbauer et al. 2023b, §3): the key type lists them, not an array. */
+const KGW_SEEDINGS = ['lefthash', 'selfhash'] as const satisfies readonly KgwParams['seeding'][];
+
+export const command = defineCommand({
+  name: 'keygen',
+  description: 'create a watermark key (written owner-only; the secret is never printed)',
+  options: {
+    scheme: option('--scheme <scheme>', 'watermark scheme', { choices: SCHEMES }).required(),
+    tokenizer: option('--tokenizer <name|path>', `${listTokenizers().join(', ')}, or a tokenizer.json path`).default('o200k_base'),
+    gamma: option('--gamma <γ>', 'green fraction (kgw, unigram)', { parse: parseNumber('gamma', 0, 0.99) }),
+    delta: option('--delta <δ>', 'logit bias for green tokens (kgw, unigram)', { parse: parseNumber('delta', 0, 100) }),
+    context: option('--context <h>', 'context width in tokens (kgw, gumbel, synthid), 1–8', { parse: parseNumber('context', 1, 8, true) }),
+    seeding: option('--seeding <variant>', 'kgw seeding', { choices: KGW_SEEDINGS }),
+    layers: option('--layers <m>', 'tournament layers (synthid), 1–32', { parse: parseNumber('layers', 1, 32, true) }),
+    out: option('--out <file>', 'where to write the key').required(),
+    force: flag('--force', 'overwrite an existing key file'),
+    json: flag('--json', 'print {keyId, scheme, tokenizer, params} as JSON'),
+  },
+  async run({ gamma, delta, context, seeding, layers, json, ...o }, { emit }) {
+    const r = await keygen({ ...o, params: { gamma, delta, context, seeding, layers } });
+    const { out: _out, ...pub } = r;
+    emit(json, pub, renderKeygen(r));
+  },
+});

@@ -4,9 +4,10 @@
  * counts (and exact score sums) add up; the p-values are computed once, from the merged counts.
  */
 import { ExactSum, scoreTail, type SchemeName } from '@tracemark/watermark';
-import { InputError } from '../errors.ts';
 import { readTextInput } from '../io.ts';
-import { type DetectCommandResult, type DetectPartial, PARTIAL_TYPE } from './detect.ts';
+import { type DetectCommandResult, type DetectPartial, detectJson, PARTIAL_TYPE, renderDetect } from './detect.ts';
+import { argument, defineCommand, flag } from '../command.ts';
+import { ExitCode, InputError } from '../errors.ts';
 
 function parsePartial(text: string, path: string): DetectPartial {
   let doc: DetectPartial;
@@ -71,3 +72,18 @@ export async function merge(paths: string[]): Promise<DetectCommandResult> {
     aggregate: { documents: first.aggregate.documents, tokens: first.aggregate.tokens, ...summarize(scored, units) },
   };
 }
+
+export const command = defineCommand({
+  name: 'merge',
+  description: 'merge the partial results of `detect --shard i/N` into the single-run result',
+  options: {
+    partials: argument<string[]>('<partials...>', 'partial result files, one per shard'),
+    failOnDetect: flag('--fail-on-detect', 'exit 1 when the aggregate is detected'),
+    json: flag('--json', 'print JSON instead of a table'),
+  },
+  async run({ partials, failOnDetect, json }, { emit, setExit }) {
+    const r = await merge(partials);
+    emit(json, detectJson(r), renderDetect(r));
+    if (failOnDetect && r.aggregate.detected) setExit(ExitCode.detected);
+  },
+});

@@ -4,6 +4,7 @@
  * import a batch output file into a transcript.
  */
 import {
+  BUILTIN_SUITES,
   isBuiltinSuite,
   loadBuiltinSuite,
   type LoadedProbeSuite,
@@ -13,6 +14,7 @@ import {
   type TranscriptParams,
 } from '@tracemark/fingerprint';
 import {
+  AbortedError,
   BatchError,
   EndpointFailure,
   exportBatch,
@@ -22,10 +24,13 @@ import {
   ResumeMismatchError,
   runProbe,
 } from '@tracemark/probe';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
 import { readTextInput, writeOutput } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import { defineCommand, flag, option } from '../command.ts';
+import { ExitCode } from '../errors.ts';
+import { parseNumber } from '../option-parsers.ts';
 
 export interface ProbeCommandOptions {
   /** Base URL of the OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1). Not needed for --export-batch / --import-batch. */
@@ -167,12 +172,12 @@ export async function probe(o: ProbeCommandOptions): Promise<ProbeCommandResult>
       progress.done();
     }
     if (r.interrupted)
-      throw new RuntimeFailure(`interrupted: ${r.alreadyDone + r.recorded} of ${r.total} answers are saved in ${r.out}; rerun the same command to resume`);
+      throw new IoError(`interrupted: ${r.alreadyDone + r.recorded} of ${r.total} answers are saved in ${r.out}; rerun the same command to resume`);
     return { mode: 'probe', suiteSource: suite.source, ...r };
   } catch (e) {
     if (e instanceof TranscriptError || e instanceof ResumeMismatchError || e instanceof BatchError) throw new InputError(e.message);
-    if (e instanceof EndpointFailure) throw new RuntimeFailure(e.message);
-    if (e instanceof Error && e.name === 'AbortedError') throw new RuntimeFailure(`interrupted before the run started; nothing was recorded in ${o.out}`);
+    if (e instanceof EndpointFailure) throw new IoError(e.message);
+    if (e instanceof AbortedError) throw new IoError(`interrupted before the run started; nothing was recorded in ${o.out}`);
     throw e;
   }
 }
@@ -223,3 +228,32 @@ export function renderProbe(r: ProbeCommandResult): string {
   }
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'probe',
+  description: 'send a probe suite to an OpenAI-compatible endpoint and record a resumable transcript (or export/import an OpenAI batch)',
+  options: {
+    model: option('--model <name>', 'model name sent in each request and recorded in the transcript').required(),
+    endpoint: option('--endpoint <url>', 'base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1'),
+    apiKeyEnv: option('--api-key-env <VAR>', 'environment variable holding the API key (the key is never recorded)'),
+    suite: option('--suite <default|file>', `probe suite: ${Object.keys(BUILTIN_SUITES).join(', ')}, or a suite JSON file`).default('default'),
+    samples: option('--samples <n>', 'samples per probe, 1–1000', { parse: parseNumber('samples', 1, 1000, true) }).default(1),
+    temperature: option('--temperature <t>', 'sampling temperature, 0–2', { parse: parseNumber('temperature', 0, 2) }),
+    seed: option('--seed <s>', 'base seed (sample i is sent seed + i)', { parse: parseNumber('seed', 0, 2 ** 31 - 1, true) }),
+    logprobs: option('--logprobs <k>', 'request log-probabilities with k alternatives per token, 0–20', { parse: parseNumber('logprobs', 0, 20, true) }),
+    maxTokens: option('--max-tokens <n>', "cap on every probe's max_tokens", { parse: parseNumber('max-tokens', 1, 1_000_000, true) }),
+    concurrency: option('--concurrency <c>', 'requests in flight, 1–256', { parse: parseNumber('concurrency', 1, 256, true) }).default(4),
+    timeout: option('--timeout <seconds>', 'per-attempt timeout (a stalled request is retried)', { parse: parseNumber('timeout', 0.001, 86_400) }).default(120),
+    retries: option('--retries <n>', 'attempts per request, first included, 1–100', { parse: parseNumber('retries', 1, 100, true) }).default(6),
+    out: option('--out <file>', 'transcript JSONL (appended and fsynced per answer; rerun to resume)'),
+    exportBatch: option('--export-batch <file>', 'write the suite as an OpenAI Batch API input file instead of calling an endpoint'),
+    importBatch: option('--import-batch <file>', 'import an OpenAI Batch API output file into --out'),
+    force: flag('--force', 'overwrite an existing --export-batch file'),
+    json: flag('--json', 'print a JSON summary'),
+  },
+  async run({ json, ...o }, { emit, setExit }) {
+    const r = await probe({ ...o, quiet: json });
+    emit(json, probeJson(r), renderProbe(r));
+    if (r.mode !== 'export-batch' && !r.complete) setExit(ExitCode.runtime);
+  },
+});

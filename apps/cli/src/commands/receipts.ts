@@ -17,8 +17,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
+import { defineCommand, flag, option } from '../command.ts';
 
 export const RECEIPT_FORMAT_VERSION = 1;
 
@@ -109,25 +110,17 @@ async function endsWithNewline(path: string, size: number): Promise<boolean> {
  * Read and check a receipt log and total it per account.
  *
  * @throws InputError naming `file:line` for a line that is not a receipt (other than a tolerated
- *   torn line), or for a missing file; RuntimeFailure when it cannot be read.
+ *   torn line), or for a missing file; IoError when it cannot be read.
+ *
+ * (About 80 lines on purpose: the one streaming pass keeps the chain, the pending torn line and
+ * the counters together; the steps it calls — parseRecord, checkResponse, countResponse,
+ * perAccount — are named.)
  */
 export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
   const since = parseTime(o.since, 'since');
   const until = parseTime(o.until, 'until');
-  let size: number;
-  try {
-    const s = await stat(o.log);
-    if (s.isDirectory()) throw new InputError(`${o.log}: is a directory, expected a receipt log`);
-    size = s.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${o.log}: no such file`);
-    throw new RuntimeFailure(`${o.log}: cannot read (${code ?? (e as Error).message})`);
-  }
-  const finalNewline = await endsWithNewline(o.log, size);
-
-  const accounts = new Map<string, AccountUsage & { keySet: Set<string>; modelSet: Set<string> }>();
+  const finalNewline = await endsWithNewline(o.log, await logSize(o.log));
+  const accounts: Accounts = new Map();
   const torn: TornLine[] = [];
   const breaks: number[] = [];
   let lineNo = 0;
@@ -145,13 +138,7 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
       const where = `${o.log}:${lineNo}`;
       // Read as latin1 so the chain hashes the exact bytes (a torn line may end mid-character).
       const hash = createHash('sha256').update(text, 'latin1').digest('hex');
-      let rec: Rec | null = null;
-      try {
-        const v: unknown = JSON.parse(Buffer.from(text, 'latin1').toString('utf8'));
-        if (v !== null && typeof v === 'object' && !Array.isArray(v)) rec = v as Rec;
-      } catch {
-        rec = null;
-      }
+      const rec = parseRecord(text);
       if (rec === null) {
         if (pendingTorn) throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON) that no gateway restart accounts for`);
         pendingTorn = { line: lineNo, bytes: text.length };
@@ -184,27 +171,11 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
       const t = Date.parse(rec.time as string);
       if ((since !== null && t < since) || (until !== null && t >= until)) continue;
       responses++;
-      const name = rec.account as string;
-      let a = accounts.get(name);
-      if (!a) {
-        a = { account: name, responses: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: 0, cutShort: 0, models: [], keyIds: [], unwatermarked: 0, firstTime: rec.time as string, lastTime: rec.time as string, keySet: new Set(), modelSet: new Set() };
-        accounts.set(name, a);
-      }
-      a.responses++;
-      a.promptTokens += rec.promptTokens as number;
-      a.completionTokens += rec.completionTokens as number;
-      a.reasoningTokens += rec.reasoningTokens as number;
-      a.totalTokens += (rec.promptTokens as number) + (rec.completionTokens as number);
-      if (rec.finishReason === 'aborted' || rec.finishReason === 'timeout') a.cutShort++;
-      if (rec.keyId === null) a.unwatermarked++;
-      else a.keySet.add(rec.keyId as string);
-      a.modelSet.add(rec.model as string);
-      if ((rec.time as string) < a.firstTime) a.firstTime = rec.time as string;
-      if ((rec.time as string) > a.lastTime) a.lastTime = rec.time as string;
+      countResponse(accounts, rec);
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new RuntimeFailure(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new IoError(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   } finally {
     rl.close();
   }
@@ -215,16 +186,75 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
   }
   if (!sawRecord && lineNo > 0) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
 
-  const list = [...accounts.values()]
-    .map(({ keySet, modelSet, ...a }) => ({ ...a, keyIds: [...keySet].sort(), models: [...modelSet].sort() }))
-    .sort((x, y) => y.completionTokens - x.completionTokens || x.account.localeCompare(y.account));
-  const sum = (f: (a: AccountUsage) => number) => list.reduce((s, a) => s + f(a), 0);
   return {
     log: o.log,
     lines: lineNo,
     responses,
     starts,
     cleanShutdowns: closes,
+    ...perAccount(accounts),
+    torn,
+    chain: { intact: breaks.length === 0, breaks },
+    since: o.since ?? null,
+    until: o.until ?? null,
+  };
+}
+
+/** The log's size in bytes; a missing file or a directory is the user's input error. */
+async function logSize(log: string): Promise<number> {
+  try {
+    const s = await stat(log);
+    if (s.isDirectory()) throw new InputError(`${log}: is a directory, expected a receipt log`);
+    return s.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${log}: no such file`);
+    throw new IoError(`${log}: cannot read (${code ?? (e as Error).message})`);
+  }
+}
+
+/** One line as a JSON object, or null for anything else (a torn line, a non-object). */
+function parseRecord(text: string): Rec | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'latin1').toString('utf8'));
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : null;
+  } catch {
+    return null;
+  }
+}
+
+type Accounts = Map<string, AccountUsage & { keySet: Set<string>; modelSet: Set<string> }>;
+
+/** Add one checked response receipt to its account's totals. */
+function countResponse(accounts: Accounts, rec: Rec): void {
+  const name = rec.account as string;
+  const time = rec.time as string;
+  let a = accounts.get(name);
+  if (!a) {
+    a = { account: name, responses: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: 0, cutShort: 0, models: [], keyIds: [], unwatermarked: 0, firstTime: time, lastTime: time, keySet: new Set(), modelSet: new Set() };
+    accounts.set(name, a);
+  }
+  a.responses++;
+  a.promptTokens += rec.promptTokens as number;
+  a.completionTokens += rec.completionTokens as number;
+  a.reasoningTokens += rec.reasoningTokens as number;
+  a.totalTokens += (rec.promptTokens as number) + (rec.completionTokens as number);
+  if (rec.finishReason === 'aborted' || rec.finishReason === 'timeout') a.cutShort++;
+  if (rec.keyId === null) a.unwatermarked++;
+  else a.keySet.add(rec.keyId as string);
+  a.modelSet.add(rec.model as string);
+  if (time < a.firstTime) a.firstTime = time;
+  if (time > a.lastTime) a.lastTime = time;
+}
+
+/** Accounts by completion tokens (then name), and the totals over them. */
+function perAccount(accounts: Accounts): Pick<ReceiptsResult, 'accounts' | 'totals'> {
+  const list = [...accounts.values()]
+    .map(({ keySet, modelSet, ...a }) => ({ ...a, keyIds: [...keySet].sort(), models: [...modelSet].sort() }))
+    .sort((x, y) => y.completionTokens - x.completionTokens || x.account.localeCompare(y.account));
+  const sum = (f: (a: AccountUsage) => number) => list.reduce((s, a) => s + f(a), 0);
+  return {
     accounts: list,
     totals: {
       responses: sum((a) => a.responses),
@@ -233,10 +263,6 @@ export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
       reasoningTokens: sum((a) => a.reasoningTokens),
       totalTokens: sum((a) => a.totalTokens),
     },
-    torn,
-    chain: { intact: breaks.length === 0, breaks },
-    since: o.since ?? null,
-    until: o.until ?? null,
   };
 }
 
@@ -264,3 +290,18 @@ export function renderReceipts(r: ReceiptsResult): string {
   }
   return out.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'receipts',
+  description: 'what a gateway served, per account: responses and tokens from its receipt log (checks the hash chain, lists torn lines)',
+  options: {
+    log: option('--log <file>', 'receipt log written by the gateway (JSONL)').required(),
+    since: option('--since <time>', 'only responses at or after this ISO-8601 time'),
+    until: option('--until <time>', 'only responses before this ISO-8601 time'),
+    json: flag('--json', 'print JSON instead of a table'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await receipts(o);
+    emit(json, r, renderReceipts(r));
+  },
+});

@@ -3,12 +3,13 @@
  * exchange logs (the pipeline is `scanLogs` in @tracemark/traffic; this file parses, reads, calls,
  * writes and renders). The library is imported lazily so `tracemark --help` does not load DuckDB.
  */
-import { type Command, InvalidArgumentError } from 'commander';
 import { type Statement } from '@tracemark/evidence';
 import { type TrafficReport } from '@tracemark/traffic';
-import { InputError, RuntimeFailure } from '../errors.ts';
+import { argument, defineCommand, flag, listOption, option } from '../command.ts';
+import { InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
 import { sha256File, writeOutput } from '../io.ts';
+import { parseAlpha } from '../option-parsers.ts';
 import { note } from '../progress.ts';
 import { loadSigner } from './signer.ts';
 
@@ -21,7 +22,7 @@ export interface TrafficScanOptions {
   readonly sign?: string;
   readonly skipBadLines?: boolean;
   readonly map?: string;
-  readonly format?: 'jsonl' | 'csv' | 'parquet';
+  readonly format?: 'jsonl' | 'csv' | 'parquet' | undefined;
   readonly quiet?: boolean;
 }
 
@@ -31,31 +32,26 @@ export interface TrafficScanResult {
 }
 
 export async function trafficScan(o: TrafficScanOptions): Promise<TrafficScanResult> {
-  const { parseFieldMapping, scanLogs, TRAFFIC_PREDICATE_TYPE, TrafficInputError, TrafficIoError } = await import('@tracemark/traffic');
+  const { parseFieldMapping, scanLogs, TRAFFIC_PREDICATE_TYPE } = await import('@tracemark/traffic');
   if (o.logs.length === 0) throw new InputError('give at least one exchange log');
   if (o.sign && !o.out) throw new InputError('--sign needs --out (the signed report is written there)');
   const all = [...o.logs, ...(o.references ?? [])];
   const dup = all.find((p, i) => all.indexOf(p) !== i);
   if (dup !== undefined) throw new InputError(`${dup}: given twice (a log cannot be its own reference)`);
-  let report: TrafficReport;
-  try {
-    const mapping = parseFieldMapping(o.map);
-    // Signed reports name every input by the digest of the whole file.
-    const sha256 = o.sign ? new Map(await Promise.all(all.map(async (p) => [p, (await sha256File(p)).sha256] as const))) : undefined;
-    report = await scanLogs(o.logs, {
-      alpha: o.alpha,
-      mapping,
-      ...(o.references?.length ? { references: o.references } : {}),
-      ...(o.skipBadLines ? { skipBadLines: true } : {}),
-      ...(o.format ? { format: o.format } : {}),
-      ...(sha256 ? { sha256 } : {}),
-      onProgress: (m) => note(m, { quiet: o.quiet === true }),
-    });
-  } catch (e) {
-    if (e instanceof TrafficInputError) throw new InputError(e.message);
-    if (e instanceof TrafficIoError) throw new RuntimeFailure(e.message);
-    throw e;
-  }
+  // The library's TrafficInputError and TrafficIoError are InputError and IoError: they reach the
+  // exit-code table as they are (2 and 3).
+  const mapping = parseFieldMapping(o.map);
+  // Signed reports name every input by the digest of the whole file.
+  const sha256 = o.sign ? new Map(await Promise.all(all.map(async (p) => [p, (await sha256File(p)).sha256] as const))) : undefined;
+  const report = await scanLogs(o.logs, {
+    alpha: o.alpha,
+    mapping,
+    ...(o.references?.length ? { references: o.references } : {}),
+    ...(o.skipBadLines ? { skipBadLines: true } : {}),
+    ...(o.format ? { format: o.format } : {}),
+    ...(sha256 ? { sha256 } : {}),
+    onProgress: (m) => note(m, { quiet: o.quiet === true }),
+  });
   let envelopeJson: string | undefined;
   if (o.sign) {
     const { signStatement, STATEMENT_TYPE } = await import('@tracemark/evidence');
@@ -125,40 +121,23 @@ export function renderTrafficScan(r: TrafficScanResult): string {
 }
 
 /** Register `traffic scan` under the `traffic` command (created by the caller, shared with `traffic simulate`). */
-function parseAlpha(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('alpha must be a number in (0, 1), e.g. 1e-3');
-  return n;
-}
-
-export function registerTrafficScan(traffic: Command, emit: (json: boolean, data: unknown, human: string) => void): void {
-  traffic
-    .command('scan')
-    .description('find coordinated, extraction-shaped clusters of accounts in API exchange logs (JSONL, CSV or Parquet)')
-    .argument('<logs...>', 'exchange logs; each is ingested once into LOG.duckdb next to it')
-    .option('--reference <logs...>', 'benign reference logs that calibrate the p-values (default: the scanned accounts calibrate themselves, assuming most are benign)')
-    .option('--alpha <α>', 'family-wise error rate over all clusters tested (Holm)', parseAlpha, 1e-3)
-    .option('--map <fields>', 'field names of logs from other stacks, e.g. account=user_id,ip=client_ip,time=ts')
-    .option('--format <format>', 'jsonl, csv or parquet (default: from the file extension)')
-    .option('--skip-bad-lines', 'count, list and skip bad lines instead of stopping at the first', false)
-    .option('--out <file>', 'write the report (JSON; a signed DSSE envelope with --sign)')
-    .option('--html <file>', 'write a self-contained HTML page of the report')
-    .option('--sign <signer.json>', 'sign the report (in-toto statement in a DSSE envelope); needs --out')
-    .option('--json', 'print the report as JSON', false)
-    .action(async (logs: string[], opts) => {
-      if (opts.format !== undefined && !['jsonl', 'csv', 'parquet'].includes(opts.format)) throw new InputError(`--format must be jsonl, csv or parquet, got ${opts.format}`);
-      const r = await trafficScan({
-        logs,
-        references: opts.reference ?? [],
-        alpha: opts.alpha,
-        out: opts.out,
-        html: opts.html,
-        sign: opts.sign,
-        skipBadLines: opts.skipBadLines,
-        map: opts.map,
-        format: opts.format,
-        quiet: opts.json,
-      });
-      emit(opts.json, trafficScanJson(r), renderTrafficScan(r));
-    });
-}
+export const command = defineCommand({
+  name: 'scan',
+  description: 'find coordinated, extraction-shaped clusters of accounts in API exchange logs (JSONL, CSV or Parquet)',
+  options: {
+    logs: argument<string[]>('<logs...>', 'exchange logs; each is ingested once into LOG.duckdb next to it'),
+    references: listOption('--reference <logs...>', 'benign reference logs that calibrate the p-values (default: the scanned accounts calibrate themselves, assuming most are benign)'),
+    alpha: option('--alpha <α>', 'family-wise error rate over all clusters tested (Holm)', { parse: parseAlpha }).default(1e-3),
+    map: option('--map <fields>', 'field names of logs from other stacks, e.g. account=user_id,ip=client_ip,time=ts'),
+    format: option('--format <format>', 'input format (default: from the file extension)', { choices: ['jsonl', 'csv', 'parquet'] as const }),
+    skipBadLines: flag('--skip-bad-lines', 'count, list and skip bad lines instead of stopping at the first'),
+    out: option('--out <file>', 'write the report (JSON; a signed DSSE envelope with --sign)'),
+    html: option('--html <file>', 'write a self-contained HTML page of the report'),
+    sign: option('--sign <signer.json>', 'sign the report (in-toto statement in a DSSE envelope); needs --out'),
+    json: flag('--json', 'print the report as JSON'),
+  },
+  async run({ json, ...o }, { emit }) {
+    const r = await trafficScan({ ...o, references: o.references ?? [], quiet: json });
+    emit(json, trafficScanJson(r), renderTrafficScan(r));
+  },
+});

@@ -7,7 +7,7 @@
 import { copyFile, mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type AuditReport } from '@tracemark/audit';
+import { type AuditReport, compareRecomputed } from '@tracemark/audit';
 import {
   AUDIT_PREDICATE_TYPE,
   COMMITMENT_PREDICATE_TYPE,
@@ -23,7 +23,9 @@ import { extractEnvelopeJson } from '@tracemark/report-html';
 import { InputError } from '../errors.ts';
 import { readTextInput, sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
-import { audit } from './audit.ts';
+import { auditWithKey } from './audit.ts';
+import { argument, defineCommand, flag, listOption, option } from '../command.ts';
+import { ExitCode } from '../errors.ts';
 
 export interface VerifyOptions {
   file: string;
@@ -33,6 +35,7 @@ export interface VerifyOptions {
   quiet?: boolean;
 }
 
+/** One line of the verification: what was checked, whether it held, and the evidence. */
 export interface VerifyCheck {
   check: string;
   ok: boolean;
@@ -69,8 +72,6 @@ async function findInput(name: string, places: string[]): Promise<string | undef
   }
   return undefined;
 }
-
-const SAME = 1e-9;
 
 export async function verify(o: VerifyOptions): Promise<VerifyResult> {
   const text = await readTextInput(o.file);
@@ -142,35 +143,17 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
 
   // Recompute every statistic when the key and the inputs are at hand.
   if (o.key && found === report.inputs.length && report.inputs.length > 0) {
-    const recomputed = await recompute(report, o.key, located, o.quiet ?? true);
-    for (const t of report.tests) {
-      const r = recomputed.tests.find((x) => x.name === t.name);
-      const ok = r !== undefined && r.scored === t.scored && Math.abs(r.score - t.score) <= SAME * Math.max(1, Math.abs(t.score)) && Math.abs(r.log10PValue - t.log10PValue) <= SAME * Math.max(1, Math.abs(t.log10PValue));
-      checks.push({
-        check: `recompute ${t.name}`,
-        ok,
-        detail: r ? `scored ${r.scored}, log10 p ${r.log10PValue.toFixed(6)} (report: ${t.scored}, ${t.log10PValue.toFixed(6)})` : 'the test could not be recomputed from these inputs',
-      });
-    }
-    if (report.fingerprint) {
-      const a = report.fingerprint as { evidence: { line: string; pValue: { log10PValue: number } | null }[] };
-      const b = recomputed.fingerprint as typeof a | undefined;
-      for (const line of a.evidence) {
-        const r = b?.evidence.find((x) => x.line === line.line);
-        const ok = r !== undefined && (r.pValue?.log10PValue ?? null) === (line.pValue?.log10PValue ?? null);
-        checks.push({ check: `recompute fingerprint-${line.line}`, ok, detail: `log10 p ${r?.pValue?.log10PValue ?? 'untestable'} (report: ${line.pValue?.log10PValue ?? 'untestable'})` });
-      }
-    }
-    if (report.accounts) {
-      const ok = JSON.stringify(recomputed.accounts?.leaked) === JSON.stringify(report.accounts.leaked);
-      checks.push({ check: 'recompute accounts', ok, detail: `leaked: ${recomputed.accounts?.leaked.join(', ') || 'none'} (report: ${report.accounts.leaked.join(', ') || 'none'})` });
-    }
+    checks.push(...compareRecomputed(report, await recompute(report, o.key, located, o.quiet ?? true)));
   } else if (o.key) {
     checks.push({ check: 'recompute', ok: false, detail: 'statistics not recomputed: give --inputs with every input listed in the report' });
   }
   return { file: o.file, kind: 'audit-report', signer: signerId, verified: checks.every((c) => c.ok), checks };
 }
 
+/**
+ * The signed report's audit again, from its re-read inputs and the key: the same reading and the
+ * same `runAudit` as `tracemark audit`, with the parameters the report records.
+ */
 async function recompute(report: AuditReport, keyPath: string, located: Map<string, string[]>, quiet: boolean): Promise<AuditReport> {
   const inputs = new Map([...located].map(([role, paths]) => [role, paths[0]!]));
   const p = report.parameters as Record<string, unknown>;
@@ -183,7 +166,6 @@ async function recompute(report: AuditReport, keyPath: string, located: Map<stri
     await copyFile(collected, saveOutputs);
   }
   const common = {
-    key: keyPath,
     alpha: p.alpha as number,
     topK: p.topK as number,
     forcedTokens: (p.forcedTokens as number | null) ?? 20_000,
@@ -202,10 +184,17 @@ async function recompute(report: AuditReport, keyPath: string, located: Map<stri
       ? { fingerprintSuspect: inputs.get('fingerprint-suspect')!, fingerprintTeacher: inputs.get('fingerprint-teacher')!, fingerprintReferences: located.get('fingerprint-reference') ?? [] }
       : {}),
   };
-  if (report.suspect.kind === 'outputs') return (await audit({ ...common, suspectOutputs: inputs.get('suspect-outputs')! })).report;
-  if (report.suspect.kind === 'model') return (await audit({ ...common, suspectModel: inputs.get('suspect-model')! })).report;
-  if (!saveOutputs) throw new InputError('an endpoint audit can only be recomputed from its collected-outputs file');
-  return (await audit({ ...common, suspectOutputs: saveOutputs })).report;
+  let source: { suspectOutputs: string } | { suspectModel: string };
+  if (report.suspect.kind === 'outputs') source = { suspectOutputs: inputs.get('suspect-outputs')! };
+  else if (report.suspect.kind === 'model') source = { suspectModel: inputs.get('suspect-model')! };
+  else if (saveOutputs) source = { suspectOutputs: saveOutputs };
+  else throw new InputError('an endpoint audit can only be recomputed from its collected-outputs file');
+  const key = await loadKeyFile(keyPath);
+  try {
+    return await auditWithKey({ ...common, ...source }, key);
+  } finally {
+    key.secret.fill(0);
+  }
 }
 
 export function renderVerify(r: VerifyResult): string {
@@ -213,3 +202,20 @@ export function renderVerify(r: VerifyResult): string {
   lines.push('', r.verified ? `verified: ${r.file} (${r.kind})` : `NOT VERIFIED: ${r.file} — ${r.checks.filter((c) => !c.ok).map((c) => c.check).join(', ')} failed`);
   return lines.join('\n');
 }
+
+export const command = defineCommand({
+  name: 'verify',
+  description: 'verify a signed commitment or audit report (JSON or HTML); with --key and --inputs, recompute every statistic',
+  options: {
+    file: argument('<file>', 'commitment.json, report.json or report.html'),
+    publicKey: option('--public-key <file>', "the signer's public key file (or the signer file)").required(),
+    key: option('--key <file>', 'the watermark key: checks a commitment against it, and lets a report be recomputed'),
+    inputs: listOption('--inputs <paths...>', "directories or files holding the report's inputs (matched by file name)").default([]),
+    json: flag('--json', 'print the checks as JSON'),
+  },
+  async run({ json, ...o }, { emit, setExit }) {
+    const r = await verify({ ...o, quiet: true });
+    emit(json, r, renderVerify(r));
+    if (!r.verified) setExit(ExitCode.verificationFailed);
+  },
+});

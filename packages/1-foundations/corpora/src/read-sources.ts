@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type BuiltinCorpusName, type CorpusDocument, isBuiltinCorpus } from './builtin.ts';
+import { InputError } from '@tracemark/errors';
 
 /** A source file that cannot be used as given. `line` is 1-based, when one line is at fault. */
-export class SourceFormatError extends Error {
+export class SourceFormatError extends InputError {
   override readonly name = 'SourceFormatError';
   readonly file: string;
   readonly line: number | undefined;

@@ -7,9 +7,10 @@
  */
 
 import { type TokenizerIdentity } from './tokenizer.ts';
+import { InputError } from '@tracemark/errors';
 
 /** The tokenizer of some input is not the one the key, model or report was made for. */
-export class TokenizerMismatchError extends Error {
+export class TokenizerMismatchError extends InputError {
   override readonly name = 'TokenizerMismatchError';
   readonly expected: TokenizerIdentity;
   readonly actual: TokenizerIdentity;

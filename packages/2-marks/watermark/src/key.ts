@@ -21,13 +21,14 @@ import {
   type UnigramParams,
   type WatermarkKey,
 } from './types.ts';
+import { InputError } from '@tracemark/errors';
 
 export const KEY_FILE_TYPE = 'tracemark.watermark-key';
 export const KEY_FORMAT_VERSION = 1;
 export const SCHEMES: readonly SchemeName[] = ['kgw', 'unigram', 'gumbel', 'synthid'];
 
 /** Raised for an invalid key file or invalid scheme parameters; `message` is one line. */
-export class KeyError extends Error {
+export class KeyError extends InputError {
   override name = 'KeyError';
 }
 

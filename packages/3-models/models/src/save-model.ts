@@ -21,6 +21,7 @@ import { gunzip, gzip } from 'node:zlib';
 import { assertSameTokenizer, getTokenizer, type Tokenizer, type TokenizerIdentity } from '@tracemark/tokenizers';
 import { NgramModel, type SourceSummary } from './ngram-model.ts';
 import { checkNgramTables, type NgramTables } from './ngram-tables.ts';
+import { InputError } from '@tracemark/errors';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -45,7 +46,7 @@ export interface ModelFileHeader {
 }
 
 /** A model file that cannot be read: wrong magic, unsupported version, or damaged content. The message names the file. */
-export class ModelFileError extends Error {
+export class ModelFileError extends InputError {
   override readonly name = 'ModelFileError';
   readonly file: string;
 

@@ -7,3 +7,7 @@ export { type BehaviourEvidence, type BehaviourLine, combineVerdict, type Overal
 export { collectTuples, collectWindows } from './tuples.ts';
 export { AUDIT_REPORT_TYPE, type AuditReport, type CurvePoint, type HighlightedSample, type InputDigest } from './audit-report.ts';
 export { highlightSample, scoreCurve } from './report-material.ts';
+export { type AuditInputs, type AuditStage, AUDIT_TOOL, type CollectionParameters, type IdentifiedOutput, type OpenModelAccess, runAudit } from './run-audit.ts';
+export { type FingerprintEvidence, fingerprintEvidence } from './fingerprint-evidence.ts';
+export { powerShortfall } from './power-shortfall.ts';
+export { compareRecomputed, type RecomputeCheck, SAME } from './compare-recomputed.ts';

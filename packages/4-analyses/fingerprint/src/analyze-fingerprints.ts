@@ -35,6 +35,7 @@ import {
 import { type PairedTestResult, signedRankTest, signTest } from './signed-rank-test.ts';
 import { type ProbeFeatures, transcriptFeatures } from './response-features.ts';
 import { type Transcript } from './transcript.ts';
+import { InputError } from '@tracemark/errors';
 
 export const DEFAULT_FINGERPRINT_ALPHA = 1e-3;
 /** Fewer references than this make the behaviour line inconclusive: one reference is a coin, not a panel. */
@@ -63,7 +64,7 @@ export interface FingerprintOptions {
 }
 
 /** A problem with the inputs as a set (different suites, no common probes); names the files. */
-export class FingerprintInputError extends Error {
+export class FingerprintInputError extends InputError {
   override name = 'FingerprintInputError';
 }
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
+import { InputError } from '@tracemark/errors';
 
 export const PROBE_SUITE_FORMAT = 'tracemark.probe-suite';
 
@@ -47,7 +48,7 @@ export interface LoadedProbeSuite {
 }
 
 /** A probe suite file that cannot be used; the message names the file (and the probe). */
-export class ProbeSuiteError extends Error {
+export class ProbeSuiteError extends InputError {
   override name = 'ProbeSuiteError';
 }
 

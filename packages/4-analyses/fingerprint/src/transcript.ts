@@ -5,6 +5,7 @@
  * the only damage a crash can do is a torn final line, which the parser reports (or, for resuming,
  * tolerates) explicitly.
  */
+import { InputError } from '@tracemark/errors';
 
 export const TRANSCRIPT_FORMAT = 'tracemark.transcript';
 export const TRANSCRIPT_FORMAT_VERSION = 1;
@@ -91,7 +92,7 @@ export interface Transcript {
 }
 
 /** A transcript file that cannot be used; the message names `file:line`. */
-export class TranscriptError extends Error {
+export class TranscriptError extends InputError {
   override name = 'TranscriptError';
 }
 

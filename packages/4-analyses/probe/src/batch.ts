@@ -18,9 +18,10 @@ import {
 } from '@tracemark/fingerprint';
 import { buildRequestBody, readChoice } from './request-body.ts';
 import { TOOL } from './run-probe.ts';
+import { InputError } from '@tracemark/errors';
 
 /** A batch file that does not belong to this suite or is malformed; names file:line. */
-export class BatchError extends Error {
+export class BatchError extends InputError {
   override name = 'BatchError';
 }
 

@@ -5,9 +5,10 @@
  * policy of `retry-policy.ts`. The API key travels in a header and is never returned or logged.
  */
 import { isRetryableStatus, parseRetryAfter, resolveRetryPolicy, retryDelay, type RetryPolicy } from './retry-policy.ts';
+import { IoError } from '@tracemark/errors';
 
 /** A request the server answered with a non-retryable status (400, 401, 404, 422 …). */
-export class HttpStatusError extends Error {
+export class HttpStatusError extends IoError {
   override name = 'HttpStatusError';
   constructor(
     message: string,
@@ -19,7 +20,7 @@ export class HttpStatusError extends Error {
 }
 
 /** Every attempt failed with a retryable problem. */
-export class RetriesExhaustedError extends Error {
+export class RetriesExhaustedError extends IoError {
   override name = 'RetriesExhaustedError';
   constructor(
     message: string,
@@ -31,7 +32,7 @@ export class RetriesExhaustedError extends Error {
 }
 
 /** The run was aborted (Ctrl-C, or the caller's signal). */
-export class AbortedError extends Error {
+export class AbortedError extends IoError {
   override name = 'AbortedError';
 }
 

@@ -20,16 +20,17 @@ import { detectCapabilities } from './detect-capabilities.ts';
 import { type RetryPolicy } from './retry-policy.ts';
 import { buildRequestBody, readChoice } from './request-body.ts';
 import { createTranscriptFile, readTranscriptForResume, TranscriptWriter } from './transcript-writer.ts';
+import { InputError, IoError } from '@tracemark/errors';
 
 export const TOOL = { name: 'tracemark', version: '0.1.0' } as const;
 
 /** The transcript at `--out` was recorded by a different run; resuming into it would mix data. */
-export class ResumeMismatchError extends Error {
+export class ResumeMismatchError extends InputError {
   override name = 'ResumeMismatchError';
 }
 
 /** The endpoint kept failing (every request of a stretch exhausted its retries, or auth/model errors). */
-export class EndpointFailure extends Error {
+export class EndpointFailure extends IoError {
   override name = 'EndpointFailure';
 }
 

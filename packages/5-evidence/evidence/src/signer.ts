@@ -7,6 +7,7 @@
 import * as ed from '@noble/ed25519';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { InputError } from '@tracemark/errors';
 
 ed.hashes.sha512 = sha512;
 
@@ -14,7 +15,7 @@ export const SIGNER_FILE_TYPE = 'tracemark.signer';
 export const PUBLIC_KEY_FILE_TYPE = 'tracemark.public-key';
 
 /** Raised for invalid signer/public-key files and failed verifications; `message` is one line. */
-export class EvidenceError extends Error {
+export class EvidenceError extends InputError {
   override name = 'EvidenceError';
 }
 

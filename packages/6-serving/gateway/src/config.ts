@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { InputError } from '@tracemark/errors';
 
 export type ChatTemplateName = 'transcript' | 'continuation';
 
@@ -92,7 +93,7 @@ export interface GatewayConfig {
 }
 
 /** A configuration that cannot be used; the message names the file and the field. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = 'ConfigError';
 }
 

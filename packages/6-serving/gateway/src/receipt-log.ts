@@ -30,6 +30,7 @@ import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { InputError } from '@tracemark/errors';
 
 export const RECEIPT_FORMAT_VERSION = 1;
 
@@ -81,7 +82,7 @@ export interface CloseReceipt {
 export type ReceiptRecord = ResponseReceipt | OpenReceipt | CloseReceipt;
 
 /** The receipt log cannot be used (not a receipt log, or a write failed). */
-export class ReceiptLogError extends Error {
+export class ReceiptLogError extends InputError {
   override name = 'ReceiptLogError';
 }
 

@@ -1,0 +1,36 @@
+/**
+ * Parsers for option values, shared by every command's declarations: each turns the text the user
+ * typed into a checked value or throws commander's `InvalidArgumentError` (exit 2) with a message
+ * naming the option and the allowed range.
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** A number in [min, max] (an integer when `integer`). */
+export function parseNumber(name: string, min: number, max: number, integer = false): (value: string) => number {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+    }
+    return n;
+  };
+}
+
+/** `i/N` with 0 ≤ i < N: score only the tuples routed to shard i of N. */
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) throw new InvalidArgumentError('shard must be i/N with 0 ≤ i < N, e.g. 0/2');
+  return { index, count };
+}
+
+/** A significance level in (0, 1). */
+export function parseAlpha(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('alpha must be a number in (0, 1), e.g. 1e-3');
+  return n;
+}
+
+/** The largest seed the sampling and generation commands accept (an unsigned 32-bit integer). */
+export const MAX_SEED = 2 ** 32 - 1;
