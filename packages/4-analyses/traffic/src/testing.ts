@@ -7,7 +7,7 @@
  * address per account linked only by templates and timing). Sizes are chosen so a scan takes
  * about a second.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { builtinPrompts } from '@tracemark/corpora';
 import { createRng } from '@tracemark/models';
 import { type ExchangeRecord } from './exchange-record.ts';
@@ -17,6 +17,8 @@ export interface FixtureOptions {
   readonly benignAccounts?: number;
   readonly lookalikes?: boolean;
   readonly campaigns?: readonly ('hydra' | 'residential')[];
+  /** Mean exchanges of a benign account (default 12; capped at 7× the mean). Benchmarks raise it. */
+  readonly benignMeanExchanges?: number;
 }
 
 export interface FixtureTruth {
@@ -63,15 +65,26 @@ function humanPrompts(): string[] {
 
 /** Build the fixture's exchanges and ground truth (deterministic in `seed`). */
 export function buildFixture(o: FixtureOptions): { records: ExchangeRecord[]; truth: FixtureTruth } {
+  const records: ExchangeRecord[] = [];
+  const truth = generateFixture(o, (r) => records.push(r));
+  records.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
+  return { records, truth };
+}
+
+/** Generate the fixture account by account, handing each exchange to `emit` (bounded memory). */
+function generateFixture(o: FixtureOptions, emit: (r: ExchangeRecord) => void): FixtureTruth {
   const rnd = createRng(`traffic-fixture:${o.seed}`);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const octet = () => int(1, 254);
   const day = Date.parse('2026-12-01T00:00:00Z');
-  const records: ExchangeRecord[] = [];
+  const accountsSeen = new Set<string>();
+  let exchanges = 0;
   const prompts = humanPrompts();
   const push = (account: string, t: number, ip: string, userAgent: string | undefined, payment: string | undefined, prompt: string, params: Record<string, unknown> = {}) => {
-    records.push({
+    accountsSeen.add(account);
+    exchanges++;
+    emit({
       time: new Date(t).toISOString(),
       account,
       ip,
@@ -91,7 +104,8 @@ export function buildFixture(o: FixtureOptions): { records: ExchangeRecord[]; tr
     const account = `user-${String(a).padStart(4, '0')}`;
     const ip = `${octet()}.${octet()}.${octet()}.${octet()}`;
     const ua = rnd() < 0.75 ? pick(COMMON_UAS) : `app-${Math.floor(rnd() * 1e9).toString(36)}/1.0`;
-    const n = Math.min(80, 1 + Math.floor(-Math.log(1 - rnd()) * 12));
+    const mean = o.benignMeanExchanges ?? 12;
+    const n = Math.min(7 * mean, 1 + Math.floor(-Math.log(1 - rnd()) * mean));
     const asksSteps = rnd() < 0.08 ? 0.3 : 0;
     const temp = rnd() < 0.3 ? pick([0, 0.2, 0.7, 1]) : undefined;
     const variesTemp = rnd() < 0.05;
@@ -161,9 +175,29 @@ export function buildFixture(o: FixtureOptions): { records: ExchangeRecord[]; tr
     }
     campaigns.push(members);
   }
-  records.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
-  const accounts = new Set(records.map((r) => r.account)).size;
-  return { records, truth: { campaignAccounts: new Set(campaigns.flat()), campaigns, accounts, exchanges: records.length } };
+  return { campaignAccounts: new Set(campaigns.flat()), campaigns, accounts: accountsSeen.size, exchanges };
+}
+
+/**
+ * Write a large fixture as JSONL without holding it in memory: lines in account order (a log need
+ * not be sorted by time), written in batches. For benchmarks.
+ */
+export function writeFixtureLogStreaming(path: string, o: FixtureOptions): FixtureTruth {
+  const fd = openSync(path, 'w');
+  let batch: string[] = [];
+  try {
+    const truth = generateFixture(o, (r) => {
+      batch.push(JSON.stringify(r));
+      if (batch.length >= 10_000) {
+        writeSync(fd, `${batch.join('\n')}\n`);
+        batch = [];
+      }
+    });
+    if (batch.length) writeSync(fd, `${batch.join('\n')}\n`);
+    return truth;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Write the fixture as a JSONL exchange log and return its ground truth. */
