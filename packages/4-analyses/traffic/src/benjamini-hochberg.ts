@@ -8,11 +8,11 @@ import { type PValue, pValueFromLog10 } from '@tracemark/stats';
 
 /**
  * q₍ᵢ₎ = minⱼ≥ᵢ min(1, m·p₍ⱼ₎/j), in input order, computed in log₁₀ so p = 1e-500 works.
- * Matches R p.adjust(method = "BH"). O(m log m).
+ * The definition of R's p.adjust(method = "BH"). O(m log m).
  *
  * @example
  * benjaminiHochberg([0.01, 0.04, 0.03, 0.005].map(pValueFromProbability)).map((q) => q.pValue);
- * // [0.02, 0.04, 0.04, 0.02]
+ * // [0.020000000000000004, 0.04000000000000001, 0.039999999999999994, 0.020000000000000004]
  */
 export function benjaminiHochberg(pValues: readonly PValue[]): PValue[] {
   const m = pValues.length;
