@@ -7,11 +7,10 @@
  * agents and addresses come from the log, i.e. from whoever sent the traffic).
  */
 import { type ClusterResult, TRAFFIC_REPORT_TYPE, type TrafficReport } from '@tracemark/traffic';
-import { STYLES } from './_styles.ts';
+import { renderPage } from './_page.ts';
 import { embedEnvelope } from './embed-envelope.ts';
 import { formatCount, formatPValue } from './format-p-value.ts';
-import { html, raw, type SafeHtml } from './html.ts';
-import { REPORT_CSP } from './render-html-report.ts';
+import { html, type SafeHtml } from './html.ts';
 
 /** Clusters and accounts listed beyond the flagged ones (the JSON has them all). */
 const ROWS = 25;
@@ -54,20 +53,5 @@ ${r.inputs.map((i) => html`<tr><td>${i.role}</td><td><code>${i.path}</code></td>
 ${envelope ? html`<section><h2>Verify this page</h2><p>This file contains the signed scan report (an in-toto statement in a DSSE envelope${envelope.signers.length ? html`, signed by <code>${envelope.signers.join(', ')}</code>` : ''}).</p></section>` : ''}
 <footer>Made by tracemark. This page loads nothing from the network and runs no scripts.</footer>
 </main>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${html`${title}`.value}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-${body.value}
-${envelope ? raw(`<script type="application/json" id="tracemark-envelope">${envelope.json}</script>\n`).value : ''}</body>
-</html>
-`;
+  return renderPage(title, null, body, envelope ? envelope.json : null);
 }
