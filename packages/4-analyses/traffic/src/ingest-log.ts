@@ -121,7 +121,10 @@ async function sourceSql(c: DuckDBConnection, path: string, o: IngestOptions, fo
       maximum_object_size = ${MAX_LINE_BYTES}, ignore_errors = ${o.skipBadLines === true})`;
   }
   const reader = format === 'csv'
-    ? `read_csv(${sqlLiteral(path)}, header = true, all_varchar = true, ignore_errors = ${o.skipBadLines === true}, max_line_size = ${MAX_LINE_BYTES})`
+    ? // Never ignore_errors here: DuckDB would drop unparseable CSV rows without counting them. A
+      // malformed row stops the ingest with DuckDB's message, which names its line; rows that parse
+      // but are not valid exchanges are counted and skipped under --skip-bad-lines.
+      `read_csv(${sqlLiteral(path)}, header = true, all_varchar = true, max_line_size = ${MAX_LINE_BYTES})`
     : `read_parquet(${sqlLiteral(path)})`;
   const described = (await c.runAndReadAll(`DESCRIBE SELECT * FROM ${reader}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
   const types = new Map(described.map((d) => [d.column_name, d.column_type]));
