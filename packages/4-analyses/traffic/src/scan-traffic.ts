@@ -11,6 +11,7 @@
  * i.e. more conservative, but also hide a campaign that is a large share of it). The coordination
  * test always uses the scanned population: it asks how unusual the sharing is among these accounts.
  */
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -103,10 +104,9 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
   if (logs.length === 0) throw new TrafficInputError('no exchange log to scan');
   const references = o.references ?? [];
   const progress = o.onProgress ?? (() => {});
-  const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: o.memoryLimit ?? '2GB',
-    temp_directory: join(tmpdir(), `tracemark-duckdb-${process.pid}`),
-  });
+  // Spill files go to a folder of this process's own, removed when the scan ends.
+  const spill = join(tmpdir(), `tracemark-duckdb-${process.pid}-${Date.now().toString(36)}`);
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: o.memoryLimit ?? '2GB', temp_directory: spill });
   const c = await instance.connect();
   try {
     await attachAll(c, 'scanned', logs);
@@ -271,5 +271,6 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
   } finally {
     c.closeSync();
     instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
 }
