@@ -3,7 +3,9 @@
  * look-alike (support bot fleet, evaluation harness, classroom behind one NAT, power users) and two
  * campaigns (a hydra rotating through a proxy pool; residential proxies linked only by templates
  * and timing). Measured per campaign strategy: share of campaign accounts flagged, share of benign
- * accounts flagged, and cluster precision and recall against the ground truth. Fixtures are the
+ * accounts flagged, and cluster precision and recall against the ground truth; and the harder
+ * strategies (paraphrased templates on hydra infrastructure; slow-and-low accounts, which the
+ * conjunction of coordination and content does not reach). Fixtures are the
  * traffic package's small deterministic logs (until the simulator lands).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -85,6 +87,24 @@ describe('traffic scan finds campaigns and leaves look-alikes alone', () => {
     expect(benignShare).toBeLessThanOrEqual(0.001);
     expect(precision).toBeGreaterThanOrEqual(0.95);
     expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('paraphrased templates are still found through their infrastructure; slow-and-low accounts are not (a stated limit)', async () => {
+    const counts = { paraphrased: [0, 0], 'slow-and-low': [0, 0] } as Record<string, [number, number]>;
+    for (const seed of [31, 32]) {
+      const log = join(dir, `hard-${seed}.jsonl`);
+      const truth = writeFixtureLog(log, { seed, campaigns: ['paraphrased', 'slow-and-low'] });
+      const report = await scan([log]);
+      const flagged = new Set(report.accounts.filter((a) => a.flagged).map((a) => a.account));
+      expect([...flagged].filter((a) => !truth.campaignAccounts.has(a))).toEqual([]);
+      truth.campaigns.forEach((members, i) => {
+        const c = counts[['paraphrased', 'slow-and-low'][i]!]!;
+        c[0] += members.filter((m) => flagged.has(m)).length;
+        c[1] += members.length;
+      });
+    }
+    console.log(`traffic power, harder strategies: paraphrased ${counts.paraphrased![0]}/${counts.paraphrased![1]}, slow-and-low ${counts['slow-and-low']![0]}/${counts['slow-and-low']![1]} campaign accounts flagged`);
+    expect(counts.paraphrased![0]).toBeGreaterThanOrEqual(0.95 * counts.paraphrased![1]);
   });
 
   it('with a benign reference log, finds the same campaigns', async () => {

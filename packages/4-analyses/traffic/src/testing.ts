@@ -16,10 +16,20 @@ export interface FixtureOptions {
   readonly seed: number | string;
   readonly benignAccounts?: number;
   readonly lookalikes?: boolean;
-  readonly campaigns?: readonly ('hydra' | 'residential')[];
+  readonly campaigns?: readonly CampaignKind[];
   /** Mean exchanges of a benign account (default 12; capped at 7× the mean). Benchmarks raise it. */
   readonly benignMeanExchanges?: number;
 }
+
+/**
+ * hydra: 12 accounts rotating through a proxy pool of six /24s, three payment fingerprints, one
+ * scheduler. residential: 10 accounts, one residential address and browser user agent each, linked
+ * only by templates and timing. paraphrased: hydra infrastructure, but every prompt reworded (word
+ * order shuffled, filler words), so templates do not link it. slow-and-low: 10 accounts on their
+ * own addresses, each sending mostly ordinary human prompts with a fifth extraction prompts, over a
+ * whole day — the hardest case, and not expected to be found.
+ */
+export type CampaignKind = 'hydra' | 'residential' | 'paraphrased' | 'slow-and-low';
 
 export interface FixtureTruth {
   readonly campaignAccounts: ReadonlySet<string>;
@@ -146,7 +156,16 @@ function generateFixture(o: FixtureOptions, emit: (r: ExchangeRecord) => void): 
     const members: string[] = [];
     const start = day + int(1, 10) * 3600e3;
     const span = 6 * 3600e3;
-    if (kind === 'hydra') {
+    if (kind === 'hydra' || kind === 'paraphrased') {
+      const fillers = ['kindly', 'now', 'quickly', 'in detail', 'for me', 'as usual', 'today', 'precisely'];
+      const reword = (text: string) => {
+        const words = text.split(' ');
+        for (let i = words.length - 1; i > 0; i--) {
+          const j = Math.floor(rnd() * (i + 1));
+          [words[i], words[j]] = [words[j]!, words[i]!];
+        }
+        return `${pick(fillers)} ${words.join(' ')} ${pick(fillers)}`;
+      };
       const pool = Array.from({ length: 6 }, () => `${octet()}.${octet()}.${octet()}`);
       const pays = Array.from({ length: 3 }, (_, i) => `pay-h${ci}-${i}`);
       for (let a = 0; a < 12; a++) {
@@ -156,11 +175,20 @@ function generateFixture(o: FixtureOptions, emit: (r: ExchangeRecord) => void): 
         // Every account starts and ends with the scheduler, within the same minute.
         const times = [start + int(0, 20e3), ...session(n - 2, start + 60e3, span - 120e3), start + span + int(0, 20e3)];
         for (const t of times)
-          push(account, t, `${pick(pool)}.${int(2, 250)}`, 'python-httpx/0.27.0', pays[a % 3], pick(CAMPAIGN_TEMPLATES[ci % 2]!)(pick(SUBJECTS), int(1, 400)), {
+          push(account, t, `${pick(pool)}.${int(2, 250)}`, 'python-httpx/0.27.0', pays[a % 3], (kind === 'paraphrased' ? reword : (x: string) => x)(pick(CAMPAIGN_TEMPLATES[ci % 2]!)(pick(SUBJECTS), int(1, 400))), {
             max_tokens: 8192,
             temperature: pick([0.2, 0.6, 1.0]),
             ...(rnd() < 0.5 ? { logprobs: true, top_logprobs: 5 } : {}),
           });
+      }
+    } else if (kind === 'slow-and-low') {
+      for (let a = 0; a < 10; a++) {
+        const account = `s${ci}-${Math.floor(rnd() * 1e9).toString(36)}`;
+        members.push(account);
+        const ip = `${octet()}.${octet()}.${octet()}.${octet()}`;
+        const ua = pick(COMMON_UAS);
+        for (const t of session(int(20, 40), day + int(0, 4 * 3600e3), 18 * 3600e3))
+          push(account, t, ip, ua, `pay-${account}`, rnd() < 0.2 ? pick(CAMPAIGN_TEMPLATES[ci % 2]!)(pick(SUBJECTS), int(1, 400)) : pick(prompts), rnd() < 0.2 ? { max_tokens: 8192 } : {});
       }
     } else {
       for (let a = 0; a < 10; a++) {
