@@ -9,7 +9,11 @@
  * - the FPR is checked empirically on held-out human text chunks and on unwatermarked output;
  * - the normalizers' effect is shown beside the trivial attacks they target;
  * - text quality is the perplexity of each scheme's output under the (unwatermarked) generator.
- * Samples per scheme: TRACEMARK_BENCH_ATTACK_SAMPLES (default 100).
+ * Samples per scheme: TRACEMARK_BENCH_ATTACK_SAMPLES (default 100), spread over
+ * TRACEMARK_BENCH_ATTACK_KEYS keys (default 10). A robustness figure from one key is an anecdote:
+ * how a green list meets an attack's substitutions depends on the key (Unigram after 30% synonyms
+ * went from 71% on one key to 14–38% over five), so each cell reports the mean TPR over keys and
+ * the range of the per-key TPRs.
  */
 import {
   changeCase,
@@ -42,6 +46,7 @@ import {
 import { type BenchSection, fmt, markdownTable } from './lib.ts';
 
 const SAMPLES = Number(process.env.TRACEMARK_BENCH_ATTACK_SAMPLES ?? 100);
+const KEYS = Number(process.env.TRACEMARK_BENCH_ATTACK_KEYS ?? 10);
 const TOKENS = 200;
 const ALPHA = 1e-3;
 /** Prefix lengths scanned for "tokens needed": every STEP tokens. */
@@ -137,6 +142,14 @@ function median(xs: readonly number[]): number {
 
 const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(0)}%`;
 
+/** Mean of per-key rates (each key has the same number of samples ± 1) and their range. */
+function overKeys(hits: readonly number[], sizes: readonly number[]): { mean: string; range: string } {
+  const rates = hits.map((h, k) => h / sizes[k]!);
+  const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+  const p = (x: number) => `${(100 * x).toFixed(0)}`;
+  return { mean: `${p(mean)}%`, range: `${p(Math.min(...rates))}–${p(Math.max(...rates))}` };
+}
+
 export async function benchAttacks(): Promise<BenchSection[]> {
   const t0 = performance.now();
   const log = (m: string) => process.stderr.write(`bench attacks [${((performance.now() - t0) / 1000).toFixed(0)} s]: ${m}\n`);
@@ -177,28 +190,36 @@ export async function benchAttacks(): Promise<BenchSection[]> {
   const bound2 = binomialUpperCritical(humanChunks.length, 1e-2, 0.01);
   const bound3 = binomialUpperCritical(humanChunks.length, 1e-3, 0.01);
 
+  // Sample i is generated, attacked and scored under key i mod KEYS of its scheme.
+  const keyOfSample = (i: number) => i % KEYS;
+  const sizes = Array.from({ length: KEYS }, (_, k) => prompts.filter((_, i) => keyOfSample(i) === k).length);
+  if (sizes.some((n) => n === 0)) throw new Error(`bench attacks: ${SAMPLES} samples cannot cover ${KEYS} keys`);
   for (const [ci, c] of CONFIGS.entries()) {
-    const key = generateKey({ scheme: c.scheme, tokenizer: identity, params: c.params, secret: new Uint8Array(32).fill(0x40 + ci), createdAt: new Date(0) });
-    const watermarker = createWatermarker(key);
-    const detector = createDetector(key, { tokenizer });
+    const keys = Array.from({ length: KEYS }, (_, k) =>
+      generateKey({ scheme: c.scheme, tokenizer: identity, params: c.params, secret: new Uint8Array(32).fill(0x40 + ci).fill(k, 0, 4), createdAt: new Date(0) }),
+    );
+    const watermarkers = keys.map((k) => createWatermarker(k));
+    const detectors = keys.map((k) => createDetector(k, { tokenizer }));
+    const detector = detectors[0]!;
     const samples: Sample[] = prompts.map((prompt, index) => {
-      const tokens = generate(model, { prompt, maxTokens: TOKENS, seed: `bench/${c.label}/${index}`, watermarker }).tokens;
+      const tokens = generate(model, { prompt, maxTokens: TOKENS, seed: `bench/${c.label}/${index}`, watermarker: watermarkers[keyOfSample(index)]! }).tokens;
       return { index, prompt, tokens, text: tokenizer.decode(tokens) };
     });
     const ppl = pplOf(samples);
     qualityRows.push([c.label, fmt(median(ppl)), fmt(ppl.reduce((a, b) => a + b) / ppl.length), fmt(median(ppl) / median(plainPpl))]);
-    log(`${c.label}: generated ${samples.length} samples`);
-    const context: Context = { model, watermarker, human };
+    log(`${c.label}: generated ${samples.length} samples under ${KEYS} keys`);
+    const contexts: Context[] = watermarkers.map((watermarker) => ({ model, watermarker, human }));
     ATTACK_ROWS.forEach((a, ai) => {
-      const attacked = samples.map((s) => a.apply(s, context));
-      const outcomes = attacked.map((t) => score(detector, tokenizer, t, true, true));
-      const tp = outcomes.filter((o) => o.detected).length;
+      const attacked = samples.map((s) => a.apply(s, contexts[keyOfSample(s.index)]!));
+      const outcomes = attacked.map((t, i) => score(detectors[keyOfSample(i)]!, tokenizer, t, true, true));
+      const hits = sizes.map((_, k) => outcomes.filter((o, i) => o.detected && keyOfSample(i) === k).length);
       const need = median(outcomes.map((o) => o.needed));
-      robustRows[ai]!.push(`${pct(tp, samples.length)} · ${Number.isFinite(need) ? need : '—'}`);
+      const tpr = overKeys(hits, sizes);
+      robustRows[ai]!.push(`${tpr.mean} (${tpr.range}) · ${Number.isFinite(need) ? need : '—'}`);
       const ti = trivial.indexOf(a);
       if (ti >= 0) {
-        const raw = attacked.filter((t) => score(detector, tokenizer, t, false, false).detected).length;
-        normRows[ti]!.push(`${pct(raw, samples.length)} → ${pct(tp, samples.length)}`);
+        const rawHits = sizes.map((_, k) => attacked.filter((t, i) => keyOfSample(i) === k && score(detectors[k]!, tokenizer, t, false, false).detected).length);
+        normRows[ti]!.push(`${overKeys(rawHits, sizes).mean} → ${tpr.mean}`);
       }
     });
     cleanChanged.push(`${samples.filter((s) => normalizeText(s.text).applied.length > 0).length}/${samples.length}`);
@@ -233,7 +254,8 @@ export async function benchAttacks(): Promise<BenchSection[]> {
       body: [
         `${SAMPLES} watermarked samples of ${TOKENS} tokens per scheme (default parameters) from ${model.name} (order ${model.order}, ` +
           `${model.stats().trainingTokens.toLocaleString('en-US')} training tokens of State of the Union addresses; held-out six-word prompts; top-k 50, T = 1). ` +
-          `Each cell: share of samples with exact p < ${ALPHA} after the attack, then the median over samples of the shortest prefix ` +
+          `The samples are spread over ${KEYS} keys per scheme (${sizes[0]} per key). Each cell: the share of samples with exact p < ${ALPHA} after the attack, ` +
+          `averaged over the ${KEYS} keys, with the range of the per-key shares in parentheses (one key's figure can be far from the mean), then the median over samples of the shortest prefix ` +
           `(in steps of ${STEP} tokens of the attacked, normalized text) with p < ${ALPHA} ("—" when fewer than half get there). ` +
           'Detection scores the text alone (no prompt) with the default normalizers. Strength semantics are those of `ATTACKS` in `@tracemark/attacks`; ' +
           'copy-paste documents are the watermarked sample pasted into a held-out address (whole-document test, no windowing).',
@@ -244,7 +266,7 @@ export async function benchAttacks(): Promise<BenchSection[]> {
     {
       title: 'Normalizers: detection without → with the default normalizers',
       body: [
-        'True-positive rate at FPR 1e-3 on the same samples scored on the raw attacked text and after `normalizeText` (invisible-character removal, homoglyph folding, NFKC, case restoration, whitespace folding). ' +
+        `True-positive rate at FPR 1e-3 (mean over the ${KEYS} keys) on the same samples scored on the raw attacked text and after \`normalizeText\` (invisible-character removal, homoglyph folding, NFKC, case restoration, whitespace folding). ` +
           'The last row counts clean watermarked samples the normalizers changed at all: a normalizer that changes none costs no power.',
         '',
         markdownTable(['attack', ...schemes], normRows),

@@ -20,6 +20,6 @@ describe('tracemark demo', () => {
     expect(stdout).toMatch(/^CONTROL: no evidence of distillation from the teacher$/m);
     expect(stdout.match(/signature and statistics verified/g)).toHaveLength(2);
     const files = await readdir(out);
-    for (const f of ['student.report.json', 'student.report.html', 'control.report.json', 'control.report.html', 'key-commitment.json', 'lab-public-key.json']) expect(files).toContain(f);
+    for (const f of ['student.report.json', 'student.report.html', 'control.report.json', 'control.report.html', 'key-commitment.json', 'lab-public-key.json', '.tracemark-demo']) expect(files).toContain(f);
   });
 });

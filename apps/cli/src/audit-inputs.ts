@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { type AuditInputs, type InputDigest, type OpenModelAccess } from '@tracemark/audit';
-import { loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
+import { isBuiltinCorpus, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
 import { type FingerprintAnalysis } from '@tracemark/fingerprint';
 import { generate } from '@tracemark/models';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
@@ -16,6 +16,7 @@ import { InputError, IoError } from './errors.ts';
 import { readJsonl, readTextInput, sha256File } from './io.ts';
 import { openModelFile } from './model-file.ts';
 import { note } from './progress.ts';
+import { BUILTIN_SPECS } from './prompts.ts';
 import { collectGenerations, endpointProducer, readOutputsFile, type Collected } from './suspect-outputs.ts';
 
 /** The options of `audit` that say what to read and how to collect (see commands/audit.ts). */
@@ -121,7 +122,7 @@ async function collectSuspect(
 async function readDocuments(path: string, tokenizer: Tokenizer): Promise<Uint32Array[]> {
   if (path.startsWith('builtin')) {
     const corpus = path === 'builtin' ? 'sotu' : path.slice('builtin:'.length);
-    if (corpus !== 'sotu' && corpus !== 'moby-dick') throw new InputError(`unknown built-in text ${JSON.stringify(path)} (builtin, builtin:sotu, builtin:moby-dick)`);
+    if (!isBuiltinCorpus(corpus)) throw new InputError(`unknown built-in text ${JSON.stringify(path)} (${BUILTIN_SPECS})`);
     return splitHeldOut(loadBuiltinCorpus(corpus)).heldOut.map((d) => tokenizer.encode(d.text));
   }
   const docs: Uint32Array[] = [];

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { type PreparedDocument } from '@tracemark/watermark';
 import { InputError, IoError } from './errors.ts';
 import { type DetectBatch, type DetectWorkerData, type DetectWorkerMessage } from './detect-worker-protocol.ts';
+import { workerEntry } from './worker-entry.ts';
 
 export const BATCH_DOCUMENTS = 64;
 
@@ -24,7 +25,7 @@ export class DetectPool {
     const pool = new DetectPool(onReady);
     await Promise.all(
       Array.from({ length: threads }, () => {
-        const w = new Worker(new URL('./detect-worker-boot.mjs', import.meta.url), { workerData: data });
+        const w = new Worker(workerEntry(import.meta.url, 'detect-worker'), { workerData: data });
         pool.workers.push(w);
         return new Promise<void>((resolve, reject) => {
           w.on('message', (m: DetectWorkerMessage) => {

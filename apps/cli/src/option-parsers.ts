@@ -25,6 +25,15 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
+/** transformers' SynthID `keys`: comma-separated signed 64-bit integers (BigInt: they may exceed 2^53). */
+export function parseSynthIdKeys(value: string): bigint[] {
+  const parts = value.split(',').map((x) => x.trim());
+  if (!parts.every((x) => /^-?[0-9]{1,19}$/.test(x))) throw new InvalidArgumentError('keys must be comma-separated integers, e.g. 654,400,836');
+  const keys = parts.map((x) => BigInt(x));
+  if (keys.some((k) => k < -(1n << 63n) || k >= 1n << 63n)) throw new InvalidArgumentError('each key must fit in a signed 64-bit integer');
+  return keys;
+}
+
 /** A significance level in (0, 1). */
 export function parseAlpha(value: string): number {
   const n = Number(value);

@@ -2,14 +2,17 @@
  * Prompt sets for generation: a built-in set (`builtin`, `builtin:sotu`, `builtin:moby-dick`) or a
  * JSONL file with a `prompt` field per line (and an optional `id`).
  */
-import { builtinPrompts, isBuiltinCorpus, type PromptRecord } from '@tracemark/corpora';
+import { BUILTIN_CORPORA, builtinPrompts, isBuiltinCorpus, type PromptRecord } from '@tracemark/corpora';
 import { InputError } from './errors.ts';
 import { readJsonl } from './io.ts';
+
+/** `builtin, builtin:sotu, builtin:moby-dick`: the built-in specs, from the corpora the package ships. */
+export const BUILTIN_SPECS = `builtin, ${BUILTIN_CORPORA.map((c) => `builtin:${c}`).join(', ')}`;
 
 export async function loadPrompts(spec: string, count = 100): Promise<PromptRecord[]> {
   if (spec === 'builtin' || spec.startsWith('builtin:')) {
     const corpus = spec === 'builtin' ? 'sotu' : spec.slice('builtin:'.length);
-    if (!isBuiltinCorpus(corpus)) throw new InputError(`unknown built-in prompt set ${JSON.stringify(spec)} (known: builtin, builtin:sotu, builtin:moby-dick)`);
+    if (!isBuiltinCorpus(corpus)) throw new InputError(`unknown built-in prompt set ${JSON.stringify(spec)} (known: ${BUILTIN_SPECS})`);
     return builtinPrompts(corpus, count);
   }
   const out: PromptRecord[] = [];

@@ -10,7 +10,7 @@ import { ATTACKS, type AttackResources, type AttackStats, isAttackKind, TEXT_ATT
 import { loadModel } from '@tracemark/models';
 import { InputError, IoError } from '../errors.ts';
 import { formatRate, renderTable } from '../format.ts';
-import { readJsonl, readTextInput, refuseOverwrite, writeOutput } from '../io.ts';
+import { checkOutput, readJsonl, readTextInput, writeOutput } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { argument, defineCommand, flag, option } from '../command.ts';
 import { MAX_SEED, parseNumber } from '../option-parsers.ts';
@@ -98,7 +98,7 @@ export async function attack(o: AttackCommandOptions): Promise<AttackCommandResu
   }
   const seed = o.seed ?? 0;
   if (o.input !== '-' && resolve(o.input) === resolve(o.output)) throw new InputError(`${o.output}: is also the input; write the attacked text to another file`);
-  if (!o.force) await refuseOverwrite(o.output);
+  await checkOutput(o.output, { force: o.force ?? false });
   const resources = await loadResources(spec, o);
   const format = formatOf(o.input, o.format);
   const perDocument: AttackedDocument[] = [];

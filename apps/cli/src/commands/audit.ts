@@ -15,7 +15,7 @@ import { type WatermarkKey } from '@tracemark/watermark';
 import { type AuditSourceOptions, gatherAuditInputs } from '../audit-inputs.ts';
 import { ExitCode, type ExitCodeValue, InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
-import { refuseOverwrite, writeOutput } from '../io.ts';
+import { checkOutput, writeOutputs } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note, type Progress } from '../progress.ts';
 import { loadSigner } from './signer.ts';
@@ -44,8 +44,10 @@ export interface AuditCommandResult {
 /** Parse → read → `runAudit` → sign and write; the exit code is 4 when --target-effect is not met. */
 export async function audit(o: AuditCommandOptions): Promise<AuditCommandResult> {
   checkAuditOptions(o);
-  if (o.out && !o.force) await refuseOverwrite(o.out);
-  if (o.html && !o.force) await refuseOverwrite(o.html);
+  // Every output path is checked before any work: a bad --html must not cost an audit's run or leave --out behind.
+  for (const path of [o.out, o.html]) if (path) await checkOutput(path, { force: o.force ?? false });
+  // --save-outputs is appended to (a rerun resumes from it), so it may exist; its folder must.
+  if (o.saveOutputs) await checkOutput(o.saveOutputs, { mayExist: true });
   const key: WatermarkKey = await loadKeyFile(o.key);
   let report: AuditReport;
   try {
@@ -101,11 +103,12 @@ async function writeReport(report: AuditReport, o: AuditCommandOptions): Promise
     envelopeJson = `${JSON.stringify(signReport(report, signer), null, 2)}\n`;
     signer.secretKey.fill(0);
   }
-  if (o.out) await writeOutput(o.out, envelopeJson ?? `${JSON.stringify(report, null, 2)}\n`, { force: true });
-  if (o.html) {
-    const { renderHtmlReport } = await import('@tracemark/report-html');
-    await writeOutput(o.html, renderHtmlReport(report, envelopeJson ? { envelopeJson } : {}), { force: true });
-  }
+  const renderHtml = o.html ? (await import('@tracemark/report-html')).renderHtmlReport : undefined;
+  // The JSON report and its HTML page are written together or not at all.
+  await writeOutputs([
+    ...(o.out ? [{ path: o.out, data: envelopeJson ?? `${JSON.stringify(report, null, 2)}\n` }] : []),
+    ...(o.html && renderHtml ? [{ path: o.html, data: renderHtml(report, envelopeJson ? { envelopeJson } : {}) }] : []),
+  ], { force: true });
   return envelopeJson;
 }
 

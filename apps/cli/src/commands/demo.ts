@@ -6,7 +6,7 @@
  * alone. Both are audited (closed- and open-model radioactivity tests), the signed JSON and HTML
  * reports are written into a folder and verified, and the two verdicts are printed.
  */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AuditReport } from '@tracemark/audit';
 import { InputError } from '../errors.ts';
@@ -51,12 +51,31 @@ export interface DemoResult {
   suspects: DemoSuspect[];
 }
 
+/**
+ * The file a demo writes first into its folder. `--force` deletes a folder only when it holds this
+ * marker: `--force` on any other folder (a home directory, a project) must never delete it.
+ */
+export const DEMO_MARKER = '.tracemark-demo';
+const DEMO_MARKER_TYPE = 'tracemark.demo-folder';
+
+async function isDemoFolder(dir: string): Promise<boolean> {
+  try {
+    return (JSON.parse(await readFile(join(dir, DEMO_MARKER), 'utf8')) as { type?: unknown }).type === DEMO_MARKER_TYPE;
+  } catch {
+    return false;
+  }
+}
+
 export async function demo(o: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const exists = await stat(o.out).then(() => true, () => false);
   if (exists && !o.force) throw new InputError(`${o.out}: already exists (use --force to replace the demo folder)`);
+  if (exists && !(await isDemoFolder(o.out))) {
+    throw new InputError(`${o.out}: not a folder written by tracemark demo (no ${DEMO_MARKER} marker); --force replaces only a previous demo's folder — choose a new --out`);
+  }
   if (exists) await rm(o.out, { recursive: true });
   await mkdir(o.out, { recursive: true });
+  await writeFile(join(o.out, DEMO_MARKER), `${JSON.stringify({ type: DEMO_MARKER_TYPE, createdAt: new Date().toISOString() })}\n`);
   const f = (name: string) => join(o.out, name);
   const quiet = o.quiet ?? false;
   const step = (n: number, text: string) => note(`[${n}/8] ${text}`, { quiet });
@@ -188,7 +207,7 @@ export const command = defineCommand({
   description: 'the whole loop on built-in data: watermark a teacher, distil a student, audit it and a control, sign and verify the reports',
   options: {
     out: option('--out <dir>', 'folder for every artefact').default('demo-out'),
-    force: flag('--force', 'replace an existing demo folder'),
+    force: flag('--force', 'replace a folder an earlier demo wrote (it holds a .tracemark-demo marker); any other folder is refused'),
     json: flag('--json', 'print the result as JSON'),
   },
   async run({ json, ...o }, { emit }) {

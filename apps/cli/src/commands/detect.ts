@@ -4,17 +4,16 @@
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { createDetector, createSchemeCore, type DetectionResult, type DocumentResult, type PartialDocument, type PreparedDocument } from '@tracemark/watermark';
+import { createDetector, createSchemeCore, type DetectionResult, type DocumentCorrection, type DocumentResult, type PartialDocument, type PreparedDocument } from '@tracemark/watermark';
 import { BATCH_DOCUMENTS, DetectPool } from '../detect-pool.ts';
 import { basename } from 'node:path';
-import { InputError } from '../errors.ts';
+import { ExitCode, InputError } from '../errors.ts';
 import { formatPValue, formatRate, renderTable } from '../format.ts';
 import { parseJsonlLine, readLines, readTextInput } from '../io.ts';
 import { jsonlDocument } from '../jsonl-document.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress } from '../progress.ts';
 import { argument, defineCommand, flag, option } from '../command.ts';
-import { ExitCode } from '../errors.ts';
 import { parseAlpha, parseNumber, parseShard } from '../option-parsers.ts';
 
 export interface DetectCommandOptions {
@@ -27,6 +26,8 @@ export interface DetectCommandOptions {
   promptField?: string;
   alpha: number;
   window?: boolean;
+  /** Correction of per-document verdicts across the run's documents (default none). */
+  correct?: DocumentCorrection;
   tokenizer?: string;
   /** Score only tuples routed to shard index/count and return a mergeable partial result. */
   shard?: { index: number; count: number };
@@ -54,9 +55,16 @@ export interface DetectPartial {
   alpha: number;
   normalization: string[];
   shard: { index: number; count: number };
+  /** Applied by `merge` to the merged per-document p-values. */
+  correction: DocumentCorrection;
   inputs: string[];
+  /**
+   * Per-document counts over this shard's tuples, each document's shared tuples already left out.
+   * Exact: a tuple is routed to one shard, and that shard sees every document, so it knows every
+   * document holding the tuple; the shards' counts add up to the single run's.
+   */
   documents: PartialDocument[];
-  aggregate: { documents: number; tokens: number; scored: number; scoreUnits: string };
+  aggregate: { documents: number; tokens: number; scored: number; scoreUnits: string; sharedTuples: number };
 }
 
 export type DetectCommandResult = DetectionResult & {
@@ -93,19 +101,10 @@ export async function detectPartial(o: DetectCommandOptions & { shard: { index: 
 async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; result: DetectCommandResult } | { kind: 'partial'; partial: DetectPartial }> {
   const scoring = await openScoring(o);
   const { tokenizer, detector, session } = scoring;
-  const documents: DocumentResult[] = [];
-  const partials: PartialDocument[] = [];
   let count = 0;
-  const keep = !(o.summary ?? false);
   const addDoc = (doc: { id: string; text: string; prompt?: string }) => addPrepared(session.prepare(doc));
   const addPrepared = (doc: PreparedDocument) => {
-    if (o.shard) {
-      const p = session.addPreparedPartial(doc);
-      if (keep) partials.push(p);
-    } else {
-      const d = session.addPreparedDocument(doc);
-      if (keep) documents.push(d);
-    }
+    session.addPrepared(doc);
     count++;
   };
   const threads = o.threads ?? (await automaticThreads(o.inputs.filter((p) => formatOf(p, o.format) === 'jsonl')));
@@ -154,7 +153,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     await pool?.close();
   }
   progress.done();
-  if (o.shard) return { kind: 'partial', partial: shardResult(scoring, o.shard, inputs, partials) };
+  if (o.shard) return { kind: 'partial', partial: shardResult(scoring, o.shard, inputs) };
   return { kind: 'full', result: {
     keyId: detector.keyId,
     scheme: detector.scheme,
@@ -163,8 +162,9 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     normalization: session.normalization,
     tokenizer: tokenizer.identity(),
     inputs,
-    documents,
+    documents: session.documents(),
     aggregate: session.aggregate(),
+    documentTest: session.documentTest(),
   } };
 }
 
@@ -172,6 +172,8 @@ type Scoring = Awaited<ReturnType<typeof openScoring>>;
 
 /** The key's detector and one scoring session; the key's secret is zeroed once both exist. */
 async function openScoring(o: DetectCommandOptions) {
+  // The window search needs every scored position of a document, which a shard does not have.
+  if (o.shard && o.window) throw new InputError('--window cannot be combined with --shard (a shard scores only part of each document); run --window without sharding');
   const key = await loadKeyFile(o.key);
   const tokenizer = await tokenizerForKey(key, o.tokenizer);
   const detector = createDetector(key, { tokenizer });
@@ -180,6 +182,8 @@ async function openScoring(o: DetectCommandOptions) {
   const session = detector.session({
     alpha: o.alpha,
     window: o.window ?? false,
+    correction: o.correct ?? 'none',
+    documents: !(o.summary ?? false),
     ...(o.shard ? { shard: o.shard } : {}),
     ...(o.normalize === false ? { normalize: false as const } : {}),
   });
@@ -187,7 +191,7 @@ async function openScoring(o: DetectCommandOptions) {
 }
 
 /** One shard's counts, with everything `merge` checks before adding shards up. */
-function shardResult({ tokenizer, detector, core, session }: Scoring, shard: { index: number; count: number }, inputs: string[], documents: PartialDocument[]): DetectPartial {
+function shardResult({ tokenizer, detector, core, session }: Scoring, shard: { index: number; count: number }, inputs: string[]): DetectPartial {
   return {
     type: PARTIAL_TYPE,
     version: 1,
@@ -200,8 +204,9 @@ function shardResult({ tokenizer, detector, core, session }: Scoring, shard: { i
     alpha: session.alpha,
     normalization: session.normalization,
     shard,
+    correction: session.correction,
     inputs: inputs.map((i) => basename(i)),
-    documents,
+    documents: session.partialDocuments(),
     aggregate: session.partialAggregate(),
   };
 }
@@ -217,8 +222,10 @@ export function detectJson(r: DetectCommandResult): unknown {
     pValue: d.pValue,
     log10PValue: d.log10PValue,
     detected: d.detected,
+    shared: d.shared,
     ...(d.normalized ? { normalized: d.normalized } : {}),
     ...(d.window ? { window: d.window } : {}),
+    verdict: d.verdict,
   });
   return {
     keyId: r.keyId,
@@ -227,6 +234,7 @@ export function detectJson(r: DetectCommandResult): unknown {
     tokenizer: r.tokenizer,
     alpha: r.alpha,
     normalization: r.normalization,
+    documentTest: r.documentTest,
     documents: r.documents.map(pick),
     aggregate: {
       documents: r.aggregate.documents,
@@ -245,22 +253,29 @@ export function detectJson(r: DetectCommandResult): unknown {
 const MAX_ROWS = 50;
 
 export function renderDetect(r: DetectCommandResult): string {
-  const rateName = r.scheme === 'gumbel' ? 'mean score' : r.scheme === 'synthid' ? 'mean g' : 'green rate';
+  const rateName = r.scheme === 'gumbel' ? 'mean score' : r.scheme === 'synthid' || r.scheme === 'synthid-hf' ? 'mean g' : 'green rate';
   const verdict = (detected: boolean) => (detected ? 'WATERMARK DETECTED' : 'not detected');
+  const t = r.documentTest;
+  // The verdict column shows the one p-value the verdict rests on when it is not the document's own.
+  const combined = t.window || t.correction !== 'none';
+  const passage = (d: DocumentResult) =>
+    d.window && d.detected && (d.window.start > 0 || d.window.end < d.tokens) ? ` (passage at tokens ${d.window.start}-${d.window.end})` : '';
   const rows = r.documents.slice(0, MAX_ROWS).map((d) => [
     d.id,
     d.tokens,
     d.scored,
+    d.shared,
     formatRate(d.rate),
     formatPValue(d.log10PValue),
-    verdict(d.detected) + (d.window?.detected ? ` (passage at tokens ${d.window.start}-${d.window.end}, p ${formatPValue(d.window.log10PValue)})` : ''),
+    ...(combined ? [formatPValue(d.verdict.log10PValue)] : []),
+    verdict(d.detected) + passage(d),
   ]);
   const a = r.aggregate;
   const expectedRate = a.trials > 0 ? a.expected / a.trials : 0;
   const lines = [
     `key ${r.keyId} (${r.scheme}, tokenizer ${r.tokenizer.name}), alpha ${r.alpha}, text normalized: ${r.normalization.join(', ') || 'off'}`,
     '',
-    renderTable(['document', 'tokens', 'scored', rateName, 'p-value', 'verdict'], rows),
+    renderTable(['document', 'tokens', 'scored', 'shared', rateName, 'p-value', ...(combined ? ['verdict p'] : []), 'verdict'], rows),
   ];
   if (r.documents.length > MAX_ROWS) lines.push(`… ${r.documents.length - MAX_ROWS} more documents (use --json for all)`);
   lines.push(
@@ -268,6 +283,7 @@ export function renderDetect(r: DetectCommandResult): string {
     `aggregate over ${a.documents} document(s): ${a.scored} distinct tuples scored of ${a.tokens} tokens, ` +
       `${rateName} ${formatRate(a.rate)} (null ${formatRate(expectedRate)}), p = ${formatPValue(a.log10PValue)} → ${verdict(a.detected)}`,
   );
+  if (r.documents.length > 0) lines.push('', `note: ${t.meaning}`);
   return lines.join('\n');
 }
 
@@ -281,7 +297,8 @@ export const command = defineCommand({
     field: option('--field <name>', 'JSONL field with the text (default: text, else response)'),
     promptField: option('--prompt-field <name>', 'JSONL field with a prompt whose tuples are never scored').default('prompt'),
     alpha: option('--alpha <α>', 'significance level for the verdict', { parse: parseAlpha }).default(1e-3),
-    window: flag('--window', 'also search each document for a watermarked passage (Bonferroni-corrected)'),
+    window: flag('--window', 'also search each document for a watermarked passage: one verdict over the whole document and its windows (Bonferroni over all)'),
+    correct: option('--correct <method>', 'correct per-document verdicts across documents: holm (no innocent document flagged, at α), bh (false discovery rate α) or none', { choices: ['holm', 'bh', 'none'] as const }).default('none'),
     tokenizer: option('--tokenizer <name|path>', "tokenizer to score with (default: the key's)"),
     failOnDetect: flag('--fail-on-detect', 'exit 1 when the aggregate is detected'),
     shard: option('--shard <i/N>', 'score only the tuples routed to shard i of N and print a partial result for `tracemark merge`', { parse: parseShard }),
@@ -293,7 +310,7 @@ export const command = defineCommand({
   async run({ json, failOnDetect, shard, window, ...o }, { io, emit, setExit }) {
     if (shard) {
       // A partial result is always JSON: it is input to `tracemark merge`, not for reading.
-      io.stdout(`${JSON.stringify(await detectPartial({ ...o, shard, quiet: true }))}\n`);
+      io.stdout(`${JSON.stringify(await detectPartial({ ...o, shard, window, quiet: true }))}\n`);
       return;
     }
     const r = await detect({ ...o, window, quiet: json });

@@ -6,19 +6,16 @@
 import {
   analyzeFingerprints,
   type FingerprintAnalysis,
-  FingerprintInputError,
   type MeasureName,
   MEASURES,
   parseTranscript,
   type Transcript,
-  TranscriptError,
 } from '@tracemark/fingerprint';
-import { InputError } from '../errors.ts';
+import { ExitCode, InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
 import { readTextInput } from '../io.ts';
 import { note } from '../progress.ts';
 import { defineCommand, flag, listOption, option } from '../command.ts';
-import { ExitCode } from '../errors.ts';
 import { parseAlpha, parseNumber } from '../option-parsers.ts';
 
 export interface FingerprintCommandOptions {
@@ -38,13 +35,7 @@ export interface FingerprintCommandOptions {
 export type FingerprintCommandResult = FingerprintAnalysis;
 
 async function readTranscript(path: string): Promise<Transcript> {
-  const text = await readTextInput(path);
-  try {
-    return parseTranscript(text, path);
-  } catch (e) {
-    if (e instanceof TranscriptError) throw new InputError(e.message);
-    throw e;
-  }
+  return parseTranscript(await readTextInput(path), path);
 }
 
 export async function fingerprint(o: FingerprintCommandOptions): Promise<FingerprintCommandResult> {
@@ -58,19 +49,15 @@ export async function fingerprint(o: FingerprintCommandOptions): Promise<Fingerp
   });
   const [suspect, teacher, ...references] = await Promise.all(paths.map(readTranscript));
   if (!o.quiet) note(`comparing ${suspect!.header.model} with teacher ${teacher!.header.model} against ${references.length} reference(s)…`);
-  try {
-    return analyzeFingerprints(suspect!, teacher!, references, {
-      alpha: o.alpha,
-      ...(measures ? { measures } : {}),
-      ...(o.test ? { test: o.test } : {}),
-      ...(o.teacherVendor ? { teacherVendor: o.teacherVendor } : {}),
-      ...(o.permutations !== undefined ? { mmdPermutations: o.permutations } : {}),
-      ...(o.minReferences !== undefined ? { minReferences: o.minReferences } : {}),
-    });
-  } catch (e) {
-    if (e instanceof FingerprintInputError) throw new InputError(e.message);
-    throw e;
-  }
+  // A TranscriptError or FingerprintInputError is an InputError (exit 2) and names the files.
+  return analyzeFingerprints(suspect!, teacher!, references, {
+    alpha: o.alpha,
+    ...(measures ? { measures } : {}),
+    ...(o.test ? { test: o.test } : {}),
+    ...(o.teacherVendor ? { teacherVendor: o.teacherVendor } : {}),
+    ...(o.permutations !== undefined ? { mmdPermutations: o.permutations } : {}),
+    ...(o.minReferences !== undefined ? { minReferences: o.minReferences } : {}),
+  });
 }
 
 /** The JSON printed by `--json`: the analysis as the library returns it. */

@@ -8,10 +8,10 @@ import { generate as generateTokens } from '@tracemark/models';
 import { openModelFile } from '../model-file.ts';
 import { createWatermarker, type Watermarker } from '@tracemark/watermark';
 import { IoError } from '../errors.ts';
-import { refuseOverwrite } from '../io.ts';
+import { checkOutput } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { createProgress } from '../progress.ts';
-import { loadPrompts } from '../prompts.ts';
+import { BUILTIN_SPECS, loadPrompts } from '../prompts.ts';
 import { assertSameTokenizer } from '@tracemark/tokenizers';
 import { defineCommand, flag, option } from '../command.ts';
 import { MAX_SEED, parseNumber } from '../option-parsers.ts';
@@ -42,7 +42,7 @@ export interface GenerateCommandResult {
 }
 
 export async function generateCommand(o: GenerateCommandOptions): Promise<GenerateCommandResult> {
-  if (!o.force) await refuseOverwrite(o.out);
+  await checkOutput(o.out, { force: o.force ?? false });
   const prompts = await loadPrompts(o.prompts, o.count ?? 100);
   const model = await openModelFile(o.model);
   let watermarker: Watermarker | undefined;
@@ -109,7 +109,7 @@ export const command = defineCommand({
   options: {
     model: option('--model <file>', 'model file from `tracemark train`').required(),
     key: option('--key <file>', 'watermark key; without it the output is unwatermarked'),
-    prompts: option('--prompts <spec>', 'FILE.jsonl with a "prompt" field, or builtin, builtin:sotu, builtin:moby-dick').default('builtin'),
+    prompts: option('--prompts <spec>', `FILE.jsonl with a "prompt" field, or ${BUILTIN_SPECS}`).default('builtin'),
     count: option('--count <n>', 'how many built-in prompts', { parse: parseNumber('count', 1, 1e6, true) }).default(100),
     out: option('--out <file>', 'JSONL output: {id, prompt, response, model, keyId?, seed}').required(),
     maxTokens: option('--max-tokens <n>', 'tokens per response', { parse: parseNumber('max-tokens', 1, 100_000, true) }).default(200),

@@ -8,12 +8,14 @@ import { writeOutput } from '../io.ts';
 import { listTokenizers } from '@tracemark/tokenizers';
 import { type KgwParams, SCHEMES } from '@tracemark/watermark';
 import { defineCommand, flag, option } from '../command.ts';
-import { parseNumber } from '../option-parsers.ts';
+import { parseNumber, parseSynthIdKeys } from '../option-parsers.ts';
 
 export interface KeygenOptions {
   scheme: SchemeName;
   tokenizer: string;
   params: ParamOverrides;
+  /** synthid-hf: transformers' `keys`, imported as they are. */
+  synthidKeys?: readonly bigint[];
   out: string;
   force?: boolean;
 }
@@ -22,7 +24,7 @@ export type KeygenResult = ReturnType<typeof publicKeyInfo> & { out: string };
 
 export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
   const tokenizer = await getTokenizer(o.tokenizer);
-  const key = generateKey({ scheme: o.scheme, tokenizer: tokenizer.identity(), params: o.params });
+  const key = generateKey({ scheme: o.scheme, tokenizer: tokenizer.identity(), params: o.params, ...(o.synthidKeys !== undefined ? { synthidKeys: o.synthidKeys } : {}) });
   try {
     await writeOutput(o.out, serializeKey(key), { force: o.force ?? false, secret: true });
   } finally {
@@ -50,12 +52,18 @@ export const command = defineCommand({
     context: option('--context <h>', 'context width in tokens (kgw, gumbel, synthid), 1–8', { parse: parseNumber('context', 1, 8, true) }),
     seeding: option('--seeding <variant>', 'kgw seeding', { choices: KGW_SEEDINGS }),
     layers: option('--layers <m>', 'tournament layers (synthid), 1–32', { parse: parseNumber('layers', 1, 32, true) }),
+    keys: option('--keys <k1,k2,…>', "synthid-hf: transformers' SynthIDTextWatermarkingConfig keys to import (default: 30 random keys)", { parse: parseSynthIdKeys }),
+    ngramLen: option('--ngram-len <n>', 'synthid-hf: ngram_len, 2–16 (default 5)', { parse: parseNumber('ngram-len', 2, 16, true) }),
+    samplingTableSize: option('--sampling-table-size <n>', 'synthid-hf: sampling_table_size, a power of two (default 65536)', { parse: parseNumber('sampling-table-size', 2, 2 ** 24, true) }),
+    samplingTableSeed: option('--sampling-table-seed <n>', 'synthid-hf: sampling_table_seed (default 0)', { parse: parseNumber('sampling-table-seed', 0, Number.MAX_SAFE_INTEGER, true) }),
+    contextHistorySize: option('--context-history-size <n>', 'synthid-hf: context_history_size (default 1024)', { parse: parseNumber('context-history-size', 1, 1_000_000, true) }),
     out: option('--out <file>', 'where to write the key').required(),
     force: flag('--force', 'overwrite an existing key file'),
     json: flag('--json', 'print {keyId, scheme, tokenizer, params} as JSON'),
   },
-  async run({ gamma, delta, context, seeding, layers, json, ...o }, { emit }) {
-    const r = await keygen({ ...o, params: { gamma, delta, context, seeding, layers } });
+  async run({ gamma, delta, context, seeding, layers, keys, ngramLen, samplingTableSize, samplingTableSeed, contextHistorySize, json, ...o }, { emit }) {
+    const params = { gamma, delta, context, seeding, layers, ngramLen, samplingTableSize, samplingTableSeed, contextHistorySize };
+    const r = await keygen({ ...o, params, ...(keys !== undefined ? { synthidKeys: keys } : {}) });
     const { out: _out, ...pub } = r;
     emit(json, pub, renderKeygen(r));
   },

@@ -45,8 +45,29 @@ describe('detect --shard and merge', () => {
       expect(merged.code).toBe(0);
       expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(single.stdout));
       expect(JSON.parse(single.stdout).aggregate.scored).toBeLessThan(300 * 40);
+      // The documents share sentences: those tuples leave every per-document test, in each shard too.
+      expect(JSON.parse(single.stdout).documents.every((d: { shared: number }) => d.shared > 0)).toBe(true);
+      expect(JSON.parse(single.stdout).documentTest.sharedTuples).toBeGreaterThan(0);
     });
   }
+
+  it('carries --correct through the shards and applies it once, to the merged p-values', async () => {
+    const key = join(dir, 'unigram.json');
+    const single = await run('detect', '--key', key, corpus, '--correct', 'bh', '--json');
+    const parts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const file = join(dir, `bh-${i}.json`);
+      await writeFile(file, (await run('detect', '--key', key, corpus, '--correct', 'bh', '--shard', `${i}/2`)).stdout);
+      parts.push(file);
+    }
+    const merged = await run('merge', ...parts, '--json');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(single.stdout));
+    expect(JSON.parse(merged.stdout).documentTest.correction).toBe('bh');
+    const window = await run('detect', '--key', key, corpus, '--window', '--shard', '0/2');
+    expect(window.code).toBe(2);
+    expect(window.stderr).toMatch(/--window cannot be combined with --shard/);
+  });
 
   it('refuses a missing or repeated shard and partials of different keys', async () => {
     const key = join(dir, 'kgw.json');

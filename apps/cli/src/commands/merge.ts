@@ -2,8 +2,11 @@
  * `tracemark merge PARTIAL…`: combine the per-shard results of `detect --shard i/N` into the
  * result a single run gives. Each distinct tuple was routed to exactly one shard by its hash, so
  * counts (and exact score sums) add up; the p-values are computed once, from the merged counts.
+ * That includes leaving out the tuples several documents share: the shard that owns a tuple saw
+ * every document, so each shard's per-document counts already exclude exactly the shared tuples,
+ * and the cross-document correction is applied once, to the merged p-values.
  */
-import { ExactSum, scoreTail, type SchemeName } from '@tracemark/watermark';
+import { correctAcrossDocuments, describeDocumentTest, DOCUMENT_CORRECTIONS, ExactSum, scoreTail, type SchemeName } from '@tracemark/watermark';
 import { readTextInput } from '../io.ts';
 import { type DetectCommandResult, type DetectPartial, detectJson, PARTIAL_TYPE, renderDetect } from './detect.ts';
 import { argument, defineCommand, flag } from '../command.ts';
@@ -17,6 +20,11 @@ function parsePartial(text: string, path: string): DetectPartial {
     throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
   }
   if (doc?.type !== PARTIAL_TYPE || doc.version !== 1) throw new InputError(`${path}: not a tracemark detect partial result (from detect --shard)`);
+  // Partials written before shared tuples were left out carry no `shared` counts: their
+  // per-document p-values are not valid under one key, so they are refused, not merged.
+  if (!DOCUMENT_CORRECTIONS.includes(doc.correction) || typeof doc.aggregate?.sharedTuples !== 'number' || doc.documents?.some((d) => typeof d.shared !== 'number')) {
+    throw new InputError(`${path}: a partial result from an older tracemark (no shared-tuple counts); re-run detect --shard`);
+  }
   return doc;
 }
 
@@ -25,10 +33,10 @@ export async function merge(paths: string[]): Promise<DetectCommandResult> {
   const parts = await Promise.all(paths.map(async (p) => ({ path: p, doc: parsePartial(await readTextInput(p), p) })));
   const first = parts[0]!.doc;
   const same = (p: DetectPartial) =>
-    JSON.stringify([p.keyId, p.scheme, p.statistic, p.trialsPerTuple, p.nullProbability, p.tokenizer, p.alpha, p.normalization, p.inputs, p.shard.count]);
+    JSON.stringify([p.keyId, p.scheme, p.statistic, p.trialsPerTuple, p.nullProbability, p.tokenizer, p.alpha, p.normalization, p.correction, p.inputs, p.shard.count]);
   const seen = new Set<number>();
   for (const { path, doc } of parts) {
-    if (same(doc) !== same(first)) throw new InputError(`${path}: was made with another key, tokenizer, alpha, normalization, input list or shard count than ${parts[0]!.path}`);
+    if (same(doc) !== same(first)) throw new InputError(`${path}: was made with another key, tokenizer, alpha, normalization, correction, input list or shard count than ${parts[0]!.path}`);
     if (seen.has(doc.shard.index)) throw new InputError(`${path}: shard ${doc.shard.index}/${doc.shard.count} given twice`);
     seen.add(doc.shard.index);
     if (doc.documents.length !== first.documents.length) throw new InputError(`${path}: ${doc.documents.length} documents, ${parts[0]!.path} has ${first.documents.length}`);
@@ -43,22 +51,33 @@ export async function merge(paths: string[]): Promise<DetectCommandResult> {
     const expected = core.statistic === 'binomial' ? trials * core.nullProbability : scored;
     return { scored, score, trials, expected, rate: trials > 0 ? score / trials : 0, pValue: tail.pValue, log10PValue: tail.log10PValue, detected: tail.log10PValue < Math.log10(first.alpha) };
   };
-  const documents = first.documents.map((d, i) => {
+  const merged = first.documents.map((d, i) => {
     let scored = 0;
     let units = 0n;
+    let shared = 0;
     for (const { path, doc } of parts) {
       const x = doc.documents[i]!;
       if (x.id !== d.id) throw new InputError(`${path}: document ${i + 1} is ${x.id}, expected ${d.id}`);
       scored += x.scored;
       units += BigInt(x.scoreUnits);
+      shared += x.shared;
     }
-    return { id: d.id, tokens: d.tokens, ...summarize(scored, units) };
+    return { id: d.id, tokens: d.tokens, shared, ...summarize(scored, units) };
+  });
+  const adjusted = correctAcrossDocuments(merged, first.correction);
+  const log10Alpha = Math.log10(first.alpha);
+  const documents = merged.map((d, i) => {
+    const p = adjusted[i]!;
+    const detected = p.log10PValue < log10Alpha;
+    return { ...d, detected, verdict: { pValue: p.pValue, log10PValue: p.log10PValue, tests: 1, correction: first.correction, detected } };
   });
   let scored = 0;
   let units = 0n;
+  let sharedTuples = 0;
   for (const { doc } of parts) {
     scored += doc.aggregate.scored;
     units += BigInt(doc.aggregate.scoreUnits);
+    sharedTuples += doc.aggregate.sharedTuples;
   }
   return {
     keyId: first.keyId,
@@ -70,6 +89,7 @@ export async function merge(paths: string[]): Promise<DetectCommandResult> {
     inputs: first.inputs,
     documents,
     aggregate: { documents: first.aggregate.documents, tokens: first.aggregate.tokens, ...summarize(scored, units) },
+    documentTest: describeDocumentTest(sharedTuples, first.correction, false),
   };
 }
 

@@ -9,27 +9,21 @@ import {
   loadBuiltinSuite,
   type LoadedProbeSuite,
   parseProbeSuite,
-  ProbeSuiteError,
-  TranscriptError,
   type TranscriptParams,
 } from '@tracemark/fingerprint';
 import {
   AbortedError,
-  BatchError,
-  EndpointFailure,
   exportBatch,
   importBatch,
   mergeIntoTranscript,
   type ProbeRunResult,
-  ResumeMismatchError,
   runProbe,
 } from '@tracemark/probe';
-import { InputError, IoError } from '../errors.ts';
+import { ExitCode, InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
-import { readTextInput, writeOutput } from '../io.ts';
+import { checkOutput, readTextInput, writeOutput } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { defineCommand, flag, option } from '../command.ts';
-import { ExitCode } from '../errors.ts';
 import { parseNumber } from '../option-parsers.ts';
 
 export interface ProbeCommandOptions {
@@ -76,15 +70,10 @@ export type ProbeCommandResult =
       suite: { name: string; version: string; hash: string };
     };
 
-/** Load `default`/`default-v1` or a suite file, as InputError on any problem. */
+/** Load `default`/`default-v1` or a suite file (a bad one raises ProbeSuiteError, an InputError). */
 export async function loadSuiteOption(suite = 'default'): Promise<LoadedProbeSuite> {
-  try {
-    if (isBuiltinSuite(suite)) return loadBuiltinSuite(suite);
-    return parseProbeSuite(await readTextInput(suite), suite);
-  } catch (e) {
-    if (e instanceof ProbeSuiteError) throw new InputError(e.message);
-    throw e;
-  }
+  if (isBuiltinSuite(suite)) return loadBuiltinSuite(suite);
+  return parseProbeSuite(await readTextInput(suite), suite);
 }
 
 function paramsOf(o: ProbeCommandOptions): TranscriptParams {
@@ -120,8 +109,11 @@ export async function probe(o: ProbeCommandOptions): Promise<ProbeCommandResult>
       return { mode: 'export-batch', file: o.exportBatch, requests: lines.length, suite: suiteInfo(suite) };
     }
     if (o.out === undefined) throw new InputError('--out <transcript.jsonl> is required');
+    // A transcript is resumed or added to, so it may exist; its folder must, and it must be a file.
+    await checkOutput(o.out, { mayExist: true });
     if (o.importBatch !== undefined) {
       const text = await readTextInput(o.importBatch);
+      if (text.trim() === '') throw new InputError(`${o.importBatch}: empty file (no Batch API answers to import)`);
       const imported = importBatch(text, o.importBatch, suite, o.model, params);
       const merged = await mergeIntoTranscript(o.out, imported.header, imported.records);
       return {
@@ -175,8 +167,8 @@ export async function probe(o: ProbeCommandOptions): Promise<ProbeCommandResult>
       throw new IoError(`interrupted: ${r.alreadyDone + r.recorded} of ${r.total} answers are saved in ${r.out}; rerun the same command to resume`);
     return { mode: 'probe', suiteSource: suite.source, ...r };
   } catch (e) {
-    if (e instanceof TranscriptError || e instanceof ResumeMismatchError || e instanceof BatchError) throw new InputError(e.message);
-    if (e instanceof EndpointFailure) throw new IoError(e.message);
+    // TranscriptError, ResumeMismatchError, BatchError (input, 2) and EndpointFailure (I/O, 3)
+    // carry their exit codes; only an abort before the run started needs saying what was kept.
     if (e instanceof AbortedError) throw new IoError(`interrupted before the run started; nothing was recorded in ${o.out}`);
     throw e;
   }

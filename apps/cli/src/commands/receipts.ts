@@ -88,7 +88,8 @@ function checkResponse(r: Rec): string | null {
   for (const f of ['promptSha256', 'responseSha256']) if (typeof r[f] !== 'string' || !HEX64.test(r[f] as string)) return `"${f}" must be 64 hex characters`;
   if (r.reasoningSha256 !== null && (typeof r.reasoningSha256 !== 'string' || !HEX64.test(r.reasoningSha256))) return '"reasoningSha256" must be null or 64 hex characters';
   if (r.keyId !== null && typeof r.keyId !== 'string') return '"keyId" must be a string or null';
-  for (const f of ['promptTokens', 'completionTokens', 'reasoningTokens']) if (!Number.isInteger(r[f]) || (r[f] as number) < 0) return `"${f}" must be a non-negative integer`;
+  // Safe integers only: 1e300 "tokens" is an integer to JavaScript, and would make every total absurd.
+  for (const f of ['promptTokens', 'completionTokens', 'reasoningTokens']) if (!Number.isSafeInteger(r[f]) || (r[f] as number) < 0) return `"${f}" must be a non-negative integer below 2^53`;
   if ((r.reasoningTokens as number) > (r.completionTokens as number)) return '"reasoningTokens" exceeds "completionTokens"';
   if (!FINISH.has(r.finishReason as string)) return `"finishReason" must be one of ${[...FINISH].join(', ')}`;
   return null;
@@ -119,7 +120,10 @@ async function endsWithNewline(path: string, size: number): Promise<boolean> {
 export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
   const since = parseTime(o.since, 'since');
   const until = parseTime(o.until, 'until');
-  const finalNewline = await endsWithNewline(o.log, await logSize(o.log));
+  const size = await logSize(o.log);
+  // A gateway's log always starts with its "open" record: an empty file is not a log with no traffic.
+  if (size === 0) throw new InputError(`${o.log}: empty receipt log (a gateway's log starts with an "open" record)`);
+  const finalNewline = await endsWithNewline(o.log, size);
   const accounts: Accounts = new Map();
   const torn: TornLine[] = [];
   const breaks: number[] = [];

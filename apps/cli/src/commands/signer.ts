@@ -4,14 +4,17 @@
  * lab publishes so anyone can verify.
  */
 import { createSigner, parseSigner, serializePublicKey, serializeSigner } from '@tracemark/evidence';
-import { readTextInput, writeOutput } from '../io.ts';
+import { readTextInput, writeOutput, writeOutputs } from '../io.ts';
 import { type CommandGroup, defineCommand, flag, option } from '../command.ts';
 
 export async function signerInit(o: { out: string; force?: boolean; publicOut?: string }): Promise<{ signerId: string; out: string; publicOut: string | null }> {
   const signer = createSigner();
   try {
-    await writeOutput(o.out, serializeSigner(signer), { force: o.force ?? false, secret: true });
-    if (o.publicOut) await writeOutput(o.publicOut, serializePublicKey(signer), { force: o.force ?? false });
+    // Both files or neither: a secret without its public key cannot be published or verified.
+    await writeOutputs(
+      [{ path: o.out, data: serializeSigner(signer), secret: true }, ...(o.publicOut ? [{ path: o.publicOut, data: serializePublicKey(signer) }] : [])],
+      { force: o.force ?? false },
+    );
   } finally {
     signer.secretKey.fill(0);
   }

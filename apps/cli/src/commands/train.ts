@@ -5,7 +5,7 @@
 import { readTrainingSource, saveModel, trainNgram, type SourceSummary, type TrainingSource } from '@tracemark/models';
 import { getTokenizer } from '@tracemark/tokenizers';
 import { InputError } from '../errors.ts';
-import { refuseOverwrite } from '../io.ts';
+import { checkOutput } from '../io.ts';
 import { note } from '../progress.ts';
 import { defineCommand, flag, listOption, option } from '../command.ts';
 import { MAX_SEED, parseNumber } from '../option-parsers.ts';
@@ -34,7 +34,7 @@ export interface TrainCommandResult {
 
 export async function train(o: TrainCommandOptions): Promise<TrainCommandResult> {
   if (o.corpus.length === 0) throw new InputError('give at least one --corpus (sotu, moby-dick, a .txt file or a .jsonl transcript)');
-  if (!o.force) await refuseOverwrite(o.out);
+  await checkOutput(o.out, { force: o.force ?? false });
   const tokenizer = await getTokenizer(o.tokenizer);
   const t0 = performance.now();
   const sources: TrainingSource[] = [];

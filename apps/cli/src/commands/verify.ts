@@ -20,12 +20,11 @@ import {
   verifyCommitment,
 } from '@tracemark/evidence';
 import { extractEnvelopeJson } from '@tracemark/report-html';
-import { InputError } from '../errors.ts';
+import { ExitCode, InputError } from '../errors.ts';
 import { readTextInput, sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { auditWithKey } from './audit.ts';
 import { argument, defineCommand, flag, listOption, option } from '../command.ts';
-import { ExitCode } from '../errors.ts';
 
 export interface VerifyOptions {
   file: string;
@@ -48,6 +47,21 @@ export interface VerifyResult {
   signer: string;
   verified: boolean;
   checks: VerifyCheck[];
+  /**
+   * What the signature vouches for, read from the signed statement (absent when the signature
+   * fails): who signed, when the statement was made, for which key, and for a report the suspect
+   * and the verdict, so a replayed old report shows its date.
+   */
+  signed?: VerifySigned;
+}
+
+export interface VerifySigned {
+  signerId: string;
+  /** The report's `createdAt`, or the commitment's `committedAt`. */
+  createdAt: string;
+  keyId: string;
+  suspect?: string;
+  verdict?: { detected: boolean; basis: string; log10PValue: number; statement: string };
 }
 
 /** The envelope of a JSON file or of an HTML report's embedded block (one parser: report-html's). */
@@ -93,16 +107,18 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
 
   if (statement.predicateType === COMMITMENT_PREDICATE_TYPE) {
     const key = o.key ? await loadKeyFile(o.key) : undefined;
+    let signed: VerifySigned;
     try {
       const c = verifyCommitment(env, publicKey, key, o.file);
       checks.push({ check: 'commitment', ok: true, detail: `key ${c.keyId} committed at ${c.committedAt}` });
       if (c.keyMatches) checks.push({ check: 'key', ok: true, detail: `${o.key} is the committed key (id, parameters, tokenizer and secret)` });
+      signed = { signerId, createdAt: c.committedAt, keyId: c.keyId };
     } catch (e) {
       return { ...failed('commitment', e), kind: 'commitment' };
     } finally {
       key?.secret.fill(0);
     }
-    return { file: o.file, kind: 'commitment', signer: signerId, verified: true, checks };
+    return { file: o.file, kind: 'commitment', signer: signerId, verified: true, checks, signed };
   }
   if (statement.predicateType !== AUDIT_PREDICATE_TYPE) return failed('statement', new EvidenceError(`${o.file}: unknown predicate type ${statement.predicateType}`));
   let report: AuditReport;
@@ -112,6 +128,13 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
     return failed('statement', e);
   }
   checks.push({ check: 'statement', ok: true, detail: `audit report of ${report.suspect.name} with ${report.inputs.length} input digest(s) as subjects` });
+  const signed: VerifySigned = {
+    signerId,
+    createdAt: report.createdAt,
+    keyId: report.key.keyId,
+    suspect: report.suspect.name,
+    verdict: { detected: report.verdict.detected, basis: report.verdict.basis, log10PValue: report.verdict.log10PValue, statement: report.verdict.statement },
+  };
   if (text.trimStart().startsWith('<')) {
     // The signature covers the embedded envelope only; the visible page must be exactly what the
     // signed report renders to, so an edit to what a reader sees is caught too.
@@ -147,7 +170,7 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
   } else if (o.key) {
     checks.push({ check: 'recompute', ok: false, detail: 'statistics not recomputed: give --inputs with every input listed in the report' });
   }
-  return { file: o.file, kind: 'audit-report', signer: signerId, verified: checks.every((c) => c.ok), checks };
+  return { file: o.file, kind: 'audit-report', signer: signerId, verified: checks.every((c) => c.ok), checks, signed };
 }
 
 /**
@@ -198,7 +221,16 @@ async function recompute(report: AuditReport, keyPath: string, located: Map<stri
 }
 
 export function renderVerify(r: VerifyResult): string {
-  const lines = r.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}`);
+  const s = r.signed;
+  const head = s
+    ? [
+        `signed by ${s.signerId} · ${r.kind === 'commitment' ? 'committed' : 'created'} ${s.createdAt} · key ${s.keyId}` +
+          (s.suspect !== undefined ? ` · suspect ${s.suspect}` : ''),
+        ...(s.verdict ? [`signed verdict: ${s.verdict.detected ? 'DETECTED' : 'not detected'} (${s.verdict.basis}, log10 p ${s.verdict.log10PValue.toFixed(2)}): ${s.verdict.statement}`] : []),
+        '',
+      ]
+    : [];
+  const lines = [...head, ...r.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}`)];
   lines.push('', r.verified ? `verified: ${r.file} (${r.kind})` : `NOT VERIFIED: ${r.file} — ${r.checks.filter((c) => !c.ok).map((c) => c.check).join(', ')} failed`);
   return lines.join('\n');
 }

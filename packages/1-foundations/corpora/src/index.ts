@@ -7,6 +7,7 @@ export {
   splitHeldOut,
 } from './builtin.ts';
 export { chunkTokens } from './chunk.ts';
+export { decodeUtf8 } from './decode-utf8.ts';
 export {
   type CorpusSpec,
   DEFAULT_JSONL_FIELDS,

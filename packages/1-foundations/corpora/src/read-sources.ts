@@ -5,20 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type BuiltinCorpusName, type CorpusDocument, isBuiltinCorpus } from './builtin.ts';
-import { InputError } from '@tracemark/errors';
+import { decodeUtf8 } from './decode-utf8.ts';
+import { SourceFormatError } from './source-format-error.ts';
 
-/** A source file that cannot be used as given. `line` is 1-based, when one line is at fault. */
-export class SourceFormatError extends InputError {
-  override readonly name = 'SourceFormatError';
-  readonly file: string;
-  readonly line: number | undefined;
-
-  constructor(file: string, line: number | undefined, message: string) {
-    super(line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`);
-    this.file = file;
-    this.line = line;
-  }
-}
+export { SourceFormatError };
 
 /** The fields tried, in order, when `readJsonlDocuments` is not told which field holds the text. */
 export const DEFAULT_JSONL_FIELDS: readonly string[] = ['response', 'text'];
@@ -31,12 +21,7 @@ async function readUtf8(path: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SourceFormatError(path, undefined, code === 'ENOENT' ? 'no such file' : `cannot read (${(error as Error).message})`);
   }
-  try {
-    // A leading byte-order mark is not text.
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new SourceFormatError(path, undefined, 'is not valid UTF-8 text');
-  }
+  return decodeUtf8(bytes, path);
 }
 
 /**

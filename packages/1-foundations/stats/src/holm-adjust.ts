@@ -3,6 +3,7 @@
  * multiple test procedure", Scand. J. Statist. 6(2), 1979): uniformly more powerful than
  * Bonferroni and, like it, valid under any dependence.
  */
+import { ascendingOrder } from './_ascending-order.ts';
 import { log10sOfPValues } from './_read-p-values.ts';
 import { type PValue, pValueFromLog10 } from './p-value.ts';
 
@@ -24,10 +25,7 @@ import { type PValue, pValueFromLog10 } from './p-value.ts';
 export function holmAdjust(pValues: readonly PValue[]): PValue[] {
   const logs = log10sOfPValues(pValues, 'pValues');
   const m = logs.length;
-  // Explicit comparisons: subtraction would give NaN for two −Infinity entries (p = 0).
-  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) =>
-    logs[a]! < logs[b]! ? -1 : logs[a]! > logs[b]! ? 1 : a - b,
-  );
+  const order = ascendingOrder(logs);
   const out: PValue[] = new Array<PValue>(m);
   let running = Number.NEGATIVE_INFINITY;
   for (let rank = 0; rank < m; rank++) {

@@ -21,6 +21,7 @@ export { type HarmonicMeanResult, harmonicMeanCombine } from './harmonic-mean-co
 export { bonferroniCombine } from './bonferroni-combine.ts';
 export { bonferroniAdjust } from './bonferroni-adjust.ts';
 export { holmAdjust } from './holm-adjust.ts';
+export { bhAdjust } from './bh-adjust.ts';
 
 export { type KsTestResult, ksUniformTest } from './ks-uniform-test.ts';
 export { binomialUpperCritical } from './binomial-upper-critical.ts';

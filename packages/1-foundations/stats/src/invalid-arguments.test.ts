@@ -38,6 +38,7 @@ const CASES: readonly Case[] = [
   { name: 'bonferroniCombine', call: call(stats.bonferroniCombine), valid: [ps], params: [['pValues', [[], 'x', [{ log10PValue: 1 }]]]] },
   { name: 'bonferroniAdjust', call: call(stats.bonferroniAdjust), valid: [ps], params: [['pValues', ['x', [{ log10PValue: 1 }]]]] },
   { name: 'holmAdjust', call: call(stats.holmAdjust), valid: [ps], params: [['pValues', ['x', [{ log10PValue: 1 }]]]] },
+  { name: 'bhAdjust', call: call(stats.bhAdjust), valid: [ps], params: [['pValues', ['x', [{ log10PValue: 1 }]]]] },
   { name: 'ksUniformTest', call: call(stats.ksUniformTest), valid: [[0.5]], params: [['values', [[], [2], [Number.NaN], ['a']]]] },
   { name: 'binomialUpperCritical', call: call(stats.binomialUpperCritical), valid: [100, 0.1, 0.05], params: [['n', NON_NEGATIVE_INTEGER], ['p', PROBABILITY], ['level', OPEN_PROBABILITY]] },
   { name: 'clopperPearson', call: call(stats.clopperPearson), valid: [3, 10, 0.95], params: [['k', NON_NEGATIVE_INTEGER], ['n', [...INTEGER, 0]], ['confidence', OPEN_PROBABILITY]] },

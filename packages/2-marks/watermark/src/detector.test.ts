@@ -136,8 +136,66 @@ describe('dedup: repeated (context, token) tuples are scored once', () => {
     const key = keyFor('synthid', 5);
     const doc = generate(100, 3);
     const res = createDetector(key).detect([doc, doc, doc]);
-    expect(res.aggregate.scored).toBe(res.documents[0]!.scored);
+    const alone = createDetector(key).detect([doc]);
+    expect(res.aggregate.scored).toBe(alone.documents[0]!.scored);
     expect(res.aggregate.documents).toBe(3);
+    // Every tuple is shared, so no document may be judged on it: it counts in the aggregate only.
+    for (const d of res.documents) expect(d).toMatchObject({ scored: 0, shared: alone.documents[0]!.scored, pValue: 1, detected: false });
+    expect(res.documentTest).toMatchObject({ tuples: 'exclusive', sharedTuples: alone.documents[0]!.scored, correction: 'none' });
+  });
+});
+
+describe('one key, many documents: per-document tests on exclusive tuples', () => {
+  const key = keyFor('kgw', 21);
+  const header = generate(80, 40);
+  const bodies = [generate(120, 41), generate(150, 42), generate(90, 43, createWatermarker(key))];
+  const withHeader = bodies.map((b) => Uint32Array.from([...header, ...b]));
+
+  it('leaves out exactly the tuples another document holds, whatever the order, and keeps the aggregate', () => {
+    const res = createDetector(key).detect(withHeader);
+    const reversed = createDetector(key).detect([...withHeader].reverse());
+    expect(reversed.documents.map((d) => [d.scored, d.score, d.shared]).reverse()).toEqual(res.documents.map((d) => [d.scored, d.score, d.shared]));
+    // Scored alone, each body's tuples that are not in the header or another body.
+    const bodyOnly = createDetector(key).detect(bodies);
+    const all = createDetector(key).detect([Uint32Array.from(withHeader.flatMap((d) => [...d]))]);
+    expect(res.aggregate.scored).toBe(createDetector(key).detect([...withHeader]).aggregate.scored);
+    expect(res.aggregate.scored).toBeLessThanOrEqual(all.documents[0]!.scored);
+    for (let i = 0; i < bodies.length; i++) {
+      const d = res.documents[i]!;
+      expect(d.shared).toBeGreaterThanOrEqual(header.length - 2);
+      expect(d.scored + d.shared).toBe(createDetector(key).detect([withHeader[i]!]).documents[0]!.scored);
+      expect(d.scored).toBeLessThanOrEqual(bodyOnly.documents[i]!.scored + 1);
+    }
+    // The watermarked body still convicts its document; the human ones do not.
+    expect(res.documents.map((d) => d.detected)).toEqual([false, false, true]);
+  });
+
+  it('documents that share nothing are scored exactly as alone', () => {
+    const res = createDetector(key).detect(bodies);
+    bodies.forEach((b, i) => {
+      const alone = createDetector(key).detect([b]).documents[0]!;
+      expect(res.documents[i]).toMatchObject({ scored: alone.scored, score: alone.score, log10PValue: alone.log10PValue, shared: 0 });
+    });
+  });
+
+  it('corrects the verdicts across documents with Holm or BH when asked', () => {
+    const none = createDetector(key).detect(withHeader);
+    const holm = createDetector(key).detect(withHeader, { correction: 'holm' });
+    const bh = createDetector(key).detect(withHeader, { correction: 'bh' });
+    const raw = none.documents.map((d) => d.log10PValue);
+    const order = [...raw.keys()].sort((a, b) => raw[a]! - raw[b]!);
+    // The smallest raw p-value is multiplied by the number of documents under both.
+    expect(holm.documents[order[0]!]!.verdict.log10PValue).toBeCloseTo(raw[order[0]!]! + Math.log10(3), 12);
+    expect(bh.documents[order[0]!]!.verdict.log10PValue).toBeLessThanOrEqual(raw[order[0]!]! + Math.log10(3) + 1e-12);
+    for (const r of [holm, bh]) {
+      expect(r.documentTest.correction).toBe(r === holm ? 'holm' : 'bh');
+      r.documents.forEach((d, i) => {
+        expect(d.log10PValue).toBe(raw[i]);
+        expect(d.verdict.log10PValue).toBeGreaterThanOrEqual(raw[i]! - 1e-12);
+        expect(d.detected).toBe(d.verdict.log10PValue < -3);
+      });
+    }
+    expect(() => createDetector(key).detect(withHeader, { correction: 'sidak' as never })).toThrow(RangeError);
   });
 });
 
@@ -174,5 +232,25 @@ describe('prompts and windows', () => {
 
     const clean = createDetector(key).detect(generate(3000, 104), { window: true });
     expect(clean.documents[0]!.window!.detected).toBe(false);
+    expect(clean.documents[0]!.detected).toBe(false);
+  });
+
+  it('counts the whole document as one of the windows: one verdict, one meaning of detected', () => {
+    const key = keyFor('kgw', 14);
+    const marked = generate(600, 105, createWatermarker(key));
+    const res = createDetector(key).detect(marked, { window: { sizes: [64] } });
+    const d = res.documents[0]!;
+    const w = d.window!;
+    // Fully watermarked: the whole document is the most significant "window".
+    expect([w.start, w.end, w.scored]).toEqual([0, d.tokens, d.scored]);
+    const windows = Math.floor((d.scored - 64) / 16) + 1;
+    expect(w.windowsTested).toBe(windows + 1);
+    expect(w.log10PValue).toBeCloseTo(d.log10PValue + Math.log10(windows + 1), 10);
+    expect(d.verdict).toMatchObject({ log10PValue: w.log10PValue, tests: windows + 1, detected: true });
+    expect(d.detected).toBe(d.verdict.detected);
+    // A document shorter than every window has only the whole-document test.
+    const short = createDetector(key).detect(marked.subarray(0, 40), { window: { sizes: [64] } }).documents[0]!;
+    expect(short.window).toBeUndefined();
+    expect(short.verdict).toMatchObject({ tests: 1, log10PValue: short.log10PValue });
   });
 });

@@ -7,21 +7,39 @@
  * reports P(Gamma(n, 1) ≥ score). Both tails are exact and computed in log space, so p = 1e-400 is
  * reported as log10PValue = -400 rather than 0.
  *
+ * One key, many documents. A lab commits to one key and screens many documents with it, and the
+ * p-values above are exact over the draw of the key, not for a fixed key. Documents that share text
+ * (a licence header, an e-mail footer, a template) share tuples, so under the fixed key they would
+ * pass or fail together: on 88 TypeScript lib files sharing an Apache header, the worst of 200
+ * keys flagged 21–52 files at α = 1e-2 where the binomial bound is 7 (`shared-boilerplate.test.ts`
+ * in test/). So each
+ * document is scored only on the tuples no other document of the run contains; a tuple two
+ * documents share counts once, in the aggregate. Documents' scored tuple sets are then disjoint,
+ * their p-values independent under the key, and the number flagged is Binomial(D, ≤ α). The price:
+ * a document's verdict rests on its own text only, and a passage shared by several documents can
+ * only be detected by the aggregate. Per-document results are therefore final only when the run
+ * ends (`documents()`), and an optional Holm or BH correction across documents serves screening.
+ *
  * Windowed mode scans windows of consecutive scored tuples (several widths, stride = width/4) for a
- * watermarked passage inside a longer human document, and multiplies the smallest window p-value
- * by the number of windows tested (Bonferroni), which is valid however the windows overlap.
+ * watermarked passage inside a longer human document. The whole document counts as one more
+ * window, and the smallest p-value among all of them is multiplied by their number (Bonferroni,
+ * valid however they overlap): one verdict, so "flagged" means one thing. Read side by side (the
+ * whole document or the window-corrected best window), they flagged 0.9–2.4% of long human
+ * documents at α = 1% (`window-verdict.test.ts` in test/).
  */
 import {
   binomialUpperTail,
   gammaUpperTail,
   type PValue,
 } from '@tracemark/stats';
+import { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { enabledNormalizers, type NormalizeOptions, type NormalizerName, normalizeText } from './normalize.ts';
 import { type SchemeCore, windowIdentity } from './scheme-core.ts';
 import { ExactSum } from './exact-sum.ts';
 import { mix32 } from './prf.ts';
 import { TupleSet } from './tuple-set.ts';
+import { SHARED, TupleOwners } from './tuple-owners.ts';
 import { type SchemeName, type WatermarkKey } from './types.ts';
 import { createSchemeCore } from './watermarker.ts';
 
@@ -61,6 +79,14 @@ export interface DetectOptions {
    * the p-values stay exact (see `normalize.ts`).
    */
   readonly normalize?: NormalizeOptions | false;
+  /**
+   * Multiplicity correction of the per-document verdicts across the run's documents: `holm`
+   * (family-wise error ≤ α), `bh` (false discovery rate ≤ α) or `none` (default: each document is
+   * its own test at α, and about α·D innocent documents of D are flagged).
+   */
+  readonly correction?: DocumentCorrection;
+  /** false: keep no per-document state (only the aggregate; bounded memory). Default true. */
+  readonly documents?: boolean;
 }
 
 /** A document after phase one of scoring (see `DetectionSession.prepare`); plain typed arrays, transferable between threads. */
@@ -88,6 +114,8 @@ export interface PartialDocument {
   readonly scored: number;
   /** Score in units of 2^-32, as a decimal string (exact). */
   readonly scoreUnits: string;
+  /** Distinct tuples of this document (in this shard) left out because another document holds them too. */
+  readonly shared: number;
 }
 
 /** The shard a tuple identity is routed to: a hash of both lanes, modulo the shard count. */
@@ -120,13 +148,25 @@ export interface ScoreSummary extends PValue {
 }
 
 export interface WindowResult extends PValue {
-  /** Token range [start, end) of the most significant window, in the document's own tokens. */
+  /** Token range [start, end) of the most significant window (the whole document when it won), in the document's own tokens. */
   readonly start: number;
   readonly end: number;
   readonly scored: number;
   readonly score: number;
-  /** Windows tested; the p-value is already multiplied by this (Bonferroni). */
+  /** Windows tested, the whole document counted as one; the p-value is already multiplied by this (Bonferroni). */
   readonly windowsTested: number;
+  readonly detected: boolean;
+}
+
+/**
+ * A document's one verdict: its whole-document test, or (windowed mode) the corrected minimum over
+ * the document and its windows, then corrected across documents when asked. `detected` on the
+ * document equals `verdict.detected`.
+ */
+export interface DocumentVerdict extends PValue {
+  /** Tests behind this document's p-value before the cross-document correction: 1, or windows + the whole document. */
+  readonly tests: number;
+  readonly correction: DocumentCorrection;
   readonly detected: boolean;
 }
 
@@ -135,7 +175,10 @@ export interface DocumentResult extends ScoreSummary {
   readonly tokens: number;
   /** The normalizers that changed this document's text before it was tokenized; absent when none did. */
   readonly normalized?: NormalizerName[];
+  /** Distinct tuples of this document left out of its own test because another document of the run holds them too (they count once, in the aggregate). */
+  readonly shared: number;
   readonly window?: WindowResult;
+  readonly verdict: DocumentVerdict;
 }
 
 export interface AggregateResult extends ScoreSummary {
@@ -152,6 +195,39 @@ export interface DetectionResult {
   readonly normalization: NormalizerName[];
   readonly documents: DocumentResult[];
   readonly aggregate: AggregateResult;
+  /** What a per-document verdict means in this run (see `describeDocumentTest`). */
+  readonly documentTest: DocumentTestInfo;
+}
+
+/** How per-document verdicts were made, for the output and its reader. */
+export interface DocumentTestInfo {
+  /** Always `exclusive`: each document is scored only on tuples no other document of the run holds. */
+  readonly tuples: 'exclusive';
+  /** Distinct tuples held by more than one document: left out of every per-document test, counted once in the aggregate. */
+  readonly sharedTuples: number;
+  readonly correction: DocumentCorrection;
+  readonly window: boolean;
+  /** One sentence for people. */
+  readonly meaning: string;
+}
+
+/** The `documentTest` block of a result: what a per-document verdict means when documents share text. */
+export function describeDocumentTest(sharedTuples: number, correction: DocumentCorrection, window: boolean): DocumentTestInfo {
+  const corrected =
+    correction === 'holm' ? 'Holm-corrected across documents (chance of flagging any innocent document ≤ alpha)'
+    : correction === 'bh' ? 'BH-corrected across documents (expected share of innocent documents among those flagged ≤ alpha)'
+    : 'uncorrected across documents (about alpha × documents innocent documents are flagged by chance)';
+  return {
+    tuples: 'exclusive',
+    sharedTuples,
+    correction,
+    window,
+    meaning:
+      `Each document is tested only on tuples that no other document in this run contains, so verdicts stay valid under one fixed key; ` +
+      `${sharedTuples} tuple(s) shared between documents count once, in the aggregate only, and text a document shares with others cannot flag it. ` +
+      (window ? 'A verdict is one test over the whole document and its windows (Bonferroni over all of them), ' : 'A verdict is the whole-document test, ') +
+      `${corrected}.`,
+  };
 }
 
 function checkAlpha(alpha: number): number {
@@ -184,12 +260,13 @@ function summarize(core: SchemeCore, scored: number, score: number, alpha: numbe
   };
 }
 
-/** Growable parallel arrays of a document's scored tuples (value and token position). */
+/** Growable parallel arrays of a document's scored tuples (value, token position, identity). */
 class ScoredTrace {
   values = new Float64Array(256);
   positions = new Uint32Array(256);
+  ids = new Uint32Array(512);
   length = 0;
-  push(value: number, position: number): void {
+  push(value: number, position: number, lo: number, hi: number): void {
     if (this.length === this.values.length) {
       const v = new Float64Array(this.length * 2);
       v.set(this.values);
@@ -197,13 +274,37 @@ class ScoredTrace {
       const p = new Uint32Array(this.length * 2);
       p.set(this.positions);
       this.positions = p;
+      const i = new Uint32Array(this.length * 4);
+      i.set(this.ids);
+      this.ids = i;
     }
     this.values[this.length] = value;
+    this.ids[2 * this.length] = lo;
+    this.ids[2 * this.length + 1] = hi;
     this.positions[this.length++] = position;
+  }
+  /** The trace without the tuples another document also holds (in place). */
+  dropShared(owners: TupleOwners): this {
+    let k = 0;
+    for (let j = 0; j < this.length; j++) {
+      if (owners.isShared(this.ids[2 * j]!, this.ids[2 * j + 1]!)) continue;
+      this.values[k] = this.values[j]!;
+      this.positions[k] = this.positions[j]!;
+      this.ids[2 * k] = this.ids[2 * j]!;
+      this.ids[2 * k + 1] = this.ids[2 * j + 1]!;
+      k++;
+    }
+    this.length = k;
+    return this;
   }
 }
 
-function bestWindow(core: SchemeCore, trace: ScoredTrace, offset: number, sizes: readonly number[], alpha: number): WindowResult | undefined {
+/**
+ * The most significant of the document's windows and the whole document itself (which counts as
+ * one more window), Bonferroni-corrected for all of them; undefined when no window is narrower than
+ * the document (then the whole-document test is the verdict).
+ */
+function bestWindow(core: SchemeCore, trace: ScoredTrace, whole: { tokens: number; score: number }, offset: number, sizes: readonly number[], alpha: number): WindowResult | undefined {
   const n = trace.length;
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + trace.values[i]!;
@@ -224,10 +325,14 @@ function bestWindow(core: SchemeCore, trace: ScoredTrace, offset: number, sizes:
     if (!best || tail.log10PValue < best.tail.log10PValue) best = { start: bestStart, width, score: bestScore, tail };
   }
   if (!best) return undefined;
+  tested++;
+  const wholeTail = scoreTail(core, n, whole.score);
+  const wholeWins = wholeTail.log10PValue <= best.tail.log10PValue;
+  if (wholeWins) best = { start: 0, width: n, score: whole.score, tail: wholeTail };
   const log10 = Math.min(0, best.tail.log10PValue + Math.log10(tested));
   return {
-    start: trace.positions[best.start]! - offset,
-    end: trace.positions[best.start + best.width - 1]! - offset + 1,
+    start: wholeWins ? 0 : trace.positions[best.start]! - offset,
+    end: wholeWins ? whole.tokens : trace.positions[best.start + best.width - 1]! - offset + 1,
     scored: best.width,
     score: best.score,
     windowsTested: tested,
@@ -237,20 +342,38 @@ function bestWindow(core: SchemeCore, trace: ScoredTrace, offset: number, sizes:
   };
 }
 
+/** A document's running counts while the run goes on (its exclusive tuples only). */
+interface DocumentState {
+  readonly id: string;
+  readonly tokens: number;
+  readonly normalized: NormalizerName[];
+  scored: number;
+  readonly score: ExactSum;
+  shared: number;
+  readonly trace?: ScoredTrace;
+  readonly offset: number;
+}
+
 /**
- * A detection run over many documents: per-document results as they are added, and one aggregate
- * in which every distinct tuple across all documents counts once. Memory grows with distinct
- * tuples (8 bytes each in a TupleSet), not with input size.
+ * A detection run over many documents: one aggregate in which every distinct tuple across all
+ * documents counts once, and per-document results (`documents()`) in which each document is
+ * scored only on tuples no other document holds, which are final when every document has been
+ * added. Memory grows with distinct tuples (12 bytes each in a TupleOwners) and, in windowed mode,
+ * with every document's scored positions (20 bytes each), not with input size.
  */
 export class DetectionSession {
-  private readonly global = new TupleSet(4096);
+  private readonly owners = new TupleOwners(4096);
   private readonly excluded = new TupleSet(64);
   private readonly id = new Uint32Array(2);
   private aggScored = 0;
   private readonly aggScore = new ExactSum();
   private docs = 0;
   private tokenCount = 0;
+  private sharedTuples = 0;
+  /** Per-document state, kept unless `documents: false`. */
+  private readonly states: DocumentState[] | undefined;
   readonly alpha: number;
+  readonly correction: DocumentCorrection;
   /** The normalizers applied to text inputs, in order (empty: text is scored as written). */
   readonly normalization: NormalizerName[];
   /** The normalizers that changed the text `toTokens` encoded last. */
@@ -262,7 +385,10 @@ export class DetectionSession {
     private readonly options: DetectOptions = {},
   ) {
     this.alpha = checkAlpha(options.alpha ?? DEFAULT_ALPHA);
+    this.correction = options.correction ?? 'none';
+    if (!DOCUMENT_CORRECTIONS.includes(this.correction)) throw new RangeError(`correction must be one of ${DOCUMENT_CORRECTIONS.join(', ')}, got ${JSON.stringify(this.correction)}`);
     this.normalization = enabledNormalizers(options.normalize ?? {});
+    this.states = options.documents === false ? undefined : [];
     const shard = options.shard;
     if (shard && !(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
       throw new RangeError(`shard must be i/N with 0 ≤ i < N, got ${shard.index}/${shard.count}`);
@@ -289,30 +415,9 @@ export class DetectionSession {
     }
   }
 
-  /** Score one document: its own dedup'd result, and its new tuples into the aggregate. */
-  add(input: DocumentInput | Uint32Array | string): DocumentResult {
-    return this.resultOf(this.scoreDocument(input));
-  }
-
-  private resultOf(r: ReturnType<DetectionSession['addPrepared']>): DocumentResult {
-    const result: DocumentResult = {
-      id: r.id,
-      tokens: r.tokens,
-      ...(r.normalized.length > 0 ? { normalized: r.normalized } : {}),
-      ...summarize(this.core, r.scored, r.score.value(), this.alpha),
-    };
-    if (r.trace) {
-      const opts = typeof this.options.window === 'object' ? this.options.window : {};
-      const w = bestWindow(this.core, r.trace, r.offset, opts.sizes ?? DEFAULT_WINDOW_SIZES, this.alpha);
-      if (w) return { ...result, window: w };
-    }
-    return result;
-  }
-
-  /** Like `add`, but returns the exact counts only: the per-document part of a shard's partial result. */
-  addPartial(input: DocumentInput | Uint32Array | string): PartialDocument {
-    const r = this.scoreDocument(input);
-    return { id: r.id, tokens: r.tokens, scored: r.scored, scoreUnits: r.score.toJSON() };
+  /** Score one document into the run; its result is final in `documents()` once every document is added. */
+  add(input: DocumentInput | Uint32Array | string): void {
+    this.addPrepared(this.prepare(input));
   }
 
   /**
@@ -355,18 +460,29 @@ export class DetectionSession {
     return { ...(doc.id !== undefined ? { id: doc.id } : {}), tokens: body.length, normalized, promptIds, ids, scores, first, offset: prompt.length, ...(windows ? { windows } : {}) };
   }
 
-  private scoreDocument(input: DocumentInput | Uint32Array | string) {
-    return this.addPrepared(this.prepare(input));
-  }
-
-  /** Phase two: dedup within the document and across the session, prompt exclusion, aggregation. */
-  private addPrepared(d: PreparedDocument) {
+  /**
+   * Phase two, for a document prepared here or elsewhere (a worker thread): dedup within the
+   * document, prompt exclusion, aggregation, and the shared-tuple bookkeeping: the first document
+   * holding a tuple owns it; when a second one holds it too, it leaves the first one's score and
+   * neither scores it. A tuple's score depends on the tuple alone, so the one being added now is
+   * the one to take back.
+   */
+  addPrepared(d: PreparedDocument): void {
     for (let j = 0; j < d.promptIds.length; j += 2) this.excluded.add(d.promptIds[j]!, d.promptIds[j + 1]!);
+    const index = this.docs;
     const local = new TupleSet(Math.max(16, d.scores.length));
-    const wantWindow = this.options.window !== undefined && this.options.window !== false;
-    const trace = wantWindow ? new ScoredTrace() : undefined;
-    let scored = 0;
-    const score = new ExactSum();
+    const wantWindow = this.states !== undefined && this.options.window !== undefined && this.options.window !== false;
+    const state: DocumentState = {
+      id: d.id ?? `doc-${index + 1}`,
+      tokens: d.tokens,
+      normalized: d.normalized,
+      scored: 0,
+      score: new ExactSum(),
+      shared: 0,
+      offset: d.offset,
+      ...(wantWindow ? { trace: new ScoredTrace() } : {}),
+    };
+    const states = this.states;
     const restrict = this.options.restrictTo;
     const windows = this.options.restrictWindows;
     const shard = this.options.shard;
@@ -378,35 +494,75 @@ export class DetectionSession {
       if (this.excluded.size > 0 && this.excluded.has(lo, hi)) continue;
       if (restrict && !restrict.has(lo, hi)) continue;
       if (windows && (!d.windows || !windows.has(d.windows[2 * j]!, d.windows[2 * j + 1]!))) continue;
-      if (local.add(lo, hi)) {
-        scored++;
-        score.add(s);
-        trace?.push(s, d.first + j);
-      }
-      if (this.global.add(lo, hi)) {
+      if (!local.add(lo, hi)) continue;
+      state.trace?.push(s, d.first + j, lo, hi);
+      const previous = this.owners.claim(lo, hi, index);
+      if (previous === 0) {
         this.aggScored++;
         this.aggScore.add(s);
+        state.scored++;
+        state.score.add(s);
+        continue;
+      }
+      state.shared++;
+      if (previous === SHARED) continue;
+      this.sharedTuples++;
+      const owner = states?.[previous - 1];
+      if (owner) {
+        owner.scored--;
+        owner.score.subtract(s);
+        owner.shared++;
       }
     }
     this.docs++;
     this.tokenCount += d.tokens;
-    return { id: d.id ?? `doc-${this.docs}`, tokens: d.tokens, normalized: d.normalized, scored, score, trace, offset: d.offset };
+    states?.push(state);
   }
 
-  /** `add` for a document prepared elsewhere (for example in a worker thread). */
-  addPreparedDocument(d: PreparedDocument): DocumentResult {
-    return this.resultOf(this.addPrepared(d));
+  /** What a per-document verdict means in this run. */
+  documentTest(): DocumentTestInfo {
+    return describeDocumentTest(this.sharedTuples, this.correction, this.options.window !== undefined && this.options.window !== false);
   }
 
-  /** `addPartial` for a document prepared elsewhere. */
-  addPreparedPartial(d: PreparedDocument): PartialDocument {
-    const r = this.addPrepared(d);
-    return { id: r.id, tokens: r.tokens, scored: r.scored, scoreUnits: r.score.toJSON() };
+  /**
+   * The per-document results, final once every document of the run is added (a later document
+   * can still take shared tuples out of an earlier one). Empty with `documents: false`.
+   */
+  documents(): DocumentResult[] {
+    const states = this.states ?? [];
+    const opts = typeof this.options.window === 'object' ? this.options.window : {};
+    const base = states.map((st) => {
+      const summary = summarize(this.core, st.scored, st.score.value(), this.alpha);
+      const window = st.trace
+        ? bestWindow(this.core, st.trace.dropShared(this.owners), { tokens: st.tokens, score: summary.score }, st.offset, opts.sizes ?? DEFAULT_WINDOW_SIZES, this.alpha)
+        : undefined;
+      return { st, summary, window };
+    });
+    const adjusted = correctAcrossDocuments(base.map(({ summary, window }) => window ?? summary), this.correction);
+    return base.map(({ st, summary, window }, i) => {
+      const p = adjusted[i]!;
+      const detected = p.log10PValue < Math.log10(this.alpha);
+      return {
+        id: st.id,
+        tokens: st.tokens,
+        ...(st.normalized.length > 0 ? { normalized: st.normalized } : {}),
+        ...summary,
+        detected,
+        shared: st.shared,
+        ...(window ? { window } : {}),
+        verdict: { pValue: p.pValue, log10PValue: p.log10PValue, tests: window?.windowsTested ?? 1, correction: this.correction, detected },
+      };
+    });
+  }
+
+  /** The exact per-document counts of a shard (see `tracemark merge`); final once every document is added. */
+  partialDocuments(): PartialDocument[] {
+    return (this.states ?? []).map((st) => ({ id: st.id, tokens: st.tokens, scored: st.scored, scoreUnits: st.score.toJSON(), shared: st.shared }));
   }
 
   /** The aggregate's exact counts, for a shard's partial result. */
-  partialAggregate(): { documents: number; tokens: number; scored: number; scoreUnits: string } {
-    return { documents: this.docs, tokens: this.tokenCount, scored: this.aggScored, scoreUnits: this.aggScore.toJSON() };
+  partialAggregate(): { documents: number; tokens: number; scored: number; scoreUnits: string; sharedTuples: number } {
+    return { documents: this.docs, tokens: this.tokenCount, scored: this.aggScored, scoreUnits: this.aggScore.toJSON(), sharedTuples: this.sharedTuples };
   }
 
   aggregate(): AggregateResult {
@@ -422,7 +578,7 @@ export interface Detector {
   readonly keyId: string;
   readonly scheme: SchemeName;
   readonly statistic: 'binomial' | 'gamma';
-  /** Start a session that scores documents one at a time (streaming input). */
+  /** Start a session that scores documents one at a time (streaming input); per-document results come from `documents()` once every document is added. */
   session(options?: DetectOptions): DetectionSession;
   /** Score documents (token ids or text) and their aggregate. */
   detect(inputs: ReadonlyArray<DocumentInput | Uint32Array | string> | DocumentInput | Uint32Array | string, options?: DetectOptions): DetectionResult;
@@ -450,15 +606,16 @@ export function createDetector(key: WatermarkKey, options: DetectorOptions = {})
     detect(inputs, o = {}) {
       const list = Array.isArray(inputs) ? inputs : [inputs as DocumentInput | Uint32Array | string];
       const session = new DetectionSession(core, options.tokenizer, o);
-      const documents = list.map((d) => session.add(d));
+      for (const d of list) session.add(d);
       return {
         keyId: key.keyId,
         scheme: key.scheme,
         statistic: core.statistic,
         alpha: session.alpha,
         normalization: session.normalization,
-        documents,
+        documents: session.documents(),
         aggregate: session.aggregate(),
+        documentTest: session.documentTest(),
       };
     },
   };

@@ -21,6 +21,15 @@ export class ExactSum {
     }
   }
 
+  /** Subtract a value previously added (a tuple taken back out of a document's score). */
+  subtract(value: number): void {
+    this.units -= value * UNIT;
+    if (this.units <= -FLUSH) {
+      this.big += BigInt(this.units);
+      this.units = 0;
+    }
+  }
+
   /** Add another sum (for merging shards). */
   addSum(other: ExactSum): void {
     this.big += other.totalUnits();

@@ -16,7 +16,10 @@ export {
   resolveParams,
   SCHEMES,
   serializeKey,
+  synthidKeysSecret,
 } from './key.ts';
+export { synthidHfAccumulateHash, synthidHfContextMask, synthidHfGValues, synthidHfSamplingTable } from './synthid-hf.ts';
+export { mt19937 } from './mt19937.ts';
 export { createWatermarker, createSchemeCore } from './watermarker.ts';
 export { contextRepeats, type SchemeCore, tupleIdentity, windowIdentity } from './scheme-core.ts';
 export {
@@ -26,6 +29,9 @@ export {
   DEFAULT_WINDOW_SIZES,
   type DetectionResult,
   DetectionSession,
+  describeDocumentTest,
+  type DocumentTestInfo,
+  type DocumentVerdict,
   type DetectOptions,
   type Detector,
   type DetectorOptions,
@@ -40,6 +46,8 @@ export {
 } from './detector.ts';
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
+export { SHARED, TupleOwners } from './tuple-owners.ts';
+export { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 export { ExactSum } from './exact-sum.ts';
 export {
   DEFAULT_NORMALIZATION,

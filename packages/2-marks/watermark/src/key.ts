@@ -17,6 +17,7 @@ import {
   type KgwParams,
   type SchemeName,
   type SchemeParams,
+  type SynthIdHfParams,
   type SynthIdParams,
   type UnigramParams,
   type WatermarkKey,
@@ -25,7 +26,7 @@ import { InputError } from '@tracemark/errors';
 
 export const KEY_FILE_TYPE = 'tracemark.watermark-key';
 export const KEY_FORMAT_VERSION = 1;
-export const SCHEMES: readonly SchemeName[] = ['kgw', 'unigram', 'gumbel', 'synthid'];
+export const SCHEMES: readonly SchemeName[] = ['kgw', 'unigram', 'gumbel', 'synthid', 'synthid-hf'];
 
 /** Raised for an invalid key file or invalid scheme parameters; `message` is one line. */
 export class KeyError extends InputError {
@@ -38,11 +39,14 @@ export const DEFAULT_PARAMS: {
   readonly unigram: UnigramParams;
   readonly gumbel: GumbelParams;
   readonly synthid: SynthIdParams;
+  readonly 'synthid-hf': SynthIdHfParams;
 } = {
   kgw: { gamma: 0.25, delta: 2, context: 1, seeding: 'lefthash' },
   unigram: { gamma: 0.5, delta: 2 },
   gumbel: { context: 4 },
   synthid: { context: 4, layers: 30 },
+  // transformers' SynthIDTextWatermarkingConfig defaults (its documented example uses 30 keys, 5-grams).
+  'synthid-hf': { ngramLen: 5, layers: 30, samplingTableSize: 2 ** 16, samplingTableSeed: 0, contextHistorySize: 1024 },
 };
 
 export interface ParamOverrides {
@@ -51,6 +55,10 @@ export interface ParamOverrides {
   context?: number;
   seeding?: string;
   layers?: number;
+  ngramLen?: number;
+  samplingTableSize?: number;
+  samplingTableSeed?: number;
+  contextHistorySize?: number;
 }
 
 function checkRange(name: string, v: unknown, lo: number, hi: number, integer: boolean, openLo = false): number {
@@ -68,6 +76,7 @@ export function resolveParams(scheme: SchemeName, overrides: ParamOverrides = {}
     unigram: ['gamma', 'delta'],
     gumbel: ['context'],
     synthid: ['context', 'layers'],
+    'synthid-hf': ['ngramLen', 'layers', 'samplingTableSize', 'samplingTableSeed', 'contextHistorySize'],
   };
   if (!SCHEMES.includes(scheme)) throw new KeyError(`unknown scheme ${JSON.stringify(scheme)} (known: ${SCHEMES.join(', ')})`);
   for (const [name, value] of Object.entries(overrides)) {
@@ -94,6 +103,19 @@ export function resolveParams(scheme: SchemeName, overrides: ParamOverrides = {}
       return { context: checkRange('context', o.context, 1, 8, true) } satisfies GumbelParams;
     case 'synthid':
       return { context: checkRange('context', o.context, 1, 8, true), layers: checkRange('layers', o.layers, 1, 32, true) } satisfies SynthIdParams;
+    case 'synthid-hf': {
+      const size = checkRange('samplingTableSize', o.samplingTableSize, 2, 2 ** 24, true);
+      // Power of two only: then a position's g-values depend on its n-gram hash mod the size
+      // alone, which is what makes the deduplicated test exact (synthid-hf.ts).
+      if ((size & (size - 1)) !== 0) throw new KeyError(`samplingTableSize must be a power of two (tracemark's exact test needs it), got ${size}`);
+      return {
+        ngramLen: checkRange('ngramLen', o.ngramLen, 2, 16, true),
+        layers: checkRange('layers', o.layers, 1, 128, true),
+        samplingTableSize: size,
+        samplingTableSeed: checkRange('samplingTableSeed', o.samplingTableSeed, 0, Number.MAX_SAFE_INTEGER, true),
+        contextHistorySize: checkRange('contextHistorySize', o.contextHistorySize, 1, 1_000_000, true),
+      } satisfies SynthIdHfParams;
+    }
   }
 }
 
@@ -127,13 +149,29 @@ export interface GenerateKeyOptions {
   scheme: SchemeName;
   tokenizer: TokenizerIdentity;
   params?: ParamOverrides;
-  /** 32 bytes; random when omitted. Tests pass one for reproducibility. */
+  /** 32 bytes; random when omitted. Tests pass one for reproducibility. Not for synthid-hf. */
   secret?: Uint8Array;
+  /** synthid-hf: transformers' `keys` to import (their count sets `layers`); random 64-bit keys when omitted. */
+  synthidKeys?: readonly bigint[];
   createdAt?: Date;
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * For synthid-hf the keys are the secret: the key file's 32-byte `secret` is their SHA-256 (with
+ * domain separation), so the key id and a published commitment bind the exact key list.
+ */
+export function synthidKeysSecret(keys: readonly bigint[]): Uint8Array {
+  for (const k of keys) if (k < INT64_MIN || k > INT64_MAX) throw new KeyError(`synthid-hf key ${k} is outside the signed 64-bit range`);
+  return sha256(utf8ToBytes(`tracemark/synthid-hf-keys/v1\u0000${keys.join(',')}`));
 }
 
 /** A new key with a fresh 256-bit secret from the platform CSPRNG. */
 export function generateKey(options: GenerateKeyOptions): WatermarkKey {
+  if (options.scheme === 'synthid-hf') return generateSynthIdHfKey(options);
+  if (options.synthidKeys !== undefined) throw new KeyError(`synthidKeys apply only to scheme synthid-hf, not ${options.scheme}`);
   const params = resolveParams(options.scheme, options.params);
   const secret = options.secret ? Uint8Array.from(options.secret) : randomBytes(32);
   if (secret.length !== 32) throw new KeyError(`secret must be 32 bytes, got ${secret.length}`);
@@ -146,6 +184,23 @@ export function generateKey(options: GenerateKeyOptions): WatermarkKey {
   };
 }
 
+function generateSynthIdHfKey(options: GenerateKeyOptions): WatermarkKey {
+  if (options.secret !== undefined && options.synthidKeys !== undefined) throw new KeyError('synthid-hf takes synthidKeys or a secret to derive them from, not both');
+  const layers = options.synthidKeys?.length ?? options.params?.layers ?? DEFAULT_PARAMS['synthid-hf'].layers;
+  if (options.params?.layers !== undefined && options.params.layers !== layers) {
+    throw new KeyError(`layers ${options.params.layers} does not match the ${layers} keys given`);
+  }
+  const params = resolveParams('synthid-hf', { ...options.params, layers });
+  // Without imported keys: random ones, or (for reproducible tests) ones derived from `secret`.
+  const material = options.secret ? hkdf(sha256, options.secret, utf8ToBytes('tracemark/synthid-hf-keys/v1'), utf8ToBytes('keys'), 8 * layers) : randomBytes(8 * layers);
+  const synthidKeys = options.synthidKeys
+    ? [...options.synthidKeys]
+    : Array.from({ length: layers }, (_, l) => BigInt.asIntN(64, BigInt(`0x${bytesToHex(material.subarray(8 * l, 8 * l + 8))}`)));
+  material.fill(0);
+  const base = { scheme: 'synthid-hf' as const, params, tokenizer: options.tokenizer, secret: synthidKeysSecret(synthidKeys) };
+  return { version: 1, keyId: computeKeyId(base), ...base, synthidKeys, createdAt: (options.createdAt ?? new Date()).toISOString() };
+}
+
 /**
  * The key an account of a serving lab is watermarked with: same scheme, parameters and tokenizer,
  * secret = HKDF(master secret, salt "tracemark/account/v1", info = account name). Anyone holding
@@ -154,6 +209,7 @@ export function generateKey(options: GenerateKeyOptions): WatermarkKey {
 export function deriveAccountKey(master: WatermarkKey, account: string): WatermarkKey {
   if (account.length === 0) throw new KeyError('account name must not be empty');
   if (master.account !== undefined) throw new KeyError(`key ${master.keyId} is already an account key`);
+  if (master.scheme === 'synthid-hf') throw new KeyError('synthid-hf keys are imported from transformers as they are; per-account derivation does not apply');
   const secret = hkdf(sha256, master.secret, utf8ToBytes('tracemark/account/v1'), utf8ToBytes(account), 32);
   const base = { scheme: master.scheme, params: master.params, tokenizer: master.tokenizer, account, secret };
   return { version: 1, keyId: computeKeyId(base), ...base, createdAt: master.createdAt };
@@ -180,6 +236,8 @@ export function serializeKey(key: WatermarkKey): string {
     ...(key.account !== undefined ? { account: key.account } : {}),
     createdAt: key.createdAt,
     secret: bytesToHex(key.secret),
+    // Decimal strings: JSON numbers lose precision above 2^53.
+    ...(key.synthidKeys !== undefined ? { synthidKeys: key.synthidKeys.map(String) } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -221,11 +279,27 @@ export function parseKey(text: string, source = 'key'): WatermarkKey {
     secret: hexToBytes(doc.secret),
     ...(account !== undefined ? { account } : {}),
   };
+  let synthidKeys: bigint[] | undefined;
+  if (scheme === 'synthid-hf') {
+    const list = doc.synthidKeys;
+    if (!Array.isArray(list) || !list.every((k) => typeof k === 'string' && /^-?[0-9]{1,20}$/.test(k))) {
+      throw new KeyError(`${source}: "synthidKeys" must be an array of decimal integer strings`);
+    }
+    synthidKeys = list.map((k) => BigInt(k as string));
+    if (synthidKeys.length !== (params as SynthIdHfParams).layers) throw new KeyError(`${source}: ${synthidKeys.length} synthidKeys for ${(params as SynthIdHfParams).layers} layers`);
+    let digest: Uint8Array;
+    try {
+      digest = synthidKeysSecret(synthidKeys);
+    } catch (e) {
+      throw new KeyError(`${source}: ${(e as Error).message}`);
+    }
+    if (bytesToHex(digest) !== (doc.secret as string).toLowerCase()) throw new KeyError(`${source}: "secret" is not the digest of "synthidKeys" (the file was edited or corrupted)`);
+  }
   const keyId = computeKeyId(base);
   if (doc.keyId !== keyId) {
     throw new KeyError(`${source}: keyId ${JSON.stringify(doc.keyId)} does not match the key's contents (the file was edited or corrupted)`);
   }
-  return { version: 1, keyId, ...base, createdAt: typeof doc.createdAt === 'string' ? doc.createdAt : '' };
+  return { version: 1, keyId, ...base, ...(synthidKeys !== undefined ? { synthidKeys } : {}), createdAt: typeof doc.createdAt === 'string' ? doc.createdAt : '' };
 }
 
 /** What may be shown or reported about a key: never the secret. */

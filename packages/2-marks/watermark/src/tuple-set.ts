@@ -3,16 +3,16 @@
  * Uint32Array. Global dedup over an audit corpus holds millions of tuples; a JS Set of strings
  * would cost ~10x the memory and time (measured in bench/watermark.ts).
  */
+import { homeSlot, tableCapacity } from './_tuple-table.ts';
+
 export class TupleSet {
   private slots: Uint32Array;
   private capacity: number;
   private used = 0;
 
   constructor(initialCapacity = 1024) {
-    let cap = 16;
-    while (cap < initialCapacity * 2) cap *= 2;
-    this.capacity = cap;
-    this.slots = new Uint32Array(cap * 2);
+    this.capacity = tableCapacity(initialCapacity);
+    this.slots = new Uint32Array(this.capacity * 2);
   }
 
   get size(): number {
@@ -33,7 +33,7 @@ export class TupleSet {
     hi >>>= 0;
     if (lo === 0 && hi === 0) lo = 1;
     const mask = this.capacity - 1;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    let i = homeSlot(lo, hi, mask);
     for (;;) {
       const a = this.slots[2 * i]!;
       const b = this.slots[2 * i + 1]!;
@@ -54,7 +54,7 @@ export class TupleSet {
 
   private insert(lo: number, hi: number): boolean {
     const mask = this.capacity - 1;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    let i = homeSlot(lo, hi, mask);
     for (;;) {
       const a = this.slots[2 * i]!;
       const b = this.slots[2 * i + 1]!;

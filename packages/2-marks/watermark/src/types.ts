@@ -4,7 +4,7 @@
  */
 import { type TokenizerIdentity } from '@tracemark/tokenizers';
 
-export type SchemeName = 'kgw' | 'unigram' | 'gumbel' | 'synthid';
+export type SchemeName = 'kgw' | 'unigram' | 'gumbel' | 'synthid' | 'synthid-hf';
 
 /** KGW red/green list (Kirchenbauer et al. 2023). γ = green fraction, δ = logit bias. */
 export interface KgwParams {
@@ -33,7 +33,24 @@ export interface SynthIdParams {
   readonly layers: number;
 }
 
-export type SchemeParams = KgwParams | UnigramParams | GumbelParams | SynthIdParams;
+/**
+ * SynthID Text as Hugging Face transformers implements it (`SynthIDTextWatermarkingConfig`); the
+ * keys themselves are secret and live in `WatermarkKey.synthidKeys`, never in the parameters.
+ */
+export interface SynthIdHfParams {
+  /** `ngram_len`: the context is the ngramLen − 1 previous tokens. */
+  readonly ngramLen: number;
+  /** How many keys (`len(keys)`): one tournament layer per key. */
+  readonly layers: number;
+  /** `sampling_table_size`, a power of two (transformers' default 2¹⁶). */
+  readonly samplingTableSize: number;
+  /** `sampling_table_seed` (default 0). */
+  readonly samplingTableSeed: number;
+  /** `context_history_size` (default 1024), for generation's context repetition masking. */
+  readonly contextHistorySize: number;
+}
+
+export type SchemeParams = KgwParams | UnigramParams | GumbelParams | SynthIdParams | SynthIdHfParams;
 
 /** A watermark key held in memory. `secret` is 32 bytes and must never be printed or reported. */
 export interface WatermarkKey {
@@ -46,6 +63,8 @@ export interface WatermarkKey {
   readonly createdAt: string;
   /** Set for keys derived from a master key for one serving account. */
   readonly account?: string;
+  /** synthid-hf only: transformers' `keys` (signed 64-bit); secret like `secret`, which is their digest. */
+  readonly synthidKeys?: readonly bigint[];
 }
 
 /** Options for one sampling step. `random` returns uniform draws in [0, 1). */

@@ -8,6 +8,7 @@ import { createGumbelCore } from './gumbel.ts';
 import { createKgwCore } from './kgw.ts';
 import { type SchemeCore } from './scheme-core.ts';
 import { createSynthIdCore } from './synthid.ts';
+import { createSynthIdHfCore } from './synthid-hf.ts';
 import { type Watermarker, type WatermarkKey } from './types.ts';
 import { createUnigramCore } from './unigram.ts';
 
@@ -22,6 +23,8 @@ export function createSchemeCore(key: WatermarkKey): SchemeCore {
       return createGumbelCore(key);
     case 'synthid':
       return createSynthIdCore(key);
+    case 'synthid-hf':
+      return createSynthIdHfCore(key);
   }
 }
 

@@ -58,7 +58,7 @@ export function isProportion(t: AuditTest): boolean {
 export function rateName(t: AuditTest, report: AuditReport): string {
   const green = usesGreenList(report);
   if (t.name === 'open-model-mass') return green ? 'probability on green tokens' : 'probability on keyed tokens';
-  if (report.key?.scheme === 'synthid') return 'share of tournament layers won';
+  if (report.key?.scheme === 'synthid' || report.key?.scheme === 'synthid-hf') return 'share of tournament layers won';
   if (report.key?.scheme === 'gumbel') return 'mean watermark score';
   return green ? 'green-token rate' : 'agreement rate';
 }

@@ -38,7 +38,7 @@ export function agreementScale(report: AuditReport): AgreementScale {
       redMeaning: 'scored below that median',
     };
   }
-  if (scheme === 'synthid') {
+  if (scheme === 'synthid' || scheme === 'synthid-hf') {
     const layers = param(report, 'layers') ?? 1;
     return {
       chance: 0.5,
@@ -95,7 +95,7 @@ Of the ${formatCount(scored)} tokens that were scored, <strong>${formatCount(gre
 <li><span class="t g3">green</span> ${scale.greenMeaning}; also underlined</li>
 <li><span class="t r3">red</span> ${scale.redMeaning}</li>
 <li><span class="t u">grey</span> not scored: no full context yet, a (context, token) pair already counted, or a pair from the prompt</li>
-${report.key?.scheme === 'gumbel' || report.key?.scheme === 'synthid' ? html`<li>Darker shades mean stronger agreement or disagreement.</li>` : ''}
+${report.key?.scheme === 'gumbel' || report.key?.scheme === 'synthid' || report.key?.scheme === 'synthid-hf' ? html`<li>Darker shades mean stronger agreement or disagreement.</li>` : ''}
 </ul>
 <div class="sample" role="group" aria-label="suspect output with tokens highlighted: green underlined tokens agree with the watermark key">${spans}</div>
 <p class="muted small">One output is not a test: a few hundred tokens can look green or red by chance. The text test above scores every distinct token pair in all ${formatCount(report.suspect?.outputs)} outputs (${formatCount(report.suspect?.tokens)} tokens).</p>`;

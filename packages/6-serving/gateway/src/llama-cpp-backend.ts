@@ -9,7 +9,7 @@
  * same model interleave step by step and each switch re-evaluates the other request's prefix.
  * That is correct but slow under concurrency: fine for tests and a demo, not for serving load.
  */
-import { type ModelConfig } from './config.ts';
+import { ConfigError, type ModelConfig } from './config.ts';
 import { createLanguageModelBackend } from './language-model-backend.ts';
 import { type ModelBackend } from './model-backend.ts';
 
@@ -17,7 +17,14 @@ import { type ModelBackend } from './model-backend.ts';
 export const DEFAULT_CONTEXT_SIZE = 2048;
 
 export async function createLlamaCppBackend(config: ModelConfig): Promise<ModelBackend> {
-  const { loadLlamaCppModel } = await import('@tracemark/engines');
+  // node-llama-cpp is an optional peer of @tracemark/engines (its prebuilt binaries weigh hundreds
+  // of megabytes, and most installs never load a GGUF file): say what to install when it is absent.
+  const { loadLlamaCppModel } = await import('@tracemark/engines').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ERR_MODULE_NOT_FOUND' && /node-llama-cpp/.test(e.message)) {
+      throw new ConfigError(`model ${config.id}: llama-cpp models need the node-llama-cpp package (npm install node-llama-cpp@3.22.1)`);
+    }
+    throw e;
+  });
   const contextSize = config.contextSize ?? DEFAULT_CONTEXT_SIZE;
   const model = await loadLlamaCppModel({
     modelPath: config.file,
