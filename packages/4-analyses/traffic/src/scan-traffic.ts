@@ -18,7 +18,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { holmAdjust, type PValue, pValueFromLog10, pValueFromProbability } from '@tracemark/stats';
 import { accountFeaturesSql } from './account-features-sql.ts';
 import { benjaminiHochberg } from './benjamini-hochberg.ts';
-import { contentTest, coordinationTest, extractionShape } from './cluster-tests.ts';
+import { CONTENT_LEVELS, contentTest, coordinationTest, extractionShape } from './cluster-tests.ts';
 import { conformalPValues } from './conformal-p-values.ts';
 import { clusterSharedValuesSql, coordinationEdgesSql, coordinationValuesSql } from './coordination-sql.ts';
 import { sqlLiteral } from './exchange-sql.ts';
@@ -256,7 +256,7 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
         'extraction shape of an account: max(2·min(p_sweep, p_distribution), 2·min(p_elicitation, p_harvest)) — an intersection–union of two Bonferroni unions, valid under any dependence',
         'clusters: Louvain communities of the graph linking accounts that share an IPv4 /24 or IPv6 /48, a user agent, a payment fingerprint, three MinHash template buckets or a timing signature held by few accounts',
         `cluster coordination: exact hypergeometric tail of the most shared value against random groups of the same size, Bonferroni over ${valuesTested} values (clusters are found through these values, so this is a necessary condition, not a test on its own)`,
-        'cluster content: exact hypergeometric tail of the number of members whose extraction shape is ≤ q among random groups of the same size, q on a grid of 7 levels, Bonferroni over the grid',
+        `cluster content: exact hypergeometric tail of the number of members whose extraction shape is ≤ q among random groups of the same size, q on the grid ${CONTENT_LEVELS.join(', ')}, Bonferroni over the grid`,
         'cluster p-value: max(coordination, content) — flagged only when coordinated AND extraction-shaped; Holm over all clusters tested at alpha, Benjamini–Hochberg q-values reported; p-values in log10 where they are exact',
         'accounts flagged: members of a flagged cluster whose own extraction shape is ≤ the level q that cluster\'s content test used; an account\'s p-value is max(its cluster\'s, its own extraction shape), 1 outside any cluster',
       ],
