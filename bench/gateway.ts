@@ -185,7 +185,8 @@ export async function benchGateway(options: { seconds?: number; clients?: number
   const write = async (name: string, patch: Record<string, unknown>) => {
     const path = `${setup.dir}/${name}.json`;
     const limits = { maxTokens: 512, maxQueue: 1024, rateLimit: { requestsPerMinute: 1_000_000, tokensPerMinute: 1e9 } };
-    await writeFile(path, JSON.stringify({ ...base, accounts, receipts: { path: `${name}.receipts.jsonl` }, limits, ...patch }));
+    // Receipts signed at checkpoints (every 1000 lines, the default) with the lab's signer, as a lab runs them.
+    await writeFile(path, JSON.stringify({ ...base, accounts, receipts: { path: `${name}.receipts.jsonl`, signer: 'signer.json' }, limits, ...patch }));
     return path;
   };
   const prompts = builtinPrompts('sotu', 500).map((p) => p.prompt);
@@ -193,7 +194,7 @@ export async function benchGateway(options: { seconds?: number; clients?: number
   const configs = [
     ['watermark on, group commit', 'on', {}],
     ['watermark off, group commit', 'off', { watermark: false }],
-    ['watermark on, fsync per receipt', 'sync1', { receipts: { path: 'sync1.receipts.jsonl', groupCommit: false } }],
+    ['watermark on, fsync per receipt', 'sync1', { receipts: { path: 'sync1.receipts.jsonl', signer: 'signer.json', groupCommit: false } }],
   ] as const;
   const gateways: GatewayProcess[] = [];
   const runs: RunResult[] = [];
@@ -233,7 +234,7 @@ export async function benchGateway(options: { seconds?: number; clients?: number
   const med = (r: RunResult) => median(r.latencies);
   const ratios = on.roundMedians.map((m, k) => (m - off.roundMedians[k]!) / m);
   const body = [
-    `${clients} concurrent clients, ${seconds} s per configuration in ${rounds} interleaved rounds, against the gateway in its own process on 127.0.0.1: non-streaming chat completions of ${MAX_TOKENS} tokens from the order-3 test model (o200k_base, top-k 50), KGW γ = 0.25 δ = 2, every response receipted (fdatasync before it is sent). ${ACCOUNTS} accounts; one ("greedy") is limited to ${GREEDY_RPM} requests/min, so its clients get 429s and wait the Retry-After they are given; any other non-200 is an error. Latency is per successful request, client side, queueing included (the gateway runs ${DEFAULT_LIMITS.maxConcurrent} generations at once and queues the rest). Load average when the run started: ${load.toFixed(1)} (2 cores, shared with other work: absolute numbers move with it; the interleaved rounds keep the comparisons fair).`,
+    `${clients} concurrent clients, ${seconds} s per configuration in ${rounds} interleaved rounds, against the gateway in its own process on 127.0.0.1: non-streaming chat completions of ${MAX_TOKENS} tokens from the order-3 test model (o200k_base, top-k 50), KGW γ = 0.25 δ = 2, every response receipted (fdatasync before it is sent; a signed checkpoint every 1000 lines). ${ACCOUNTS} accounts; one ("greedy") is limited to ${GREEDY_RPM} requests/min, so its clients get 429s and wait the Retry-After they are given; any other non-200 is an error. Latency is per successful request, client side, queueing included (the gateway runs ${DEFAULT_LIMITS.maxConcurrent} generations at once and queues the rest). Load average when the run started: ${load.toFixed(1)} (2 cores, shared with other work: absolute numbers move with it; the interleaved rounds keep the comparisons fair).`,
     '',
     markdownTable(['configuration', 'requests', '200', '429', 'other errors', 'responses/s', 'tokens/s', 'median ms', 'p99 ms', 'receipts per fsync'], rows),
     '',

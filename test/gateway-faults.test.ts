@@ -9,7 +9,13 @@
  *
  * Then every response a client received completely, before the crash or after, has its receipt
  * (same request id, SHA-256 of exactly the text received), and the log reads cleanly with
- * `tracemark receipts` — a line torn by the crash would be listed there, not dropped.
+ * `tracemark receipts` — a line torn by the crash would be listed there, not dropped — and every
+ * line of it, including those written just before the kill, is covered by a checkpoint signed with
+ * the lab's key (the restart signs over what the killed process left). The exchange log, written
+ * alongside by the same machinery, comes through the same way.
+ *
+ * Start-up: a bad config exits 2; a second gateway on a receipt log another one holds exits 3 and
+ * names the holder's pid.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,6 +23,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receipts } from '@tracemark/cli/commands/receipts';
+import { parsePublicKey } from '@tracemark/evidence';
+import { LogVerifier } from '@tracemark/gateway';
 import { createTestSetup, TEST_API_KEYS, type TestSetup } from '@tracemark/gateway/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -128,7 +136,7 @@ async function waitUntil(ready: () => boolean, what: string, seconds = 30): Prom
 
 let setup: TestSetup;
 beforeAll(async () => {
-  setup = await createTestSetup({ config: { limits: { maxTokens: 512, maxConcurrent: 4, rateLimit: { requestsPerMinute: 100_000 } } } });
+  setup = await createTestSetup({ config: { exchangeLog: { path: 'exchanges.jsonl', signer: 'signer.json', checkpointEvery: 40 }, limits: { maxTokens: 512, maxConcurrent: 4, rateLimit: { requestsPerMinute: 100_000 } } } });
 });
 afterAll(async () => {
   await rm(setup.dir, { recursive: true, force: true });
@@ -187,10 +195,12 @@ describe('gateway faults', () => {
     });
 
     // The log reads cleanly; a torn line (if the kill cut a write) is reported, not dropped.
-    const log = await receipts({ log: setup.receiptsPath });
+    const log = await receipts({ log: setup.receiptsPath, publicKey: setup.publicKeyPath! });
     expect(log.starts).toBe(2);
     expect(log.cleanShutdowns).toBe(1);
     expect(log.chain.intact).toBe(true);
+    expect(log.verdict).toBe('intact');
+    expect(log.coverage).toEqual({ covered: [{ from: 1, to: log.lines }], uncovered: [] });
     for (const t of log.torn) expect(t.repaired).toBe(true);
     const byId = new Map<string, string>();
     for (const line of (await readFile(setup.receiptsPath, 'utf8')).split('\n')) {
@@ -204,9 +214,17 @@ describe('gateway faults', () => {
     }
     const all = [...l1.completed, ...l2.completed, ...completedStreams];
     const missing = all.filter((c) => byId.get(c.id) !== c.sha256);
-    console.info(`faults: ${l1.completed.length} responses completed before kill -9 (${l1.failed} cut off), ${l2.completed.length + completedStreams.length} after restart; ${log.responses} receipts, ${log.torn.length} torn line(s); missing ${missing.length}`);
+    console.info(`faults: ${l1.completed.length} responses completed before kill -9 (${l1.failed} cut off), ${l2.completed.length + completedStreams.length} after restart; ${log.responses} receipts, ${log.torn.length} torn line(s), ${log.checkpoints.valid} valid checkpoints covering all ${log.lines} lines; missing ${missing.length}`);
     expect(missing).toEqual([]);
     expect(log.responses).toBeGreaterThanOrEqual(all.length);
+
+    // The exchange log went through the same kill and restart: intact, every line under a valid checkpoint.
+    const verifier = new LogVerifier('exchanges.jsonl', 'exchanges', parsePublicKey(await readFile(setup.publicKeyPath!, 'utf8')));
+    const text = await readFile(`${setup.dir}/exchanges.jsonl`, 'latin1');
+    for (const line of text.slice(0, -1).split('\n')) verifier.line(line);
+    const exchanges = verifier.finish(text.endsWith('\n'));
+    console.info(`faults: exchange log ${exchanges.lines} lines, ${exchanges.torn.length} torn, ${exchanges.checkpoints.valid} valid checkpoints, verdict ${exchanges.verdict}`);
+    expect(exchanges.verdict).toBe('intact');
   });
 });
 
@@ -222,5 +240,23 @@ describe('gateway start-up', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`gateway: ${bad}: accounts[0].apiKeys[0]: must be at least 16 characters`);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a second gateway on a receipt log another one holds: exit 3, naming its pid', async () => {
+    const first = await startChild(setup.configPath);
+    try {
+      const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts', '--config', setup.configPath, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      proc.stderr!.on('data', (d) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+      expect(code).toBe(3);
+      expect(stderr).toContain(`${setup.receiptsPath}: in use by another gateway (pid ${first.process.pid};`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      first.process.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+    }
+    // The first gateway's log is intact: the refused one wrote nothing to it.
+    expect((await receipts({ log: setup.receiptsPath, publicKey: setup.publicKeyPath! })).verdict).toBe('intact');
   });
 });

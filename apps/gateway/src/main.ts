@@ -2,7 +2,8 @@
  * `pnpm gateway --config gateway.json`: start the gateway, print where it listens, and shut down
  * gracefully on SIGTERM or SIGINT (in-flight requests finish, the receipt log gets its `close`
  * record). A second signal exits at once. Exit codes follow the CLI's: 0 after a clean shutdown,
- * 2 for a bad config or key, 3 for an I/O failure (port in use, unwritable log), 70 for a bug.
+ * 2 for a bad config or key, 3 for an I/O failure (port in use, unwritable log, or a log another
+ * gateway holds — the message names its pid), 70 for a bug. Config warnings go to stderr on start.
  *
  * stdout gets one JSON line once serving, `{"event":"listening","url":…}`, for scripts and tests;
  * the access log (one JSON line per request) and messages go to stderr.
@@ -40,9 +41,10 @@ async function run(argv: string[]): Promise<number> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be an integer in [0, 65535], got ${values.port}`);
     config = { ...config, port };
   }
+  for (const w of config.warnings) process.stderr.write(`gateway: warning: ${w}\n`);
   const gateway = await startGateway(config, values.quiet ? {} : { accessLog: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`) });
   process.stdout.write(`${JSON.stringify({ event: 'listening', url: gateway.url, pid: process.pid, models: config.models.map((m) => m.id), watermark: config.watermark })}\n`);
-  process.stderr.write(`gateway: serving ${config.models.length} model(s) to ${config.accounts.length} account(s) on ${gateway.url}; receipts in ${config.receipts.path}\n`);
+  process.stderr.write(`gateway: serving ${config.models.length} model(s) to ${config.accounts.length} account(s) on ${gateway.url}; receipts in ${config.receipts.path}${config.exchangeLog ? `; exchanges in ${config.exchangeLog.path} (text: ${config.exchangeLog.text})` : ''}\n`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -73,7 +75,8 @@ try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (e) {
   // One mapping for every tracemark process, by instanceof: ConfigError, KeyError, … are input
-  // errors (2), system errors such as EADDRINUSE are I/O (3), anything else is a bug (70).
+  // errors (2), system errors such as EADDRINUSE and a log another gateway holds (LogLockedError)
+  // are I/O (3), anything else is a bug (70).
   const { exitCode, message } = classifyError(e);
   process.stderr.write(`gateway: ${message}\n`);
   process.exitCode = exitCode;

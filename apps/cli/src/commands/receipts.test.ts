@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigner, serializePublicKey } from '@tracemark/evidence';
+import { ReceiptLog, type ResponseReceipt } from '@tracemark/gateway';
 import { ExitCode } from '../errors.ts';
+import { runCli } from '../testing.ts';
 import { receipts, renderReceipts } from './receipts.ts';
 
 let dir: string;
@@ -93,20 +96,28 @@ describe('tracemark receipts', () => {
     const last = await receipts({ log: await write('torn-last.jsonl', good + tornText) });
     expect(last.torn).toEqual([{ line: 3, bytes: 57, repaired: false }]);
     expect(last.responses).toBe(1);
+    // A cut tail that no later start accounts for is BROKEN (exit 5), even without a public key.
+    expect(last.verdict).toBe('BROKEN');
+    expect((await runCli('receipts', '--log', join(dir, 'torn-last.jsonl'))).code).toBe(ExitCode.verificationFailed);
     const repairedLog = chain([open(), response(1, 'alice', '2026-01-01T00:00:00.000Z'), tornText, open({ offset: Buffer.byteLength(good), bytes: 57 }), response(3, 'bob', '2026-01-01T00:00:00.000Z')]);
     const repaired = await receipts({ log: await write('torn-repaired.jsonl', repairedLog) });
-    expect(repaired).toMatchObject({ torn: [{ line: 3, bytes: 57, repaired: true }], responses: 2, starts: 2, chain: { intact: true } });
+    expect(repaired).toMatchObject({ torn: [{ line: 3, bytes: 57, repaired: true }], responses: 2, starts: 2, chain: { intact: true }, verdict: 'intact' });
     expect(renderReceipts(repaired)).toMatch(/torn line 3 \(57 bytes, cut by a crash; the next gateway start recorded it\)/);
   });
 
   it('refuses a malformed line no restart accounts for, naming file and line', async () => {
     const tornText = '{"v":1,"type":"resp';
     const log = await write('torn-mid.jsonl', chain([open(), tornText, response(2, 'alice', '2026-01-01T00:00:00.000Z')]));
-    await expect(receipts({ log })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: `${log}:2: malformed receipt line (not JSON) that no gateway restart accounts for` });
+    await expect(receipts({ log })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: `${log}:2: malformed line (not JSON) that no gateway restart accounts for` });
     const endsGarbled = await write('garbled-end.jsonl', `${chain([open()])}not json\n`);
-    await expect(receipts({ log: endsGarbled })).rejects.toThrow(`${endsGarbled}:2: malformed receipt line (not JSON)`);
+    await expect(receipts({ log: endsGarbled })).rejects.toThrow(`${endsGarbled}:2: malformed line (not JSON)`);
     const badField = await write('bad-field.jsonl', chain([open(), response(1, 'a', '2026-01-01T00:00:00.000Z', { completionTokens: -1 })]));
-    await expect(receipts({ log: badField })).rejects.toThrow(`${badField}:2: invalid response receipt: "completionTokens" must be a non-negative integer`);
+    await expect(receipts({ log: badField })).rejects.toThrow(`${badField}:2: invalid response receipt: "completionTokens" must be a non-negative integer below 2^53`);
+    const absurd = await write('absurd.jsonl', chain([open(), response(1, 'a', '2026-01-01T00:00:00.000Z', { promptTokens: 1e300 })]));
+    await expect(receipts({ log: absurd })).rejects.toThrow(`${absurd}:2: invalid response receipt: "promptTokens" must be a non-negative integer below 2^53`);
+    const empty = await write('empty.jsonl', '');
+    await expect(receipts({ log: empty })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: `${empty}: empty receipt log (a gateway's log starts with an "open" record)` });
+    expect((await runCli('receipts', '--log', empty)).code).toBe(ExitCode.usage);
     const foreign = await write('foreign.jsonl', '{"hello":"world"}\n');
     await expect(receipts({ log: foreign })).rejects.toThrow(/foreign\.jsonl:1: not a tracemark receipt/);
     await expect(receipts({ log: join(dir, 'missing.jsonl') })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: expect.stringMatching(/no such file/) });
@@ -123,5 +134,105 @@ describe('tracemark receipts', () => {
     const removed = lines.filter((_, i) => i !== 2);
     expect((await receipts({ log: await write('removed.jsonl', removed.join('\n')) })).chain.breaks).toEqual([3]);
     expect(renderReceipts(r)).toMatch(/hash chain: BROKEN at line\(s\) 3/);
+    expect(r.verdict).toBe('BROKEN');
+    expect((await runCli('receipts', '--log', join(dir, 'edited.jsonl'))).code).toBe(ExitCode.verificationFailed);
+  });
+});
+
+describe('tracemark receipts --public-key: signed checkpoints', () => {
+  const signer = createSigner(new Date(0));
+  let pub: string;
+  let signed: string[];
+
+  /** A log written by the gateway's own ReceiptLog: 12 responses, a checkpoint every 4 lines, a clean close. */
+  beforeAll(async () => {
+    pub = await write('lab.pub.json', serializePublicKey(signer));
+    const path = join(dir, 'signed.jsonl');
+    const log = await ReceiptLog.open(path, { pid: 1, watermark: true, accountKeys: {} }, { signer, checkpointEvery: 4 });
+    for (let i = 0; i < 12; i++) await log.append(response(i, i % 2 ? 'alice' : 'bob', `2026-01-01T00:00:${String(10 + i)}.000Z`) as unknown as ResponseReceipt);
+    await log.close({ type: 'close', time: '2026-01-01T00:01:00.000Z', responses: 12 });
+    signed = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
+  });
+
+  /**
+   * What an attacker with write access does after changing lines: recompute every `prev`, and the
+   * `head` and `records` of every checkpoint, so the chain and the counts look right. Only the
+   * signatures cannot be redone.
+   */
+  function rechain(lines: readonly Record<string, unknown>[]): string {
+    let prev: string | null = null;
+    let out = '';
+    lines.forEach((rec, i) => {
+      const r = rec.type === 'checkpoint' ? { ...rec, records: i, head: prev } : rec;
+      const line = JSON.stringify({ ...r, prev });
+      prev = sha(line);
+      out += `${line}\n`;
+    });
+    return out;
+  }
+
+  const parsed = () => signed.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const responseLine = (k: number) => parsed().findIndex((r) => r.requestId === `chatcmpl-${k}`);
+
+  async function check(name: string, text: string, tampered: number) {
+    const log = await write(name, text);
+    const r = await receipts({ log, publicKey: pub });
+    expect(r.verdict).toBe('BROKEN');
+    // The tampered line (1-based) is reported as not covered by a valid checkpoint.
+    expect(r.coverage!.uncovered.some((u) => u.from <= tampered && tampered <= u.to)).toBe(true);
+    expect(r.coverage!.covered.every((c) => c.to < tampered)).toBe(true);
+    expect(renderReceipts(r)).toMatch(/NOT covered: line\(s\) /);
+    const cli = await runCli('receipts', '--log', log, '--public-key', pub);
+    expect(cli.code).toBe(ExitCode.verificationFailed);
+    expect(cli.stdout).toMatch(/verdict: BROKEN/);
+    return r;
+  }
+
+  it('an untouched log is covered line for line and exits 0', async () => {
+    const log = await write('signed-copy.jsonl', `${signed.join('\n')}\n`);
+    const r = await receipts({ log, publicKey: pub });
+    expect(r).toMatchObject({ verdict: 'intact', responses: 12, coverage: { covered: [{ from: 1, to: signed.length }], uncovered: [] }, publicKey: signer.signerId });
+    expect(r.checkpoints.valid).toBe(r.checkpoints.total);
+    const cli = await runCli('receipts', '--log', log, '--public-key', pub, '--json');
+    expect(cli.code).toBe(ExitCode.ok);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ verdict: 'intact' });
+    // Without the key, the same log reads intact but says its checkpoints were not checked.
+    expect(renderReceipts(await receipts({ log }))).toMatch(/signatures not checked \(give --public-key\)/);
+  });
+
+  it('editing a record with the chain recomputed: not covered, exit 5', async () => {
+    const lines = parsed();
+    const k = responseLine(5);
+    lines[k] = { ...lines[k], completionTokens: 1 };
+    const r = await check('edited-signed.jsonl', rechain(lines), k + 1);
+    expect(r.chain.intact).toBe(true); // the attacker's chain is consistent: only the signatures give it away
+  });
+
+  it('deleting records with the chain and counts recomputed: not covered, exit 5', async () => {
+    const k = responseLine(6);
+    const lines = parsed().filter((_, i) => i !== k && i !== k + 1);
+    await check('deleted-signed.jsonl', rechain(lines), k + 1);
+  });
+
+  it('reassigning a response to another account with the chain recomputed: not covered, exit 5', async () => {
+    const lines = parsed();
+    const k = responseLine(9);
+    expect(lines[k]!.account).toBe('alice');
+    lines[k] = { ...lines[k], account: 'bob', keyId: 'tmk_bob' };
+    await check('reassigned-signed.jsonl', rechain(lines), k + 1);
+  });
+
+  it('truncating the log and forging a clean close: the lines after the last valid checkpoint are not covered, exit 5', async () => {
+    const k = responseLine(10);
+    const lines = [...parsed().slice(0, k), { v: 1, type: 'close', time: '2026-01-01T00:01:00.000Z', responses: 10 }];
+    const r = await check('truncated-signed.jsonl', rechain(lines), k + 1);
+    expect(r.problems.join('\n')).toMatch(/not covered by a valid checkpoint/);
+  });
+
+  it('a log from a gateway without a signer has no coverage under a public key: exit 5', async () => {
+    const log = await write('unsigned.jsonl', chain([open(), response(1, 'alice', '2026-01-01T00:00:00.000Z')]));
+    const r = await receipts({ log, publicKey: pub });
+    expect(r.coverage).toEqual({ covered: [], uncovered: [{ from: 1, to: 2 }] });
+    expect((await runCli('receipts', '--log', log, '--public-key', pub)).code).toBe(ExitCode.verificationFailed);
   });
 });

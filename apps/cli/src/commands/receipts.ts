@@ -1,23 +1,32 @@
 /**
- * `tracemark receipts --log FILE [--json]`: what a lab's gateway served, per account — responses,
- * prompt / completion / reasoning tokens, the key ids the responses were watermarked with — read
- * from the gateway's receipt log (one JSON object per line, format version 1; see
- * apps/gateway/src/receipt-log.ts). The log is checked while it is read, independently of the
- * gateway's code:
+ * `tracemark receipts --log FILE [--public-key PUB] [--json]`: what a lab's gateway served, per
+ * account — responses, prompt / completion / reasoning tokens, the key ids the responses were
+ * watermarked with — read from the gateway's receipt log (one JSON object per line, format version
+ * 1; see packages/6-serving/gateway/src/receipt-log.ts). The log is checked while it is read by the
+ * gateway package's `LogVerifier` (the reader, separate from the writer's code):
  *
  * - every line must be a receipt record, except a line torn by a crash: tolerated only as the
  *   last line, or right before the `open` record whose `repairedTail` accounts for it; it is
  *   always listed in the result, never skipped silently;
  * - the hash chain: each record's `prev` must be the SHA-256 of the previous line, so an edited,
- *   inserted or deleted line shows up as a break at that line.
+ *   inserted or deleted line shows up as a break at that line;
+ * - signed checkpoints: with `--public-key` (the lab's `tracemark signer` public key), each
+ *   checkpoint's signature, count and head are checked, and the result says exactly which lines a
+ *   valid checkpoint covers. Anyone who can write the file can recompute the chain; nobody without
+ *   the lab's secret key can sign a checkpoint over it.
+ *
+ * `verdict` is BROKEN for a broken chain, a bad checkpoint, a torn tail no later start accounts
+ * for, or (with `--public-key`) any line not covered by a valid checkpoint; the command then exits
+ * 5, as `verify` does. An empty log is an input error.
  *
  * Reads the file as a stream, so memory does not grow with the log.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { InputError, IoError } from '../errors.ts';
+import { EvidenceError, parsePublicKey } from '@tracemark/evidence';
+import { type LogIntegrity, LogFormatError, LogVerifier, type PublicKeyInfo } from '@tracemark/gateway';
+import { ExitCode, InputError, IoError } from '../errors.ts';
 import { renderTable } from '../format.ts';
 import { defineCommand, flag, option } from '../command.ts';
 
@@ -25,6 +34,8 @@ export const RECEIPT_FORMAT_VERSION = 1;
 
 export interface ReceiptsOptions {
   log: string;
+  /** The lab's public key (or signer file): checkpoints are verified against it. */
+  publicKey?: string;
   /** ISO-8601: only responses at or after / before this time. */
   since?: string;
   until?: string;
@@ -47,13 +58,6 @@ export interface AccountUsage {
   lastTime: string;
 }
 
-export interface TornLine {
-  line: number;
-  bytes: number;
-  /** True when a later gateway start recorded the repair (`open.repairedTail`). */
-  repaired: boolean;
-}
-
 export interface ReceiptsResult {
   log: string;
   lines: number;
@@ -63,8 +67,15 @@ export interface ReceiptsResult {
   cleanShutdowns: number;
   accounts: AccountUsage[];
   totals: { responses: number; promptTokens: number; completionTokens: number; reasoningTokens: number; totalTokens: number };
-  torn: TornLine[];
-  chain: { intact: boolean; breaks: number[] };
+  torn: LogIntegrity['torn'];
+  chain: LogIntegrity['chain'];
+  checkpoints: LogIntegrity['checkpoints'];
+  /** Lines covered by a valid checkpoint and lines not; null without `--public-key`. */
+  coverage: LogIntegrity['coverage'];
+  /** The signer checkpoints were verified against, or null. */
+  publicKey: string | null;
+  verdict: LogIntegrity['verdict'];
+  problems: string[];
   since: string | null;
   until: string | null;
 }
@@ -107,101 +118,102 @@ async function endsWithNewline(path: string, size: number): Promise<boolean> {
   }
 }
 
+async function readPublicKey(path: string): Promise<PublicKeyInfo> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file (expected the lab's public key)`);
+    throw new IoError(`${path}: cannot read (${code ?? (e as Error).message})`);
+  }
+  try {
+    return parsePublicKey(text, path);
+  } catch (e) {
+    if (e instanceof EvidenceError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/** The integrity verdict once every line was read; a format error is the user's input error. */
+function finishIntegrity(verifier: LogVerifier, finalNewline: boolean): LogIntegrity {
+  try {
+    return verifier.finish(finalNewline);
+  } catch (e) {
+    if (e instanceof LogFormatError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
 /**
  * Read and check a receipt log and total it per account.
  *
  * @throws InputError naming `file:line` for a line that is not a receipt (other than a tolerated
- *   torn line), or for a missing file; IoError when it cannot be read.
- *
- * (About 80 lines on purpose: the one streaming pass keeps the chain, the pending torn line and
- * the counters together; the steps it calls — parseRecord, checkResponse, countResponse,
- * perAccount — are named.)
+ *   torn line), for a missing or empty file, or a bad public key; IoError when it cannot be read.
  */
 export async function receipts(o: ReceiptsOptions): Promise<ReceiptsResult> {
   const since = parseTime(o.since, 'since');
   const until = parseTime(o.until, 'until');
+  const publicKey = o.publicKey === undefined ? null : await readPublicKey(o.publicKey);
   const size = await logSize(o.log);
   // A gateway's log always starts with its "open" record: an empty file is not a log with no traffic.
   if (size === 0) throw new InputError(`${o.log}: empty receipt log (a gateway's log starts with an "open" record)`);
   const finalNewline = await endsWithNewline(o.log, size);
+  const verifier = new LogVerifier(o.log, 'receipts', publicKey);
   const accounts: Accounts = new Map();
-  const torn: TornLine[] = [];
-  const breaks: number[] = [];
-  let lineNo = 0;
-  let prevHash: string | null = null;
-  let pendingTorn: { line: number; bytes: number } | null = null;
-  let responses = 0;
-  let starts = 0;
-  let closes = 0;
-  let sawRecord = false;
+  const counts = { lines: 0, responses: 0, starts: 0, closes: 0, records: 0 };
 
   const rl = createInterface({ input: createReadStream(o.log, { encoding: 'latin1' }), crlfDelay: Infinity });
   try {
     for await (const text of rl) {
-      lineNo++;
-      const where = `${o.log}:${lineNo}`;
+      counts.lines++;
       // Read as latin1 so the chain hashes the exact bytes (a torn line may end mid-character).
-      const hash = createHash('sha256').update(text, 'latin1').digest('hex');
-      const rec = parseRecord(text);
-      if (rec === null) {
-        if (pendingTorn) throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON) that no gateway restart accounts for`);
-        pendingTorn = { line: lineNo, bytes: text.length };
-        prevHash = hash;
-        continue;
-      }
-      if (rec.v !== RECEIPT_FORMAT_VERSION) throw new InputError(`${where}: not a tracemark receipt (expected "v": ${RECEIPT_FORMAT_VERSION}, got ${JSON.stringify(rec.v)})`);
-      if (pendingTorn) {
-        const repaired = rec.type === 'open' ? (rec.repairedTail as Rec | null | undefined) : undefined;
-        if (!repaired || repaired.bytes !== pendingTorn.bytes) {
-          throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON) that no gateway restart accounts for`);
-        }
-        torn.push({ ...pendingTorn, repaired: true });
-        pendingTorn = null;
-      }
-      if (rec.prev !== prevHash) breaks.push(lineNo);
-      prevHash = hash;
-      sawRecord = true;
-      if (rec.type === 'open') {
-        starts++;
-        continue;
-      }
-      if (rec.type === 'close') {
-        closes++;
-        continue;
-      }
-      if (rec.type !== 'response') throw new InputError(`${where}: unknown receipt type ${JSON.stringify(rec.type)}`);
-      const problem = checkResponse(rec);
-      if (problem) throw new InputError(`${where}: invalid response receipt: ${problem}`);
-      const t = Date.parse(rec.time as string);
-      if ((since !== null && t < since) || (until !== null && t >= until)) continue;
-      responses++;
-      countResponse(accounts, rec);
+      const rec = verifier.line(text);
+      if (rec !== null) countRecord(accounts, counts, rec, `${o.log}:${counts.lines}`, since, until);
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
+    if (e instanceof LogFormatError) throw new InputError(e.message);
     throw new IoError(`${o.log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   } finally {
     rl.close();
   }
-  if (pendingTorn) {
-    // Only the very end of the file may be torn without a later restart to account for it.
-    if (finalNewline) throw new InputError(`${o.log}:${pendingTorn.line}: malformed receipt line (not JSON)`);
-    torn.push({ ...pendingTorn, repaired: false });
-  }
-  if (!sawRecord && lineNo > 0) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
+  const integrity = finishIntegrity(verifier, finalNewline);
+  if (counts.records === 0) throw new InputError(`${o.log}: no receipt records (is this a gateway receipt log?)`);
 
   return {
     log: o.log,
-    lines: lineNo,
-    responses,
-    starts,
-    cleanShutdowns: closes,
+    lines: counts.lines,
+    responses: counts.responses,
+    starts: counts.starts,
+    cleanShutdowns: counts.closes,
     ...perAccount(accounts),
-    torn,
-    chain: { intact: breaks.length === 0, breaks },
+    torn: integrity.torn,
+    chain: integrity.chain,
+    checkpoints: integrity.checkpoints,
+    coverage: integrity.coverage,
+    publicKey: publicKey?.signerId ?? null,
+    verdict: integrity.verdict,
+    problems: integrity.problems,
     since: o.since ?? null,
     until: o.until ?? null,
   };
+}
+
+/** Count one record (already chain-checked) by its type; a response is checked and added to its account. */
+function countRecord(accounts: Accounts, counts: { responses: number; starts: number; closes: number; records: number }, rec: Rec, where: string, since: number | null, until: number | null): void {
+  counts.records++;
+  if (rec.type === 'open') counts.starts++;
+  else if (rec.type === 'close') counts.closes++;
+  else if (rec.type !== 'checkpoint') {
+    if (rec.type !== 'response') throw new InputError(`${where}: unknown receipt type ${JSON.stringify(rec.type)}`);
+    const problem = checkResponse(rec);
+    if (problem) throw new InputError(`${where}: invalid response receipt: ${problem}`);
+    const t = Date.parse(rec.time as string);
+    if ((since !== null && t < since) || (until !== null && t >= until)) return;
+    counts.responses++;
+    countResponse(accounts, rec);
+  }
 }
 
 /** The log's size in bytes; a missing file or a directory is the user's input error. */
@@ -215,16 +227,6 @@ async function logSize(log: string): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${log}: no such file`);
     throw new IoError(`${log}: cannot read (${code ?? (e as Error).message})`);
-  }
-}
-
-/** One line as a JSON object, or null for anything else (a torn line, a non-object). */
-function parseRecord(text: string): Rec | null {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(text, 'latin1').toString('utf8'));
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : null;
-  } catch {
-    return null;
   }
 }
 
@@ -272,13 +274,28 @@ function perAccount(accounts: Accounts): Pick<ReceiptsResult, 'accounts' | 'tota
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+const ranges = (rs: readonly { from: number; to: number }[]) => rs.map((x) => (x.from === x.to ? `${x.from}` : `${x.from}–${x.to}`)).join(', ');
+
+function checkpointLine(r: ReceiptsResult): string {
+  const c = r.checkpoints;
+  if (r.coverage === null) {
+    const signers = c.signerIds.length > 0 ? ` by ${c.signerIds.join(', ')}` : '';
+    return c.total === 0 ? 'checkpoints: none (the gateway ran without a signer)' : `checkpoints: ${c.total}${signers}, signatures not checked (give --public-key)`;
+  }
+  const covered = r.coverage.covered.length > 0 ? `covers line(s) ${ranges(r.coverage.covered)}` : 'covers no line';
+  const uncovered = r.coverage.uncovered.length > 0 ? `; NOT covered: line(s) ${ranges(r.coverage.uncovered)}` : '';
+  return `checkpoints: ${c.valid} of ${c.total} valid for ${r.publicKey}; ${covered}${uncovered}`;
+}
+
 export function renderReceipts(r: ReceiptsResult): string {
   const window = r.since || r.until ? ` (${r.since ?? 'start'} – ${r.until ?? 'end'})` : '';
   const out = [
     `${r.log}: ${n(r.responses)} responses${window} in ${n(r.lines)} lines; ${r.starts} gateway start(s), ${r.cleanShutdowns} clean shutdown(s)`,
     r.chain.intact ? 'hash chain: intact' : `hash chain: BROKEN at line(s) ${r.chain.breaks.join(', ')} — lines were edited, inserted or removed`,
+    checkpointLine(r),
   ];
-  for (const t of r.torn) out.push(`torn line ${t.line} (${t.bytes} bytes, cut by a crash; ${t.repaired ? 'the next gateway start recorded it' : 'last line of the log'})`);
+  for (const t of r.torn) out.push(`torn line ${t.line} (${t.bytes} bytes, cut by a crash; ${t.repaired ? 'the next gateway start recorded it' : 'last line of the log, no later start accounts for it'})`);
+  out.push(r.verdict === 'intact' ? `verdict: intact${r.coverage ? ' (every line covered by a valid signed checkpoint)' : ''}` : `verdict: BROKEN\n${r.problems.map((p) => `  - ${p}`).join('\n')}`);
   out.push('');
   if (r.accounts.length === 0) out.push('no responses');
   else {
@@ -297,15 +314,17 @@ export function renderReceipts(r: ReceiptsResult): string {
 
 export const command = defineCommand({
   name: 'receipts',
-  description: 'what a gateway served, per account: responses and tokens from its receipt log (checks the hash chain, lists torn lines)',
+  description: 'what a gateway served, per account: responses and tokens from its receipt log (checks the hash chain and signed checkpoints; BROKEN exits 5)',
   options: {
     log: option('--log <file>', 'receipt log written by the gateway (JSONL)').required(),
+    publicKey: option('--public-key <file>', "the lab's public key: verify the signed checkpoints and say which lines they cover"),
     since: option('--since <time>', 'only responses at or after this ISO-8601 time'),
     until: option('--until <time>', 'only responses before this ISO-8601 time'),
     json: flag('--json', 'print JSON instead of a table'),
   },
-  async run({ json, ...o }, { emit }) {
+  async run({ json, ...o }, { emit, setExit }) {
     const r = await receipts(o);
     emit(json, r, renderReceipts(r));
+    if (r.verdict === 'BROKEN') setExit(ExitCode.verificationFailed);
   },
 });

@@ -64,5 +64,7 @@ describe('gateway.example.json', () => {
     const c = parse(doc);
     expect(c.models.map((m) => m.backend)).toEqual(['ngram', 'ngram', 'llama-cpp']);
     expect(c.models[1]!.reasoning).toEqual({ maxTokens: 128 });
+    expect(c.warnings).toEqual([]);
+    expect(c.exchangeLog).toMatchObject({ text: 'features', checkpointEvery: 1000 });
   });
 });

@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { DEFAULT_CHECKPOINT_EVERY } from './chained-log.ts';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '@tracemark/errors';
 
@@ -61,8 +63,14 @@ export interface LimitsConfig {
   /** Generations running at once; the rest wait in a queue of at most `maxQueue` (503 beyond). */
   readonly maxConcurrent: number;
   readonly maxQueue: number;
-  /** Sockets open at once; more are refused by the kernel backlog / closed on accept. */
+  /** Sockets open at once; more are closed on accept. */
   readonly maxConnections: number;
+  /**
+   * Sockets open at once from one client address (the socket's peer, not X-Forwarded-For, which a
+   * client can write); more are closed on accept. Peers listed in `trustedProxies` are exempt:
+   * every client behind a proxy shares its address.
+   */
+  readonly maxConnectionsPerClient: number;
   /** Time allowed to receive a request's headers, and the whole request (Node's slowloris guards). */
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -78,6 +86,19 @@ export interface ReceiptsConfig {
   readonly path: string;
   /** Share one fdatasync among the receipts that arrive while the previous one runs (default true). */
   readonly groupCommit: boolean;
+  /** The lab's `tracemark signer` file: checkpoints are signed with it. null: hash chain only (warned). */
+  readonly signer: string | null;
+  /** Lines between signed checkpoints (one is also written at every start and shutdown). */
+  readonly checkpointEvery: number;
+}
+
+/**
+ * The exchange log (opt-in): one line per API call for campaign detection (`@tracemark/traffic`),
+ * with the receipts' guarantees. `text`: `keep` records prompts and responses as sent; `features`
+ * replaces their text by what the scanner needs (see `exchange-features.ts`).
+ */
+export interface ExchangeLogConfig extends ReceiptsConfig {
+  readonly text: 'keep' | 'features';
 }
 
 export interface GatewayConfig {
@@ -87,9 +108,14 @@ export interface GatewayConfig {
   readonly watermark: boolean;
   readonly masterKey: string | null;
   readonly receipts: ReceiptsConfig;
+  readonly exchangeLog: ExchangeLogConfig | null;
+  /** Peers whose X-Forwarded-For is believed (exact addresses). */
+  readonly trustedProxies: readonly string[];
   readonly models: readonly ModelConfig[];
   readonly accounts: readonly AccountConfig[];
   readonly limits: LimitsConfig;
+  /** Settings that are valid but probably not what was meant (printed on start). */
+  readonly warnings: readonly string[];
 }
 
 /** A configuration that cannot be used; the message names the file and the field. */
@@ -104,6 +130,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   maxConcurrent: 8,
   maxQueue: 256,
   maxConnections: 1024,
+  maxConnectionsPerClient: 256,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -170,6 +197,54 @@ function rateLimit(r: Reader, value: unknown, path: string, base: RateLimitConfi
   };
 }
 
+function logConfig(r: Reader, value: unknown, path: string, extra: readonly string[]): { o: Json; config: ReceiptsConfig } {
+  const o = r.object(value, path, ['path', 'groupCommit', 'signer', 'checkpointEvery', ...extra]);
+  return {
+    o,
+    config: {
+      path: r.file(o.path, `${path}.path`),
+      groupCommit: o.groupCommit === undefined ? true : r.boolean(o.groupCommit, `${path}.groupCommit`),
+      signer: o.signer === undefined ? null : r.file(o.signer, `${path}.signer`),
+      checkpointEvery: o.checkpointEvery === undefined ? DEFAULT_CHECKPOINT_EVERY : r.number(o.checkpointEvery, `${path}.checkpointEvery`, 1, 1e9),
+    },
+  };
+}
+
+function exchangeLogConfig(r: Reader, value: unknown, receipts: ReceiptsConfig): ExchangeLogConfig | null {
+  if (value === undefined || value === null) return null;
+  const { o, config } = logConfig(r, value, 'exchangeLog', ['text']);
+  const text = o.text === undefined ? 'keep' : o.text;
+  if (text !== 'keep' && text !== 'features') r.fail('exchangeLog.text', `must be "keep" or "features", got ${JSON.stringify(text)}`);
+  // One file, one writer: the lock would refuse the second log anyway, with a confusing message.
+  if (config.path === receipts.path) r.fail('exchangeLog.path', 'must differ from receipts.path');
+  return { ...config, text };
+}
+
+function trustedProxies(r: Reader, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) r.fail('trustedProxies', 'must be an array of IP addresses');
+  return value.map((v, i) => {
+    const ip = r.string(v, `trustedProxies[${i}]`);
+    if (isIP(ip) === 0) r.fail(`trustedProxies[${i}]`, `must be an IPv4 or IPv6 address, got ${JSON.stringify(ip)}`);
+    return ip;
+  });
+}
+
+/** Settings that parse but defeat their purpose: said on start, not refused. */
+function configWarnings(receipts: ReceiptsConfig, exchangeLog: ExchangeLogConfig | null, accounts: readonly AccountConfig[], limits: LimitsConfig): string[] {
+  const warnings: string[] = [];
+  if (receipts.signer === null) warnings.push('receipts.signer is not set: the receipt log is hash-chained but not signed, so anyone who can write the file can rewrite it without a trace (create a signer with `tracemark signer init`)');
+  if (exchangeLog !== null && exchangeLog.signer === null) warnings.push('exchangeLog.signer is not set: the exchange log is hash-chained but not signed');
+  for (const a of accounts) {
+    // The bucket's capacity is the most one request may reserve (prompt + max_tokens).
+    const room = a.rateLimit.burstTokens - limits.maxTokens;
+    if (room < limits.maxPromptTokens) {
+      warnings.push(`accounts "${a.name}": its token bucket holds ${a.rateLimit.burstTokens} tokens, so a request asking for max_tokens ${limits.maxTokens} can carry at most ${room} prompt tokens (limits.maxPromptTokens allows ${limits.maxPromptTokens}); larger requests are refused with 400`);
+    }
+  }
+  return warnings;
+}
+
 const API_KEY_MIN_LENGTH = 16;
 const HEX_DIGEST = /^[0-9a-f]{64}$/i;
 
@@ -181,7 +256,7 @@ const HEX_DIGEST = /^[0-9a-f]{64}$/i;
  */
 export function parseConfig(doc: unknown, source: string, baseDir: string): GatewayConfig {
   const r: Reader = new Reader(source, baseDir);
-  const o = r.object(doc, '(top level)', ['$schema', 'comment', 'listen', 'watermark', 'masterKey', 'receipts', 'models', 'accounts', 'limits']);
+  const o = r.object(doc, '(top level)', ['$schema', 'comment', 'listen', 'watermark', 'masterKey', 'receipts', 'exchangeLog', 'trustedProxies', 'models', 'accounts', 'limits']);
 
   const listen = r.object(o.listen ?? {}, 'listen', ['host', 'port']);
   const host = listen.host === undefined ? '127.0.0.1' : r.string(listen.host, 'listen.host');
@@ -190,11 +265,9 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Gate
   const watermark = o.watermark === undefined ? true : r.boolean(o.watermark, 'watermark');
   const masterKey = o.masterKey === undefined ? null : r.file(o.masterKey, 'masterKey');
 
-  const rc = r.object(o.receipts, 'receipts', ['path', 'groupCommit']);
-  const receipts: ReceiptsConfig = {
-    path: r.file(rc.path, 'receipts.path'),
-    groupCommit: rc.groupCommit === undefined ? true : r.boolean(rc.groupCommit, 'receipts.groupCommit'),
-  };
+  const receipts = logConfig(r, o.receipts, 'receipts', []).config;
+  const exchangeLog = exchangeLogConfig(r, o.exchangeLog, receipts);
+  const proxies = trustedProxies(r, o.trustedProxies);
 
   const lo = r.object(o.limits ?? {}, 'limits', [...Object.keys(DEFAULT_LIMITS), 'rateLimit']);
   const num = (name: keyof LimitsConfig, min: number, max: number): number =>
@@ -206,6 +279,7 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Gate
     maxConcurrent: num('maxConcurrent', 1, 4096),
     maxQueue: num('maxQueue', 0, 1 << 20),
     maxConnections: num('maxConnections', 1, 1 << 20),
+    maxConnectionsPerClient: num('maxConnectionsPerClient', 1, 1 << 20),
     headersTimeoutMs: num('headersTimeoutMs', 10, 600_000),
     requestTimeoutMs: num('requestTimeoutMs', 10, 3_600_000),
     keepAliveTimeoutMs: num('keepAliveTimeoutMs', 10, 600_000),
@@ -294,7 +368,8 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Gate
     }
   }
 
-  return { host, port, watermark, masterKey, receipts, models, accounts, limits };
+  const warnings = configWarnings(receipts, exchangeLog, accounts, limits);
+  return { host, port, watermark, masterKey, receipts, exchangeLog, trustedProxies: proxies, models, accounts, limits, warnings };
 }
 
 /** Read and validate a config file. @throws ConfigError naming the file. */

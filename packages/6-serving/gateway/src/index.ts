@@ -13,6 +13,7 @@ export {
   ConfigError,
   DEFAULT_LIMITS,
   DEFAULT_RATE_LIMIT,
+  type ExchangeLogConfig,
   type GatewayConfig,
   type LimitsConfig,
   loadConfig,
@@ -33,10 +34,20 @@ export {
   RECEIPT_FORMAT_VERSION,
   ReceiptLog,
   ReceiptLogError,
+  type ReceiptLogOptions,
   type ReceiptRecord,
   type ResponseReceipt,
   sha256Hex,
 } from './receipt-log.ts';
+export { ChainedLog, ChainedLogError, type ChainedLogOptions, type ChainedLogStats, DEFAULT_CHECKPOINT_EVERY, LOG_FORMAT_VERSION, type RepairedTail } from './chained-log.ts';
+export { acquireLogLock, type LogLock, LogLockedError } from './log-lock.ts';
+export { CHECKPOINT_DOMAIN, checkCheckpoint, type CheckpointRecord, checkpointMessage, createCheckpoint, type LogKind } from './log-checkpoint.ts';
+export { type LineRange, LogFormatError, type LogIntegrity, LogVerifier, type PublicKeyInfo, type TornLine } from './log-verifier.ts';
 export { type CompletionEvent, type CompletionProgress, runCompletion, type TokenLogprob } from './run-completion.ts';
 export { StopSequences } from './stop-sequences.ts';
 export { type AccessLogEntry, type Gateway, type GatewayOptions, type GatewayStats, startGateway } from './start-gateway.ts';
+export { loadSigner } from './load-signer.ts';
+export { clientAddress, normalizeAddress } from './client-address.ts';
+export { type ConnectionCapStats } from './connection-caps.ts';
+export { type ExchangeCloseRecord, type ExchangeLine, ExchangeLog, type ExchangeLogOptions, type ExchangeOpenRecord } from './exchange-log.ts';
+export { MINHASH_SIZE, minhash, REASONING_CUES, reduceExchangeText, type TextFeatures, textFeatures } from './exchange-features.ts';

@@ -3,6 +3,10 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createSigner, parsePublicKey, serializePublicKey } from '@tracemark/evidence';
+import { LogLockedError } from './log-lock.ts';
+import { LogVerifier } from './log-verifier.ts';
 import { ReceiptLog, ReceiptLogError, type ResponseReceipt } from './receipt-log.ts';
 
 let dir: string;
@@ -94,7 +98,57 @@ describe('ReceiptLog', () => {
   it('refuses to append to a file that is not a receipt log', async () => {
     const path = join(dir, 'notes.txt');
     await writeFile(path, 'dear diary\n');
-    await expect(ReceiptLog.open(path, OPEN)).rejects.toThrow(/not a tracemark receipt log/);
+    await expect(ReceiptLog.open(path, OPEN)).rejects.toThrow(/not a tracemark log/);
     expect(await readFile(path, 'utf8')).toBe('dear diary\n');
+  });
+
+  it('takes an exclusive lock: a second writer is refused, naming the holder pid; a dead holder\'s lock is taken', async () => {
+    const path = join(dir, 'locked.jsonl');
+    const first = await ReceiptLog.open(path, OPEN);
+    const refused = await ReceiptLog.open(path, OPEN).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LogLockedError);
+    expect((refused as LogLockedError).pid).toBe(process.pid);
+    expect((refused as Error).message).toContain(`in use by another gateway (pid ${process.pid}; lock file ${path}.lock)`);
+    await first.append(receipt(1));
+    await first.close();
+    expect(await readFile(`${path}.lock`, 'utf8').catch(() => 'gone')).toBe('gone');
+    // A lock left by a process that no longer runs (a gateway killed with SIGKILL) is stale.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    await writeFile(`${path}.lock`, `${dead.stdout}\n`);
+    const second = await ReceiptLog.open(path, OPEN);
+    expect((await readFile(`${path}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+    await second.close();
+    expect((await lines(path)).map((l) => JSON.parse(l).type)).toEqual(['open', 'response', 'open']);
+  });
+
+  it('signs checkpoints after open, every N lines and after close, covering every line for the verifier', async () => {
+    const path = join(dir, 'signed.jsonl');
+    const signer = createSigner(new Date(0));
+    const log = await ReceiptLog.open(path, OPEN, { signer, checkpointEvery: 10, groupCommit: false });
+    for (let i = 0; i < 25; i++) await log.append(receipt(i));
+    await log.close({ type: 'close', time: new Date(0).toISOString(), responses: 25 });
+    const ls = await lines(path);
+    const types = ls.map((l) => JSON.parse(l).type);
+    // After open, after the 10th and 20th response, after close.
+    expect(types.filter((t) => t === 'checkpoint')).toHaveLength(4);
+    expect(types[1]).toBe('checkpoint');
+    expect(types.at(-2)).toBe('close');
+    expect(types.at(-1)).toBe('checkpoint');
+    checkChain(ls);
+    const cp = JSON.parse(ls[1]!);
+    expect(cp).toMatchObject({ records: 1, head: createHash('sha256').update(ls[0]!).digest('hex'), signerId: signer.signerId });
+    const verify = (pub: ReturnType<typeof parsePublicKey> | null) => {
+      const v = new LogVerifier(path, 'receipts', pub);
+      for (const l of ls) v.line(Buffer.from(l, 'utf8').toString('latin1'));
+      return v.finish(true);
+    };
+    const pub = parsePublicKey(serializePublicKey(signer));
+    expect(verify(pub)).toMatchObject({ verdict: 'intact', coverage: { covered: [{ from: 1, to: ls.length }], uncovered: [] }, checkpoints: { total: 4, valid: 4 } });
+    // Another lab's key: no checkpoint is valid.
+    const other = verify(parsePublicKey(serializePublicKey(createSigner())));
+    expect(other.verdict).toBe('BROKEN');
+    expect(other.checkpoints.invalid[0]!.problem).toMatch(/^signed by ed25519:/);
+    // Without a key the structure is still checked, coverage unknown.
+    expect(verify(null)).toMatchObject({ verdict: 'intact', coverage: null, checkpoints: { total: 4, valid: 0 } });
   });
 });

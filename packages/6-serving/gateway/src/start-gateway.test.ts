@@ -267,8 +267,8 @@ describe('graceful shutdown', () => {
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
     await expect(fetch(`${g.url}/healthz`)).rejects.toThrow();
     const lines = (await readFile(s.receiptsPath, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.type)).toEqual(['open', 'response', 'close']);
-    expect(lines[1].completionTokens).toBe(512);
+    expect(lines.map((l) => l.type)).toEqual(['open', 'checkpoint', 'response', 'close', 'checkpoint']);
+    expect(lines[2].completionTokens).toBe(512);
     await rm(s.dir, { recursive: true, force: true });
   });
 });

@@ -1,13 +1,14 @@
 /**
  * Test fixtures shared by the gateway's tests and the end-to-end tests in `test/`: a small real
  * reference model (order 3, 60 State of the Union addresses, o200k_base; trained once and cached
- * in the OS temp folder, ≈2 s), a master key, and a config file in a fresh folder. Not part of the
+ * in the OS temp folder, ≈2 s), a master key, the lab's signer, and a config file in a fresh folder. Not part of the
  * package's API.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
+import { createSigner, serializePublicKey, serializeSigner } from '@tracemark/evidence';
 import { loadModel, type NgramModel, saveModel, trainNgram } from '@tracemark/models';
 import { getTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { generateKey, type ParamOverrides, type SchemeName, serializeKey, type WatermarkKey } from '@tracemark/watermark';
@@ -44,6 +45,9 @@ export interface TestSetup {
   readonly configPath: string;
   readonly masterKeyPath: string;
   readonly receiptsPath: string;
+  /** The lab's signer (`signer.json`, configured as `receipts.signer`) and its public key, or null with `signer: false`. */
+  readonly signerPath: string | null;
+  readonly publicKeyPath: string | null;
   readonly modelPath: string;
   readonly master: WatermarkKey;
   readonly tokenizer: Tokenizer;
@@ -56,6 +60,8 @@ export interface TestSetupOptions {
   readonly config?: Record<string, unknown>;
   /** Extra model entries beside `teacher`. */
   readonly models?: Record<string, unknown>[];
+  /** Sign receipt checkpoints with a fresh signer (default true). */
+  readonly signer?: boolean;
 }
 
 /**
@@ -76,10 +82,19 @@ export async function createTestSetup(options: TestSetupOptions = {}): Promise<T
   await writeFile(masterKeyPath, serializeKey(master), { mode: 0o600 });
   const modelPath = await testModelFile();
   const receiptsPath = join(dir, 'receipts.jsonl');
+  let signerPath: string | null = null;
+  let publicKeyPath: string | null = null;
+  if (options.signer ?? true) {
+    const signer = createSigner(new Date(0));
+    signerPath = join(dir, 'signer.json');
+    publicKeyPath = join(dir, 'signer.pub.json');
+    await writeFile(signerPath, serializeSigner(signer), { mode: 0o600 });
+    await writeFile(publicKeyPath, serializePublicKey(signer));
+  }
   const doc = {
     listen: { host: '127.0.0.1', port: 0 },
     masterKey: 'master.key.json',
-    receipts: { path: 'receipts.jsonl' },
+    receipts: { path: 'receipts.jsonl', ...(signerPath ? { signer: 'signer.json', checkpointEvery: 50 } : {}) },
     models: [{ id: 'teacher', file: modelPath }, ...(options.models ?? [])],
     accounts: [
       { name: 'alice', apiKeys: [TEST_API_KEYS.alice] },
@@ -90,5 +105,5 @@ export async function createTestSetup(options: TestSetupOptions = {}): Promise<T
   };
   const configPath = join(dir, 'gateway.json');
   await writeFile(configPath, `${JSON.stringify(doc, null, 2)}\n`);
-  return { dir, configPath, masterKeyPath, receiptsPath, modelPath, master, tokenizer };
+  return { dir, configPath, masterKeyPath, receiptsPath, signerPath, publicKeyPath, modelPath, master, tokenizer };
 }
