@@ -94,6 +94,18 @@ describe('traffic scan: bad input', () => {
     expect(leftovers(path)).toEqual(['blocked.jsonl.duckdb']);
   });
 
+  it("skips the gateway log's integrity lines (open, checkpoint, close), and only those", async () => {
+    const integrity = ['{"type":"open","time":"2026-12-04T09:59:00Z","kind":"exchanges"}', '{"type":"checkpoint","time":"2026-12-04T10:30:00Z","records":12,"head":"ab","signature":"cd"}'];
+    const path = logWith('gateway-like.jsonl', [integrity[0]!, ...body.slice(0, 12).map((l) => l.replace('{', '{"type":"exchange",')), integrity[1]!, ...body.slice(12), '{"type":"close","time":"2026-12-04T11:00:00Z","exchanges":30}']);
+    const r = await runCli('traffic', 'scan', path, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as TrafficReport;
+    expect(report.exchanges).toBe(30);
+    expect(report.inputs[0]!.badLines).toBe(0);
+    const skipped = await runCli('traffic', 'scan', path, '--skip-bad-lines', '--json');
+    expect((JSON.parse(skipped.stdout) as TrafficReport).inputs[0]!.badLines).toBe(0);
+  });
+
   it('--skip-bad-lines counts and lists the bad lines, never drops them silently', async () => {
     const path = logWith('some-bad.jsonl', [...body.slice(0, 3), '{oops', ...body.slice(3, 10), good(3).replace('2026-12-04T10:03:00Z', 'soon'), ...body.slice(10)]);
     const r = await runCli('traffic', 'scan', path, '--skip-bad-lines', '--json');

@@ -31,6 +31,8 @@ function isAddress(ip: string): boolean {
 export function exchangeLineProblem(value: unknown, mapping: FieldMapping): string | null {
   if (!isObject(value)) return 'not a JSON object';
   const r = value as Record<string, unknown>;
+  // The gateway's integrity lines (open, checkpoint, close) are not traffic: skipped, not bad.
+  if (r.type !== undefined && r.type !== 'exchange' && !Object.values(mapping).includes('type')) return null;
   const account = text(r[mapping.account]);
   if (account === null || account.trim() === '') return 'missing field "account"';
   const time = text(r[mapping.time]);

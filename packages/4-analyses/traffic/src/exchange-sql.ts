@@ -31,7 +31,7 @@
  *   subnet, one residential block).
  */
 
-export const FEATURES_VERSION = 'traffic-features/3';
+export const FEATURES_VERSION = 'traffic-features/4';
 
 /** Reasoning-elicitation wording, matched against the lower-cased prompt (RE2 syntax). */
 export const ELICITATION_PATTERN = [

@@ -10,6 +10,11 @@ import { exchangeLineProblem } from './exchange-line-problem.ts';
 import { type FieldMapping } from './field-mapping.ts';
 import { TrafficIoError } from './traffic-errors.ts';
 
+function isIntegrityLine(value: unknown, mapping: FieldMapping): boolean {
+  const type = (value as { type?: unknown }).type;
+  return type !== undefined && type !== 'exchange' && !Object.values(mapping).includes('type');
+}
+
 /** The longest line read as one exchange (DuckDB's `maximum_object_size` is set to the same). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
@@ -55,11 +60,15 @@ export async function findBadLines(path: string, mapping: FieldMapping, options:
       }
       if (problem === null && s.trim() === '') return false;
       if (problem === null) {
+        let value: unknown;
         try {
-          problem = exchangeLineProblem(JSON.parse(s), mapping);
+          value = JSON.parse(s);
+          problem = exchangeLineProblem(value, mapping);
         } catch (e) {
           problem = `malformed JSON (${(e as Error).message})`;
         }
+        // The gateway's integrity lines (open, checkpoint, close) are not exchanges: not counted.
+        if (problem === null && isIntegrityLine(value, mapping)) return false;
       }
     }
     lines++;

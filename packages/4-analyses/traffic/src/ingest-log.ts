@@ -115,8 +115,11 @@ async function openCached(database: string, key: string): Promise<{ exchanges: n
 async function sourceSql(c: DuckDBConnection, path: string, o: IngestOptions, format: LogFormat): Promise<string> {
   const m = o.mapping;
   if (format === 'jsonl') {
-    const columns = CANONICAL_FIELDS.map((f) => `${sqlLiteral(m[f])}: '${JSON_FIELDS.has(f) ? 'JSON' : 'VARCHAR'}'`).join(', ');
-    const select = CANONICAL_FIELDS.map((f) => `${ident(m[f])} AS ${SNAKE[f]}`).join(', ');
+    // "type": the gateway's log interleaves its integrity lines (open, checkpoint, close) with the
+    // exchanges; a line whose type is present and is not "exchange" is not traffic and is skipped.
+    const typeColumn = (CANONICAL_FIELDS as readonly string[]).map((f) => m[f as CanonicalField]).includes('type') ? [] : [`'type': 'VARCHAR'`];
+    const columns = [...CANONICAL_FIELDS.map((f) => `${sqlLiteral(m[f])}: '${JSON_FIELDS.has(f) ? 'JSON' : 'VARCHAR'}'`), ...typeColumn].join(', ');
+    const select = [...CANONICAL_FIELDS.map((f) => `${ident(m[f])} AS ${SNAKE[f]}`), typeColumn.length ? `"type" AS line_type` : `NULL::VARCHAR AS line_type`].join(', ');
     return `SELECT ${select} FROM read_json(${sqlLiteral(path)}, format = 'newline_delimited', records = true, columns = {${columns}},
       maximum_object_size = ${MAX_LINE_BYTES}, ignore_errors = ${o.skipBadLines === true})`;
   }
@@ -138,6 +141,7 @@ async function sourceSql(c: DuckDBConnection, path: string, o: IngestOptions, fo
     if (JSON_FIELDS.has(f)) return `${type === 'VARCHAR' || type === 'JSON' ? `try_cast(${col} AS JSON)` : `to_json(${col})`} AS ${SNAKE[f]}`;
     return `${col}::VARCHAR AS ${SNAKE[f]}`;
   });
+  select.push(types.has('type') && !Object.values(m).includes('type') ? `"type"::VARCHAR AS line_type` : `NULL::VARCHAR AS line_type`);
   return `SELECT ${select.join(', ')} FROM ${reader}`;
 }
 
@@ -171,7 +175,7 @@ export async function ingestLog(path: string, o: IngestOptions): Promise<Ingeste
     const c = await instance.connect();
     const source = await sourceSql(c, path, o, format);
     try {
-      await c.run(`CREATE TEMP TABLE raw AS SELECT *, (${PROBLEM_SQL}) AS problem FROM (${source})`);
+      await c.run(`CREATE TEMP TABLE raw AS SELECT * EXCLUDE (line_type), (${PROBLEM_SQL}) AS problem FROM (${source}) WHERE line_type IS NULL OR line_type = 'exchange'`);
     } catch (e) {
       if (e instanceof TrafficInputError) throw e;
       throw await describeRejection(path, o, format, (e as Error).message);
