@@ -12,16 +12,16 @@ import { builtinPrompts, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corp
 import { generate, type NgramModel, trainNgram, type TrainingSource } from '@tracemark/models';
 import { getTokenizer } from '@tracemark/tokenizers';
 import { createWatermarker, generateKey } from '@tracemark/watermark';
+import { formatPValue } from '@tracemark/stats';
 import { type BenchSection, fmt, markdownTable, measure } from './lib.ts';
 
 const FRACTIONS = [1, 0.25, 0.1, 0.05, 0];
 const OUTPUTS = 600;
 const FORCED_BUDGETS = [1000, 2000, 4000, 8000, 16000];
 
+/** A p-value for the tables, written as everywhere else (`formatPValue` of `@tracemark/stats`). */
 function p(log10: number): string {
-  if (log10 > -3) return (10 ** log10).toFixed(3);
-  const e = Math.floor(log10);
-  return `${(10 ** (log10 - e)).toFixed(1)}e${e}`;
+  return formatPValue(log10, 'e');
 }
 
 export async function benchAudit(): Promise<BenchSection[]> {

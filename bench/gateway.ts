@@ -22,8 +22,9 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinPrompts } from '@tracemark/corpora';
-import { createRng, generate, loadModel, sampleFromLogits } from '@tracemark/models';
-import { createWatermarker, deriveAccountKey } from '@tracemark/watermark';
+import { generate, loadModel } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
+import { createWatermarker, deriveAccountKey, samplePlain } from '@tracemark/watermark';
 import { DEFAULT_LIMITS, renderChat } from '@tracemark/gateway';
 import { createTestSetup } from '@tracemark/gateway/testing';
 import { type BenchSection, fmt, machineLine, markdownTable, measure } from './lib.ts';
@@ -157,7 +158,7 @@ async function modelOnly(setup: Awaited<ReturnType<typeof createTestSetup>>, pro
       for (let s = 0; s < marked[i]!.length; s++) {
         const c = model.topK(all.subarray(0, prompt.length + s), 50);
         for (let j = 0; j < c.ids.length; j++) logits[j] = c.logProbs[j]!;
-        sampleFromLogits(c.ids, logits.subarray(0, c.ids.length), { temperature: 1, topP: 1, random });
+        samplePlain(c.ids, logits.subarray(0, c.ids.length), { temperature: 1, topP: 1, random });
       }
     }
   };

@@ -12,19 +12,20 @@ import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBuiltinCorpus } from '@tracemark/corpora';
+import { createRng } from '@tracemark/stats';
 import { type BenchSection, fmt, markdownTable } from './lib.ts';
 
 const TARGET_BYTES = 1024 ** 3;
 
-async function buildInput(path: string): Promise<void> {
-  if (existsSync(path) && statSync(path).size >= TARGET_BYTES) return;
+/** The JSONL input: `targetBytes` of State of the Union sentences in a seeded random order (a shorter file is a prefix of a longer one). */
+export async function buildInput(path: string, targetBytes = TARGET_BYTES): Promise<void> {
+  if (existsSync(path) && statSync(path).size >= targetBytes) return;
   const sentences = loadBuiltinCorpus('sotu').flatMap((d) => d.text.replace(/\s+/g, ' ').split(/(?<=[.!?]) /));
-  let s = 12345;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rand = createRng(12345);
   const out = createWriteStream(path);
   let bytes = 0;
   let id = 0;
-  while (bytes < TARGET_BYTES) {
+  while (bytes < targetBytes) {
     const parts: string[] = [];
     for (let j = 0; j < 20; j++) parts.push(sentences[Math.floor(rand() * sentences.length)]!);
     const line = `${JSON.stringify({ id: `d${id++}`, text: parts.join(' ') })}\n`;

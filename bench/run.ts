@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [suite…]`: runs the benchmarks and writes BENCHMARKS.md. With no argument every suite
- * runs; naming suites (watermark, models, audit, attacks, memory, gateway, traffic) reruns only those and
+ * runs; naming suites (watermark, models, audit, attacks, memory, gateway, scale, traffic) reruns only those and
  * replaces only their sections, so one slow suite can be refreshed without the rest. Each section
  * is tagged with its suite and records the machine and date of the run that produced it.
  */
@@ -13,6 +13,7 @@ import { benchMemory } from './memory.ts';
 import { benchModels } from './models.ts';
 import { benchTraffic } from './traffic.ts';
 import { benchWatermark } from './watermark.ts';
+import { benchScale } from './scale.ts';
 
 const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   watermark: benchWatermark,
@@ -21,6 +22,7 @@ const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   attacks: benchAttacks,
   memory: benchMemory,
   gateway: benchGateway,
+  scale: benchScale,
   traffic: benchTraffic,
 };
 

@@ -9,16 +9,12 @@
 import { chunkTokens, loadBuiltinCorpus } from '@tracemark/corpora';
 import { getTokenizer } from '@tracemark/tokenizers';
 import { createDetector, createWatermarker, generateKey, samplePlain, type ParamOverrides, type SchemeName } from '@tracemark/watermark';
+import { createRng } from '@tracemark/stats';
 import { type BenchSection, fmt, markdownTable, measure } from './lib.ts';
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-}
 
 /** The reference KGW step: seed a PRNG with the previous token, shuffle the vocabulary, bias the first γV. */
 function referenceKgwStep(logits: Float32Array, prev: number, perm: Uint32Array, gamma: number, delta: number): void {
-  const rand = lcg(Math.imul(prev + 1, 15485863));
+  const rand = createRng(prev); // one seeded generator per step, as the reference seeds torch's per token
   const n = perm.length;
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = n - 1; i > 0; i--) {
@@ -43,12 +39,12 @@ export async function benchWatermark(): Promise<BenchSection[]> {
   const tokenizer = await getTokenizer('o200k_base');
   const identity = tokenizer.identity();
   const V = identity.vocabSize;
-  const rand = lcg(7);
+  const rand = createRng(7);
   const logits = new Float32Array(V);
   for (let i = 0; i < V; i++) logits[i] = -12 + 8 * rand() ** 4;
   const work = new Float32Array(V);
   const context = Uint32Array.of(791, 1495, 4400, 290, 1636);
-  const random = lcg(11);
+  const random = createRng(11);
 
   const plainPass = measure(() => {
     work.set(logits);

@@ -6,7 +6,7 @@
  * imported by it (declared dependencies drift otherwise).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,8 @@ function workspacePackages(): string[] {
   const dirs: string[] = [];
   for (const layer of readdirSync(join(ROOT, 'packages'))) for (const name of readdirSync(join(ROOT, 'packages', layer))) dirs.push(join('packages', layer, name));
   for (const name of readdirSync(join(ROOT, 'apps'))) dirs.push(join('apps', name));
-  return [...dirs, 'test', 'bench'];
+  // Only folders that hold a package: a stale folder left by a checkout (node_modules alone) is not one.
+  return [...dirs, 'test', 'bench'].filter((dir) => existsSync(join(ROOT, dir, 'package.json')));
 }
 
 function sourceFiles(dir: string): string[] {
@@ -79,5 +80,28 @@ describe('declared workspace dependencies', () => {
     const text = sourceFiles(join(ROOT, pkg)).map((f) => readFileSync(f, 'utf8')).join('\n');
     const unused = declared.filter((name) => !new RegExp(`['"]${name.replace('/', '\\/')}(/[^'"]*)?['"]`).test(text));
     expect(unused, `${relative(ROOT, join(ROOT, pkg))}/package.json declares ${unused.join(', ')} but never imports it`).toEqual([]);
+  });
+});
+
+/**
+ * The test-helper convention (README, contributing): a package's shared test helpers live in
+ * `src/testing.ts` or `src/testing/index.ts`, reached by other packages only through the
+ * `./testing` subpath export, never re-exported from the main entry.
+ */
+describe('test helpers', () => {
+  const packages = workspacePackages().filter((p) => p.startsWith('packages/') || p.startsWith('apps/'));
+
+  it.each(packages)('%s keeps its test helpers in src/testing and exports them only as ./testing', async (pkg) => {
+    const files = sourceFiles(join(ROOT, pkg, 'src')).map((f) => relative(join(ROOT, pkg), f));
+    expect(files.filter((f) => /(^|\/)_testing\.ts$|(^|\/)_real-reports\.ts$/.test(f)), 'helpers named otherwise than src/testing.ts').toEqual([]);
+    const manifest = JSON.parse(await readFile(join(ROOT, pkg, 'package.json'), 'utf8')) as { exports?: Record<string, string> };
+    const exports = manifest.exports ?? {};
+    const helpers = files.filter((f) => f === 'src/testing.ts' || f === 'src/testing/index.ts');
+    if (helpers.length > 0) expect(exports['./testing'], `${pkg}: ./testing must point at ${helpers[0]}`).toBe(`./${helpers[0]}`);
+    const main = exports['.'];
+    if (main !== undefined && main.endsWith('.ts')) {
+      const entry = readFileSync(join(ROOT, pkg, main), 'utf8');
+      expect(entry, `${pkg}: the main entry re-exports test helpers`).not.toMatch(/from '\.\/testing(\.ts|\/index\.ts)?'/);
+    }
   });
 });

@@ -5,6 +5,7 @@
  * those three.
  */
 import { attributeAccounts } from '@tracemark/audit';
+import { referenceAttributeAccounts } from '@tracemark/audit/testing';
 import { deriveAccountKey } from '@tracemark/watermark';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoop, fixedKey, type Loop, sampleOutputs, trainStudent } from './fixtures/reference-loop.ts';
@@ -33,6 +34,8 @@ describe('account attribution over 1,000 accounts', () => {
         result.accounts.slice(0, 5).map((a) => `${a.account} log10 p ${a.log10PValue.toFixed(1)} (adj ${a.adjusted.log10PValue.toFixed(1)})`).join('; '),
     );
     expect([...result.leaked].sort()).toEqual(LEAKED);
+    // The typed-array kernel gives the per-tuple reference's p-values to the bit.
+    expect(result).toEqual(referenceAttributeAccounts(master, ACCOUNTS, outputs, { alpha: 1e-3 }));
     expect(result.correction).toBe('holm');
   });
 });

@@ -6,7 +6,7 @@
  * each distinct tuple once (dedup off) breaks the false-positive rate — which is why dedup exists.
  */
 import { closedModelTest, openModelTest } from '@tracemark/audit';
-import { binomialUpperCritical, binomialUpperTail, ksUniformTest, logBinomialPmf } from '@tracemark/stats';
+import { binomialUpperCritical, binomialUpperTail, createRng, ksUniformTest, logBinomialPmf } from '@tracemark/stats';
 import { createSchemeCore, type WatermarkKey } from '@tracemark/watermark';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoop, fixedKey, type Loop, type Output, sampleOutputs, trainStudent } from './fixtures/reference-loop.ts';
@@ -25,8 +25,7 @@ beforeAll(async () => {
 
 describe('audits of a control student under 200 independent keys', () => {
   it('closed-model: uniform p-values and FPR within the binomial bound (dedup on)', () => {
-    let u = 0x1234;
-    const uniform = () => ((u = (Math.imul(u, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const uniform = createRng(0x1234);
     const randomized: number[] = [];
     let fp = 0;
     for (const key of keys) {

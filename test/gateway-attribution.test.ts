@@ -7,6 +7,7 @@
  * The lab's receipt log, read by `tracemark receipts`, tells how many tokens each account got.
  */
 import { attributeAccounts } from '@tracemark/audit';
+import { referenceAttributeAccounts } from '@tracemark/audit/testing';
 import { builtinPrompts } from '@tracemark/corpora';
 import { generate, trainNgram } from '@tracemark/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,8 @@ describe('gateway → distiller → audit', () => {
     const result = attributeAccounts(setup.master, ['alice', 'bob', 'carol'], outputs, { alpha: 1e-3 });
     console.info(`attribution over HTTP pulls: ${result.scored} tuples; ${result.accounts.map((a) => `${a.account} log10 p ${a.log10PValue.toFixed(1)} (adj ${a.adjusted.log10PValue.toFixed(1)})`).join('; ')}`);
     expect(result.leaked).toEqual(['alice']);
+    // The typed-array kernel gives the per-tuple reference's p-values to the bit.
+    expect(result).toEqual(referenceAttributeAccounts(setup.master, ['alice', 'bob', 'carol'], outputs, { alpha: 1e-3 }));
     const bob = result.accounts.find((a) => a.account === 'bob')!;
     expect(bob.adjusted.pValue).toBeGreaterThan(1e-2);
   });

@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { type AuditInputs, type InputDigest, type OpenModelAccess } from '@tracemark/audit';
-import { isBuiltinCorpus, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
+import { isBuiltinCorpus, jsonlTextField, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
 import { type FingerprintAnalysis } from '@tracemark/fingerprint';
 import { generate } from '@tracemark/models';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
@@ -15,7 +15,7 @@ import { type WatermarkKey } from '@tracemark/watermark';
 import { InputError, IoError } from './errors.ts';
 import { readJsonl, readTextInput, sha256File } from './io.ts';
 import { openModelFile } from './model-file.ts';
-import { note } from './progress.ts';
+import { createProgress, note, type Progress } from './progress.ts';
 import { BUILTIN_SPECS } from './prompts.ts';
 import { collectGenerations, endpointProducer, readOutputsFile, type Collected } from './suspect-outputs.ts';
 
@@ -26,6 +26,13 @@ export interface AuditSourceOptions {
   suspectEndpoint?: string;
   suspectName?: string;
   apiKeyEnv?: string;
+  /** With `suspectEndpoint`: run the open-model tests through the server (see @tracemark/probe `openEndpointPredictor`). */
+  openModel?: boolean;
+  suspectEndpointKind?: 'auto' | 'vllm' | 'llama-cpp';
+  /** Most tokens of context per request to the suspect's server. */
+  suspectWindow?: number;
+  /** A prediction cache to answer the open-model tests from, offline (`verify` of an HTTP open-model audit). */
+  suspectPredictions?: string;
   teacherData?: string;
   supervisedFilter?: boolean;
   forcedText?: string;
@@ -101,7 +108,9 @@ async function collectSuspect(
   if (o.suspectOutputs) {
     const collected = await readOutputsFile(o.suspectOutputs, tokenizer);
     await digest('suspect-outputs', o.suspectOutputs);
-    return { collected, suspect: { kind: 'outputs', name: basename(o.suspectOutputs) } };
+    if (!o.suspectPredictions) return { collected, suspect: { kind: 'outputs', name: basename(o.suspectOutputs) } };
+    const { openCachedPredictor } = await import('@tracemark/probe');
+    return { collected, suspect: { kind: 'outputs', name: basename(o.suspectOutputs) }, openModel: await openCachedPredictor(o.suspectPredictions, o.topK) };
   }
   if (o.suspectModel) {
     const model = await openModelFile(o.suspectModel);
@@ -114,8 +123,47 @@ async function collectSuspect(
     return { collected, suspect: { kind: 'model', name: model.name }, openModel: (ctx, k) => model.topK(ctx, k) };
   }
   const produce = endpointProducer(o.suspectEndpoint!, o.suspectName!, o.apiKeyEnv, o.maxTokens, o.seed);
+  // The server's tokenizer is checked first, before any output is collected or scored.
+  const openModel = o.openModel ? await endpointPredictor(o, tokenizer) : undefined;
   const collected = await collectGenerations(o, tokenizer, produce, `querying ${o.suspectName}`);
-  return { collected, suspect: { kind: 'endpoint', name: o.suspectName! } };
+  return { collected, suspect: { kind: 'endpoint', name: o.suspectName! }, ...(openModel ? { openModel } : {}) };
+}
+
+/** Where `audit --open-model` over HTTP caches the server's answers: next to the report (none without --out). */
+export function predictionCachePath(o: AuditSourceOptions): string | undefined {
+  return o.suspectEndpoint && o.openModel && o.out ? `${o.out.replace(/\.json$/i, '')}.predictions.jsonl` : undefined;
+}
+
+/**
+ * The suspect's next-token predictor over HTTP (vLLM prompt log-probabilities or llama.cpp
+ * `n_probs`), its answers cached next to the report (`<report>.predictions.jsonl`) so an
+ * interrupted audit resumes. The tests, their exclusions and their statistics are exactly those of
+ * a local model (`runAudit` is the same); only where the predictions come from differs.
+ */
+async function endpointPredictor(o: AuditSourceOptions, tokenizer: Tokenizer): Promise<OpenModelAccess['predictor']> {
+  const { openEndpointPredictor } = await import('@tracemark/probe');
+  const apiKey = o.apiKeyEnv ? process.env[o.apiKeyEnv] : undefined;
+  const quiet = o.quiet ?? false;
+  const cache = predictionCachePath(o);
+  let bar: Progress | undefined;
+  const p = await openEndpointPredictor({
+    endpoint: o.suspectEndpoint!,
+    model: o.suspectName!,
+    kind: o.suspectEndpointKind ?? 'auto',
+    tokenizer,
+    topK: o.topK,
+    window: o.suspectWindow ?? 1024,
+    ...(apiKey ? { apiKey } : {}),
+    ...(cache ? { cache } : {}),
+    retry: { maxAttempts: 4 },
+    onProgress: (done, total) => {
+      bar ??= createProgress('audit: asking the suspect for next-token log-probabilities', { quiet });
+      bar.update(done, total);
+      if (done === total) bar.done();
+    },
+  });
+  note(`audit: open-model tests through ${o.suspectEndpoint} (${p.kind}, ${p.mode})${cache ? `; answers cached in ${cache}` : ''}`, { quiet });
+  return p.predictor;
 }
 
 /** Forced text or teacher data: a built-in held-out corpus, or a JSONL file of prompt + response. */
@@ -127,8 +175,9 @@ async function readDocuments(path: string, tokenizer: Tokenizer): Promise<Uint32
   }
   const docs: Uint32Array[] = [];
   for await (const { line, value } of readJsonl(path)) {
-    const text = typeof value.response === 'string' ? value.response : typeof value.text === 'string' ? value.text : undefined;
-    if (text === undefined) throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
+    const field = jsonlTextField(value);
+    const text = field === undefined ? undefined : value[field];
+    if (typeof text !== 'string') throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
     const prompt = typeof value.prompt === 'string' ? value.prompt : '';
     docs.push(tokenizer.encode(prompt + text));
   }

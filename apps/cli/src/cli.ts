@@ -16,7 +16,7 @@ type Loader = () => Promise<{ command: CommandSpec | CommandGroup }>;
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: Record<string, Loader> = {
   keygen: () => import('./commands/keygen.ts'),
-  detect: () => import('./commands/detect.ts'),
+  detect: () => import('./distributed/detect-command.ts'),
   train: () => import('./commands/train.ts'),
   generate: () => import('./commands/generate.ts'),
   audit: () => import('./commands/audit.ts'),
@@ -25,6 +25,7 @@ const COMMANDS: Record<string, Loader> = {
   verify: () => import('./commands/verify.ts'),
   demo: () => import('./commands/demo.ts'),
   merge: () => import('./commands/merge.ts'),
+  worker: () => import('./commands/worker.ts'),
   probe: () => import('./commands/probe.ts'),
   fingerprint: () => import('./commands/fingerprint.ts'),
   receipts: () => import('./commands/receipts.ts'),

@@ -2,16 +2,11 @@
  * Human-readable rendering helpers shared by commands: p-values from their log10 (so 1e-400 prints
  * as 1.0e-400, not 0), aligned tables, and verdict wording.
  */
+import { formatPValue as formatLog10PValue } from '@tracemark/stats';
 
-/** Format a p-value from its log10, exact in the exponent even below the double range. */
+/** Format a p-value from its log10 the one way every output does (`@tracemark/stats`), in `e` notation for terminals. */
 export function formatPValue(log10: number): string {
-  if (log10 === -Infinity) return '0 (exact)';
-  if (log10 >= -4) return (10 ** log10).toPrecision(3);
-  const exp = Math.floor(log10);
-  let mant = 10 ** (log10 - exp);
-  let e = exp;
-  if (mant >= 9.995) (mant /= 10), (e += 1);
-  return `${mant.toFixed(2)}e${e}`;
+  return formatLog10PValue(log10, 'e');
 }
 
 /** A left/right aligned text table; numbers right-aligned. */

@@ -1,8 +1,9 @@
 /**
- * One JSONL record as a document to score: the text field (`--field`, default `text`, else
- * `response`), an optional prompt field, and an id (the record's `id`, else `file:line`). Shared by
+ * One JSONL record as a document to score: the text field (`--field`, else the rule of
+ * `jsonlTextField` in `@tracemark/corpora`), an optional prompt field, and an id (the record's `id`, else `file:line`). Shared by
  * the main thread and the detection workers so both read records the same way.
  */
+import { jsonlTextField } from '@tracemark/corpora';
 import { InputError } from './errors.ts';
 
 export interface JsonlDocument {
@@ -12,8 +13,8 @@ export interface JsonlDocument {
 }
 
 export function jsonlDocument(path: string, line: number, value: Record<string, unknown>, field: string | undefined, promptField: string): JsonlDocument {
-  const name = field ?? ('text' in value ? 'text' : 'response');
-  const text = value[name];
+  const name = jsonlTextField(value, field);
+  const text = name === undefined ? undefined : value[name];
   if (typeof text !== 'string') {
     const wanted = field ? `"${field}"` : '"text" (or "response")';
     throw new InputError(`${path}:${line}: no string field ${wanted}; choose one with --field`);

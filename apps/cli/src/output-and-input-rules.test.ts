@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRng } from '@tracemark/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from './errors.ts';
 import { runCli as run } from './testing.ts';
@@ -31,8 +32,8 @@ beforeAll(async () => {
   model = join(dir, 'model.bin');
   expect((await run('train', '--corpus', corpus, '--order', '2', '--out', model)).code).toBe(0);
   randomBytes = Buffer.alloc(64 * 1024);
-  let x = 2463534242;
-  for (let i = 0; i < randomBytes.length; i++) randomBytes[i] = (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 24;
+  const random = createRng(2463534242);
+  for (let i = 0; i < randomBytes.length; i++) randomBytes[i] = Math.floor(random() * 256);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

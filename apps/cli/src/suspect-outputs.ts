@@ -6,6 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { type IdentifiedOutput } from '@tracemark/audit';
+import { jsonlTextField } from '@tracemark/corpora';
 import { ChatClient } from '@tracemark/probe';
 import { type Tokenizer } from '@tracemark/tokenizers';
 import { InputError, IoError } from './errors.ts';
@@ -22,8 +23,9 @@ export interface Collected {
 export async function readOutputsFile(path: string, tokenizer: Tokenizer): Promise<Collected> {
   const out: Collected = { outputs: [] };
   for await (const { line, value } of readJsonl(path)) {
-    const text = typeof value.response === 'string' ? value.response : typeof value.text === 'string' ? value.text : undefined;
-    if (text === undefined) throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
+    const field = jsonlTextField(value);
+    const text = field === undefined ? undefined : value[field];
+    if (typeof text !== 'string') throw new InputError(`${path}:${line}: no string field "response" (or "text")`);
     const prompt = typeof value.prompt === 'string' ? value.prompt : '';
     const id = typeof value.id === 'string' || typeof value.id === 'number' ? String(value.id) : `${path}:${line}`;
     out.outputs.push({ id, prompt: tokenizer.encode(prompt), tokens: tokenizer.encode(text) });

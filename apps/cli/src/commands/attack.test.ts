@@ -62,13 +62,14 @@ describe('attack: text files', () => {
 });
 
 describe('attack: JSONL', () => {
-  it('attacks the text (else response) field of every line and keeps the other fields', async () => {
+  it('attacks the response (else text) field of every line and keeps the other fields', async () => {
     const input = join(dir, 'gen.jsonl');
     const output = join(dir, 'gen.ws.jsonl');
     const lines = [
       { id: 'a', prompt: 'The state', response: speech.slice(0, 600), keyId: 'tmk_x' },
       { prompt: 'Call me', response: speech.slice(600, 1200) },
-      { id: 7, text: speech.slice(1200, 1800), response: 'untouched' },
+      // Both fields: the JSONL rule of @tracemark/corpora reads `response` (the model's output).
+      { id: 7, response: speech.slice(1200, 1800), text: 'untouched' },
     ];
     await writeFile(input, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n\n`);
     const r = await attack({ kind: 'whitespace', strength: 1, seed: 3, input, output, quiet: true });
@@ -79,8 +80,8 @@ describe('attack: JSONL', () => {
     expect(out[0]).toMatchObject({ id: 'a', prompt: 'The state', keyId: 'tmk_x' });
     expect(out[0]!.response).not.toBe(lines[0]!.response);
     expect((out[0]!.response as string).replace(/[\s\p{Zs}]+/gu, ' ')).toBe(lines[0]!.response!.replace(/\s+/g, ' '));
-    expect(out[2]).toMatchObject({ id: 7, response: 'untouched' });
-    expect(out[2]!.text).not.toBe(lines[2]!.text);
+    expect(out[2]).toMatchObject({ id: 7, text: 'untouched' });
+    expect(out[2]!.response).not.toBe(lines[2]!.response);
     expect(renderAttack(r)).toMatch(/document\s+gaps\s+changed\s+rate/);
     await expect(stat(`${output}.partial`)).rejects.toThrow();
   });

@@ -7,6 +7,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ATTACKS, type AttackResources, type AttackStats, isAttackKind, TEXT_ATTACKS, type TextAttack } from '@tracemark/attacks';
+import { jsonlTextField } from '@tracemark/corpora';
 import { loadModel } from '@tracemark/models';
 import { InputError, IoError } from '../errors.ts';
 import { formatRate, renderTable } from '../format.ts';
@@ -22,7 +23,7 @@ export interface AttackCommandOptions {
   input: string;
   output: string;
   format?: 'text' | 'jsonl';
-  /** JSONL field holding the text; default `text`, falling back to `response` (as `detect`). */
+  /** JSONL field holding the text; default: the rule of `jsonlTextField` (`@tracemark/corpora`), as every command. */
   field?: string;
   /** Human text file (copy-paste). */
   human?: string;
@@ -127,9 +128,9 @@ export async function attack(o: AttackCommandOptions): Promise<AttackCommandResu
     let complete = false;
     try {
       for await (const { line, value } of readJsonl(o.input)) {
-        const field = o.field ?? ('text' in value ? 'text' : 'response');
-        const text = value[field];
-        if (typeof text !== 'string') {
+        const field = jsonlTextField(value, o.field);
+        const text = field === undefined ? undefined : value[field];
+        if (field === undefined || typeof text !== 'string') {
           const wanted = o.field ? `"${o.field}"` : '"text" (or "response")';
           throw new InputError(`${o.input}:${line}: no string field ${wanted}; choose one with --field`);
         }

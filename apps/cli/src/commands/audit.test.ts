@@ -38,6 +38,15 @@ describe('tracemark audit', () => {
     expect(r.stdout).toMatch(/verdict: no evidence at alpha/);
   });
 
+  it('refuses --open-model without --suspect-endpoint, and an unknown --suspect-endpoint-kind (exit 2)', async () => {
+    const r = await run('audit', '--key', key, '--suspect-outputs', outputs, '--open-model');
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/--open-model is for --suspect-endpoint/);
+    const k = await run('audit', '--key', key, '--suspect-endpoint', 'http://127.0.0.1:9/v1', '--suspect-name', 'm', '--open-model', '--suspect-endpoint-kind', 'tgi');
+    expect(k.code).toBe(ExitCode.usage);
+    expect(k.stderr).toMatch(/suspect-endpoint-kind/);
+  });
+
   it('names file and line of a malformed suspect transcript (exit 2)', async () => {
     const bad = join(dir, 'bad.jsonl');
     await writeFile(bad, `${JSON.stringify({ response: 'ok' })}\n{"response": \n`);

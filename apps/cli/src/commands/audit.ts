@@ -8,14 +8,15 @@
  * Collected outputs are appended to a file as they arrive, so an interrupted audit loses nothing
  * and a rerun resumes.
  */
+import { basename } from 'node:path';
 import { type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, powerShortfall, runAudit } from '@tracemark/audit';
 import { signReport } from '@tracemark/evidence';
 import { assertSameTokenizer } from '@tracemark/tokenizers';
 import { type WatermarkKey } from '@tracemark/watermark';
-import { type AuditSourceOptions, gatherAuditInputs } from '../audit-inputs.ts';
+import { type AuditSourceOptions, gatherAuditInputs, predictionCachePath } from '../audit-inputs.ts';
 import { ExitCode, type ExitCodeValue, InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
-import { checkOutput, writeOutputs } from '../io.ts';
+import { checkOutput, sha256File, writeOutputs } from '../io.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress, note, type Progress } from '../progress.ts';
 import { loadSigner } from './signer.ts';
@@ -75,17 +76,24 @@ export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string 
     if (!bars.has(stage)) bars.set(stage, createProgress(labels[stage], { quiet }));
     bars.get(stage)!.update(done, total);
   };
+  let report: AuditReport;
   try {
-    return await runAudit({ ...inputs, onProgress });
+    report = await runAudit({ ...inputs, onProgress });
   } finally {
     for (const bar of bars.values()) bar.done();
   }
+  // The server's answers are evidence too: digested once complete, so `verify` can recompute the
+  // open-model tests from this file offline (the server may be gone by then).
+  const cache = predictionCachePath(o);
+  if (!cache) return report;
+  return { ...report, inputs: [...report.inputs, { role: 'suspect-predictions', path: basename(cache), ...(await sha256File(cache)) }] };
 }
 
 function checkAuditOptions(o: AuditCommandOptions): void {
   const modes = [o.suspectOutputs, o.suspectModel, o.suspectEndpoint].filter((x) => x !== undefined).length;
   if (modes !== 1) throw new InputError('give exactly one of --suspect-outputs FILE, --suspect-model FILE or --suspect-endpoint URL');
   if (o.suspectEndpoint && !o.suspectName) throw new InputError('--suspect-endpoint needs --suspect-name (the model name the endpoint serves)');
+  if (o.openModel && !o.suspectEndpoint) throw new InputError('--open-model is for --suspect-endpoint (a local --suspect-model always gets the open-model tests)');
   if (o.supervisedFilter && !o.teacherData) throw new InputError('--supervised-filter needs --teacher-data');
   const fp = [o.fingerprintSuspect, o.fingerprintTeacher].filter((x) => x !== undefined).length;
   const refs = (o.fingerprintReferences ?? []).length;
@@ -148,6 +156,9 @@ export const command = defineCommand({
     suspectModel: option('--suspect-model <file>', 'a reference model file: generate from it and teacher-force it'),
     suspectEndpoint: option('--suspect-endpoint <url>', 'an OpenAI-compatible endpoint to generate from'),
     suspectName: option('--suspect-name <name>', 'the model name at --suspect-endpoint'),
+    openModel: flag('--open-model', "also run the open-model tests through --suspect-endpoint's log-probabilities (vLLM prompt logprobs, llama.cpp server n_probs)"),
+    suspectEndpointKind: option('--suspect-endpoint-kind <kind>', 'the server behind --suspect-endpoint, for --open-model', { choices: ['auto', 'vllm', 'llama-cpp'] as const }).default('auto'),
+    suspectWindow: option('--suspect-window <tokens>', 'most tokens of context per request in --open-model (long texts are cut into windows overlapping by half)', { parse: parseNumber('suspect-window', 2, 1e6, true) }).default(1024),
     apiKeyEnv: option('--api-key-env <var>', 'environment variable holding the endpoint API key'),
     teacherData: option('--teacher-data <file>', "the teacher's watermarked outputs (JSONL), for --supervised-filter"),
     supervisedFilter: flag('--supervised-filter', "also run the closed-model test only at context windows seen in --teacher-data (teacher's own tuples excluded)"),

@@ -48,6 +48,10 @@ describe('detect --shard and merge', () => {
       // The documents share sentences: those tuples leave every per-document test, in each shard too.
       expect(JSON.parse(single.stdout).documents.every((d: { shared: number }) => d.shared > 0)).toBe(true);
       expect(JSON.parse(single.stdout).documentTest.sharedTuples).toBeGreaterThan(0);
+      // --summary keeps no per-document results : same aggregate.
+      const summary = await run('detect', '--key', key, corpus, '--json', '--summary');
+      expect(JSON.parse(summary.stdout).aggregate).toEqual(JSON.parse(single.stdout).aggregate);
+      expect(JSON.parse(summary.stdout).documents).toEqual([]);
     });
   }
 

@@ -30,7 +30,12 @@ function parsePartial(text: string, path: string): DetectPartial {
 
 export async function merge(paths: string[]): Promise<DetectCommandResult> {
   if (paths.length === 0) throw new InputError('give the partial results to merge');
-  const parts = await Promise.all(paths.map(async (p) => ({ path: p, doc: parsePartial(await readTextInput(p), p) })));
+  return mergePartials(await Promise.all(paths.map(async (p) => ({ path: p, doc: parsePartial(await readTextInput(p), p) }))));
+}
+
+/** Merge partials already in memory (`path` names each in errors: a file, or a queue job). */
+export function mergePartials(parts: readonly { path: string; doc: DetectPartial }[]): DetectCommandResult {
+  if (parts.length === 0) throw new InputError('give the partial results to merge');
   const first = parts[0]!.doc;
   const same = (p: DetectPartial) =>
     JSON.stringify([p.keyId, p.scheme, p.statistic, p.trialsPerTuple, p.nullProbability, p.tokenizer, p.alpha, p.normalization, p.correction, p.inputs, p.shard.count]);

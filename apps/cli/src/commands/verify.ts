@@ -203,6 +203,7 @@ async function recompute(report: AuditReport, keyPath: string, located: Map<stri
     ...(inputs.get('accounts') ? { accounts: inputs.get('accounts')! } : {}),
     ...(inputs.get('prompts') ? { prompts: inputs.get('prompts')! } : {}),
     ...(saveOutputs ? { saveOutputs } : {}),
+    ...(inputs.get('suspect-predictions') ? { suspectPredictions: inputs.get('suspect-predictions')! } : {}),
     ...(inputs.get('fingerprint-suspect')
       ? { fingerprintSuspect: inputs.get('fingerprint-suspect')!, fingerprintTeacher: inputs.get('fingerprint-teacher')!, fingerprintReferences: located.get('fingerprint-reference') ?? [] }
       : {}),

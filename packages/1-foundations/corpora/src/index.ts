@@ -11,6 +11,7 @@ export { decodeUtf8 } from './decode-utf8.ts';
 export {
   type CorpusSpec,
   DEFAULT_JSONL_FIELDS,
+  jsonlTextField,
   parseCorpusSpec,
   readJsonlDocuments,
   readTextFile,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCorpusSpec, readJsonlDocuments, readTextFile, SourceFormatError } from './read-sources.ts';
+import { jsonlTextField, parseCorpusSpec, readJsonlDocuments, readTextFile, SourceFormatError } from './read-sources.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracemark-corpora-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +69,17 @@ describe('readJsonlDocuments', () => {
       expect(error.file).toBe(path);
       expect(error.line).toBe(Number(/:(\d+):/.exec(message.source)![1]));
     }
+  });
+});
+
+describe('jsonlTextField', () => {
+  it('takes an explicit field, else response, else text — present, not necessarily a string', () => {
+    expect(jsonlTextField({ prompt: 'Q', response: 'A', text: 'Q A' })).toBe('response');
+    expect(jsonlTextField({ text: 'plain', id: 3 })).toBe('text');
+    expect(jsonlTextField({ response: 42, text: 'x' })).toBe('response');
+    expect(jsonlTextField({ response: 'A', body: 'B' }, 'body')).toBe('body');
+    expect(jsonlTextField({ response: 'A' }, 'missing')).toBe('missing');
+    expect(jsonlTextField({ body: 'B' })).toBeUndefined();
   });
 });
 

@@ -10,8 +10,36 @@ import { SourceFormatError } from './source-format-error.ts';
 
 export { SourceFormatError };
 
-/** The fields tried, in order, when `readJsonlDocuments` is not told which field holds the text. */
+/**
+ * The JSONL text-field rule, the one every reader of JSONL text follows (training sources, `detect`,
+ * `audit`, `attack`): an explicit field (`--field`) always wins; otherwise the first of these that
+ * the record has, `response` before `text`. A field that is present but not a string is an error,
+ * never a reason to fall through to the next one, so a record is never scored on a field it did
+ * not mean as its text.
+ *
+ * Why `response` first: a record that carries both is a prompt/response exchange, and there
+ * `response` is the model's output — the text a watermark can be in — while `text` is typically
+ * the rendered conversation or the prompt (instruction datasets keep a `text` column of the whole
+ * formatted exchange). Scoring the prompt as if the suspect wrote it is wrong, and tracemark's own
+ * files name model output `response` (`audit --save-outputs` writes `{id, prompt, response}`).
+ * Plain corpora usually have only `text`, which the fallback reads.
+ */
 export const DEFAULT_JSONL_FIELDS: readonly string[] = ['response', 'text'];
+
+/**
+ * The name of the field that holds a JSONL record's text under the rule of `DEFAULT_JSONL_FIELDS`:
+ * `field` when given, else the first default field the record has, else `undefined`. The caller
+ * checks that the value is a string and names the file and line when it is not.
+ *
+ * @example
+ * jsonlTextField({ prompt: 'Q', response: 'A', text: 'Q A' }); // 'response'
+ * jsonlTextField({ text: 'plain' }); // 'text'
+ * jsonlTextField({ body: 'x' }, 'body'); // 'body'
+ */
+export function jsonlTextField(record: Readonly<Record<string, unknown>>, field?: string): string | undefined {
+  if (field !== undefined) return field;
+  return DEFAULT_JSONL_FIELDS.find((f) => Object.hasOwn(record, f));
+}
 
 async function readUtf8(path: string): Promise<string> {
   let bytes: Buffer;
@@ -35,8 +63,8 @@ export async function readTextFile(path: string): Promise<CorpusDocument> {
 
 /**
  * One document per line of a JSONL file, ids `<path>:<line>`. Each non-blank line must be a JSON
- * object whose `field` is a string; without `field`, `response` is used, else `text` (the shapes
- * of collected API outputs and of plain corpora). Blank lines are skipped; `\r\n` endings and a
+ * object whose text field is a string; the field is chosen by `jsonlTextField` (`field` when given,
+ * else `response`, else `text`). Blank lines are skipped; `\r\n` endings and a
  * byte-order mark are accepted.
  *
  * @throws SourceFormatError naming the file and 1-based line for invalid JSON, a non-object line
@@ -46,7 +74,6 @@ export async function readTextFile(path: string): Promise<CorpusDocument> {
  */
 export async function readJsonlDocuments(path: string, field?: string): Promise<CorpusDocument[]> {
   const text = await readUtf8(path);
-  const fields = field === undefined ? DEFAULT_JSONL_FIELDS : [field];
   const docs: CorpusDocument[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -62,8 +89,11 @@ export async function readJsonlDocuments(path: string, field?: string): Promise<
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw new SourceFormatError(path, lineNo, 'expected a JSON object per line');
     const record = value as Record<string, unknown>;
-    const name = fields.find((f) => Object.hasOwn(record, f));
-    if (name === undefined) throw new SourceFormatError(path, lineNo, `no ${fields.map((f) => `"${f}"`).join(' or ')} field`);
+    const name = jsonlTextField(record, field);
+    if (name === undefined || !Object.hasOwn(record, name)) {
+      const fields = field === undefined ? DEFAULT_JSONL_FIELDS : [field];
+      throw new SourceFormatError(path, lineNo, `no ${fields.map((f) => `"${f}"`).join(' or ')} field`);
+    }
     const content = record[name];
     if (typeof content !== 'string') throw new SourceFormatError(path, lineNo, `field "${name}" is not a string`);
     docs.push({ id: `${path}:${lineNo}`, text: content });

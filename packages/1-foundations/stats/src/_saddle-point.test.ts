@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bd0, lgamma1p, lnPoissonTerm, stirlerr } from './_saddle-point.ts';
-import { relativeError } from './_testing.ts';
+import { relativeError } from './testing.ts';
 import { LGAMMA1P_VECTORS, STIRLERR_VECTORS } from './test-vectors/saddle-point-vectors.ts';
 
 /**

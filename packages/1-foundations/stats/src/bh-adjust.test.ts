@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bhAdjust } from './bh-adjust.ts';
 import { pValueFromLog10, pValueFromProbability } from './p-value.ts';
-import { close } from './_testing.ts';
+import { close } from './testing.ts';
 
 /** Same double arithmetic as statsmodels' multipletests(method='fdr_bh') up to the log round trip: a few ulps. */
 const HAND_RELATIVE_TOLERANCE = 1e-14;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binomialLowerTail } from './binomial-lower-tail.ts';
-import { close } from './_testing.ts';
+import { close } from './testing.ts';
 
 describe('binomialLowerTail', () => {
   it('reproduces its doc example, 56/1024', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binomialMinimumDetectable } from './binomial-minimum-detectable.ts';
 import { binomialUpperCritical } from './binomial-upper-critical.ts';
 import { binomialUpperTail } from './binomial-upper-tail.ts';
-import { relativeError } from './_testing.ts';
+import { relativeError } from './testing.ts';
 import { BINOMIAL_DETECTABLE_VECTORS } from './test-vectors/inverse-vectors.ts';
 
 /** Newton on the exact log tail (measured worst 1.5e-16). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bonferroniAdjust } from './bonferroni-adjust.ts';
 import { pValueFromLog10, pValueFromProbability } from './p-value.ts';
-import { close } from './_testing.ts';
+import { close } from './testing.ts';
 
 describe('bonferroniAdjust', () => {
   it('multiplies by m and clamps, keeping order (statsmodels/R p.adjust by hand)', () => {

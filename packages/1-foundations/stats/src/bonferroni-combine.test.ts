@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bonferroniCombine } from './bonferroni-combine.ts';
 import { pValueFromLog10, pValueFromProbability } from './p-value.ts';
-import { close } from './_testing.ts';
+import { close } from './testing.ts';
 
 describe('bonferroniCombine', () => {
   it('is min(1, L·min p) (doc example)', () => {

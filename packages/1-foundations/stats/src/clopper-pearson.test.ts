@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binomialLowerTail } from './binomial-lower-tail.ts';
 import { binomialUpperTail } from './binomial-upper-tail.ts';
 import { clopperPearson } from './clopper-pearson.ts';
-import { relativeError } from './_testing.ts';
+import { relativeError } from './testing.ts';
 import { CLOPPER_PEARSON_VECTORS } from './test-vectors/inverse-vectors.ts';
 
 /** Newton on the exact log tail to the last bits of p (measured worst 2.7e-16). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fisherCombine } from './fisher-combine.ts';
 import { pValueFromLog10, pValueFromProbability } from './p-value.ts';
-import { LOG10_RELATIVE_TOLERANCE, close } from './_testing.ts';
+import { LOG10_RELATIVE_TOLERANCE, close } from './testing.ts';
 import { COMBINE_VECTORS, EXTREME_COMBINE_VECTORS } from './test-vectors/combine-vectors.ts';
 
 /** scipy's chi2.sf is itself a double-precision computation: 1e-13 relative (measured 8.4e-15). */

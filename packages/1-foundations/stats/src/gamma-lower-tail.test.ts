@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gammaLowerTail } from './gamma-lower-tail.ts';
-import { close } from './_testing.ts';
+import { close } from './testing.ts';
 
 describe('gammaLowerTail', () => {
   it('reproduces its doc example, 1 − e⁻¹', () => {

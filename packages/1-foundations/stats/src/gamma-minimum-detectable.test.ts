@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gammaMinimumDetectable } from './gamma-minimum-detectable.ts';
 import { gammaUpperQuantile } from './gamma-upper-quantile.ts';
 import { gammaUpperTail } from './gamma-upper-tail.ts';
-import { relativeError } from './_testing.ts';
+import { relativeError } from './testing.ts';
 import { GAMMA_DETECTABLE_VECTORS } from './test-vectors/inverse-vectors.ts';
 
 /** Ratio of two quantiles, each to ~1e-15 (measured worst 2e-16). */

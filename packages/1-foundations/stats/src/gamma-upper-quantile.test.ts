@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gammaUpperQuantile } from './gamma-upper-quantile.ts';
 import { gammaUpperTail } from './gamma-upper-tail.ts';
-import { relativeError } from './_testing.ts';
+import { relativeError } from './testing.ts';
 import { GAMMA_QUANTILE_VECTORS } from './test-vectors/normal-vectors.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gammaLowerTail } from './gamma-lower-tail.ts';
 import { gammaUpperTail } from './gamma-upper-tail.ts';
-import { LOG10_RELATIVE_TOLERANCE, SUBNORMAL_SLACK, close } from './_testing.ts';
+import { LOG10_RELATIVE_TOLERANCE, SUBNORMAL_SLACK, close } from './testing.ts';
 import { GAMMA_TAIL_VECTORS } from './test-vectors/gamma-vectors.ts';
 
 describe('gammaUpperTail against mpmath', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { harmonicMeanCombine } from './harmonic-mean-combine.ts';
 import { pValueFromLog10, pValueFromProbability } from './p-value.ts';
-import { close } from './_testing.ts';
+import { close } from './testing.ts';
 
 /** Plain double arithmetic by hand on the same inputs: a few ulps. */
 const HAND_RELATIVE_TOLERANCE = 1e-14;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { holmAdjust } from './holm-adjust.ts';
 import { pValueFromLog10, pValueFromProbability } from './p-value.ts';
-import { close } from './_testing.ts';
+import { close } from './testing.ts';
 
 /** Same double arithmetic as statsmodels' multipletests(method='holm'): a few ulps. */
 const HAND_RELATIVE_TOLERANCE = 1e-15;

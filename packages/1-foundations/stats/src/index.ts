@@ -4,6 +4,7 @@
  * reported as a {@link PValue} whose log10PValue stays accurate far below 1e-308.
  */
 export { type PValue, pValueFromLn, pValueFromLog10, pValueFromProbability } from './p-value.ts';
+export { formatPValue, type PValueNotation, type PValueParts, pValueParts } from './format-p-value.ts';
 
 export { logBinomialPmf } from './log-binomial-pmf.ts';
 export { binomialUpperTail } from './binomial-upper-tail.ts';
@@ -19,12 +20,16 @@ export { type FisherResult, fisherCombine } from './fisher-combine.ts';
 export { type StoufferResult, stoufferCombine } from './stouffer-combine.ts';
 export { type HarmonicMeanResult, harmonicMeanCombine } from './harmonic-mean-combine.ts';
 export { bonferroniCombine } from './bonferroni-combine.ts';
+export { bonferroniBound } from './bonferroni-bound.ts';
 export { bonferroniAdjust } from './bonferroni-adjust.ts';
 export { holmAdjust } from './holm-adjust.ts';
 export { bhAdjust } from './bh-adjust.ts';
 
 export { type KsTestResult, ksUniformTest } from './ks-uniform-test.ts';
+export { fisherExactGreater } from './fisher-exact-greater.ts';
 export { binomialUpperCritical } from './binomial-upper-critical.ts';
 export { type ProportionInterval, clopperPearson } from './clopper-pearson.ts';
 export { binomialMinimumDetectable } from './binomial-minimum-detectable.ts';
 export { gammaMinimumDetectable } from './gamma-minimum-detectable.ts';
+
+export { createNormalRng, createRng } from './create-rng.ts';

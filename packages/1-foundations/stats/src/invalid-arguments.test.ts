@@ -46,6 +46,12 @@ const CASES: readonly Case[] = [
   { name: 'gammaMinimumDetectable', call: call(stats.gammaMinimumDetectable), valid: [100, 0.01, 0.8], params: [['n', POSITIVE], ['alpha', OPEN_PROBABILITY], ['power', OPEN_PROBABILITY]] },
   { name: 'pValueFromLog10', call: call(stats.pValueFromLog10), valid: [-2], params: [['log10PValue', NUMBER]] },
   { name: 'pValueFromLn', call: call(stats.pValueFromLn), valid: [-2], params: [['lnPValue', NUMBER]] },
+  { name: 'createRng', call: call(stats.createRng), valid: [7], params: [['seed', [Number.NaN, Number.POSITIVE_INFINITY, {}, undefined]]] },
+  { name: 'createNormalRng', call: call(stats.createNormalRng), valid: ['w'], params: [['seed', [Number.NaN, Number.NEGATIVE_INFINITY, [], null]]] },
+  { name: 'pValueParts', call: call(stats.pValueParts), valid: [-3], params: [['log10P', ['-3', undefined, null]]] },
+  { name: 'formatPValue', call: call(stats.formatPValue), valid: [-3], params: [['log10P', ['-3', undefined, {}]]] },
+  { name: 'bonferroniBound', call: call(stats.bonferroniBound), valid: [ps[0], 3], params: [['pValue', [{ pValue: 2, log10PValue: 0.3 }, 'x', null]], ['tests', [0, 1.5, Number.NaN, '3', undefined]]] },
+  { name: 'fisherExactGreater', call: call(stats.fisherExactGreater), valid: [3, 10, 1, 10], params: [['a', [-1, 1.5, Number.NaN, '3', undefined]], ['n1', [-1, 2.5, Number.POSITIVE_INFINITY]], ['b', [-2, 0.5, null]], ['n2', [-1, 1.5, 2 ** 60]]] },
   { name: 'pValueFromProbability', call: call(stats.pValueFromProbability), valid: [0.2], params: [['pValue', PROBABILITY]] },
 ];
 

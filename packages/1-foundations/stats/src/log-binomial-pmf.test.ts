@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logBinomialPmf } from './log-binomial-pmf.ts';
-import { relativeError } from './_testing.ts';
+import { relativeError } from './testing.ts';
 import { BINOMIAL_PMF_VECTORS } from './test-vectors/binomial-vectors.ts';
 
 /** Loader's form is accurate to a few ulps of |ln P| (measured worst 1.9e-16). */

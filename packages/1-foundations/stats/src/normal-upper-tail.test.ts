@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalUpperTail } from './normal-upper-tail.ts';
-import { LOG10_RELATIVE_TOLERANCE, close } from './_testing.ts';
+import { LOG10_RELATIVE_TOLERANCE, close } from './testing.ts';
 import { NORMAL_TAIL_VECTORS } from './test-vectors/normal-vectors.ts';
 
 describe('normalUpperTail', () => {

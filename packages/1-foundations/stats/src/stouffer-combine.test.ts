@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stoufferCombine } from './stouffer-combine.ts';
 import { pValueFromLog10, pValueFromProbability } from './p-value.ts';
-import { LOG10_RELATIVE_TOLERANCE, close } from './_testing.ts';
+import { LOG10_RELATIVE_TOLERANCE, close } from './testing.ts';
 import { COMBINE_VECTORS, EXTREME_COMBINE_VECTORS, WEIGHTED_STOUFFER_VECTORS } from './test-vectors/combine-vectors.ts';
 
 /** scipy's norm.isf/norm.sf in double precision: 1e-13 relative (measured 2.4e-14). */

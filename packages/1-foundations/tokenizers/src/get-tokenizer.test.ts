@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { createRng } from '@tracemark/stats';
 import { getTokenizer, listTokenizers, type Tokenizer, TokenizerError } from './index.ts';
 
 // Each built-in is loaded once for the whole file (the Hugging Face ones take about a second each).
@@ -75,18 +76,6 @@ const POOL = [
   '\u200b', '\u200c', '\u2060', '\ufeff', '\u0000', '\u001b', '\u007f', '\u2028', '\u3000',
 ];
 
-/** Deterministic pseudo-random generator (mulberry32), so a failing string can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Qwen3's tokenizer NFC-normalizes its input, so it round-trips text only up to NFC. */
 function expectedRoundTrip(name: BuiltIn, text: string): string {
   return name === 'qwen3' ? text.normalize('NFC') : text;
@@ -133,7 +122,7 @@ describe('built-in tokenizers', () => {
 
     test('round-trips 300 random strings mixing scripts, emoji, marks and invisible characters', () => {
       const tokenizer = tokenizers[name];
-      const random = mulberry32(2024);
+      const random = createRng(2024);
       for (let i = 0; i < 300; i++) {
         const length = 1 + Math.floor(random() * 40);
         const text = Array.from({ length }, () => POOL[Math.floor(random() * POOL.length)]).join('');

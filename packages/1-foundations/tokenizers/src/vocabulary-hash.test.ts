@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { describe, expect, test } from 'vitest';
 
+import { createRng } from '@tracemark/stats';
 import { vocabularyHash } from './vocabulary-hash.ts';
 
 /** The layout documented in vocabulary-hash.ts, written the obvious way with node:crypto. */
@@ -21,18 +22,6 @@ function referenceHash(tokens: ReadonlyArray<string | Uint8Array | null>): strin
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** Deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 describe('vocabularyHash', () => {
   test('follows the documented byte layout', () => {
     const tokens = ['a', new Uint8Array([0xff, 0x00]), null, '', 'héllo 👋'];
@@ -42,7 +31,7 @@ describe('vocabularyHash', () => {
   });
 
   test('matches the reference on random vocabularies, including tokens larger than the 64 KiB scratch block', () => {
-    const random = mulberry32(7);
+    const random = createRng(7);
     const alphabet = ['a', 'Ġ', 'é', '中', '👍', ' ', '\u0000'];
     for (let round = 0; round < 20; round++) {
       const tokens: Array<string | Uint8Array | null> = [];

@@ -1,8 +1,8 @@
-import { binomialUpperCritical } from '@tracemark/stats';
+import { binomialUpperCritical, createRng } from '@tracemark/stats';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from './detector.ts';
 import { generateKey, SCHEMES } from './key.ts';
-import { seededRandom, syntheticStep } from './testing.ts';
+import { syntheticStep } from './testing.ts';
 import { type SchemeName, type WatermarkKey, type Watermarker } from './types.ts';
 import { createWatermarker } from './watermarker.ts';
 
@@ -18,7 +18,7 @@ function keyFor(scheme: SchemeName, seed: number, params = {}): WatermarkKey {
 
 /** Generate `n` tokens from the synthetic model, watermarked by `wm` when given. */
 function generate(n: number, seed: number, wm?: Watermarker, prefix: number[] = [seed % VOCAB, (seed * 7) % VOCAB, 3, 4, 5, 6, 7, 8]): Uint32Array {
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const out = new Uint32Array(prefix.length + n);
   out.set(prefix);
   for (let i = prefix.length; i < out.length; i++) {

@@ -29,6 +29,7 @@
  */
 import {
   binomialUpperTail,
+  bonferroniBound,
   gammaUpperTail,
   type PValue,
 } from '@tracemark/stats';
@@ -329,16 +330,16 @@ function bestWindow(core: SchemeCore, trace: ScoredTrace, whole: { tokens: numbe
   const wholeTail = scoreTail(core, n, whole.score);
   const wholeWins = wholeTail.log10PValue <= best.tail.log10PValue;
   if (wholeWins) best = { start: 0, width: n, score: whole.score, tail: wholeTail };
-  const log10 = Math.min(0, best.tail.log10PValue + Math.log10(tested));
+  const adjusted = bonferroniBound(best.tail, tested);
   return {
     start: wholeWins ? 0 : trace.positions[best.start]! - offset,
     end: wholeWins ? whole.tokens : trace.positions[best.start + best.width - 1]! - offset + 1,
     scored: best.width,
     score: best.score,
     windowsTested: tested,
-    pValue: Math.min(1, 10 ** log10),
-    log10PValue: log10,
-    detected: log10 < Math.log10(alpha),
+    pValue: adjusted.pValue,
+    log10PValue: adjusted.log10PValue,
+    detected: adjusted.log10PValue < Math.log10(alpha),
   };
 }
 
@@ -364,6 +365,8 @@ interface DocumentState {
 export class DetectionSession {
   private readonly owners = new TupleOwners(4096);
   private readonly excluded = new TupleSet(64);
+  /** Per-document dedup, emptied for each document (TupleSet.reset). */
+  private readonly local = new TupleSet(16);
   private readonly id = new Uint32Array(2);
   private aggScored = 0;
   private readonly aggScore = new ExactSum();
@@ -470,7 +473,8 @@ export class DetectionSession {
   addPrepared(d: PreparedDocument): void {
     for (let j = 0; j < d.promptIds.length; j += 2) this.excluded.add(d.promptIds[j]!, d.promptIds[j + 1]!);
     const index = this.docs;
-    const local = new TupleSet(Math.max(16, d.scores.length));
+    const local = this.local;
+    local.reset(Math.max(16, d.scores.length));
     const wantWindow = this.states !== undefined && this.options.window !== undefined && this.options.window !== false;
     const state: DocumentState = {
       id: d.id ?? `doc-${index + 1}`,

@@ -1,7 +1,6 @@
-import { chiSquareUpperTail } from '@tracemark/stats';
+import { chiSquareUpperTail, createRng } from '@tracemark/stats';
 import { describe, expect, it } from 'vitest';
 import { generateKey } from './key.ts';
-import { seededRandom } from './testing.ts';
 import { type SchemeName } from './types.ts';
 import { createWatermarker } from './watermarker.ts';
 
@@ -19,7 +18,7 @@ const probs = (() => {
 function chiSquareOfChoices(scheme: SchemeName, params: object, draws: number, seed: number, dense: boolean): number {
   const secret = new Uint8Array(32).fill(seed);
   const wm = createWatermarker(generateKey({ scheme, tokenizer, secret, params }));
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const counts = new Map<number, number>();
   const ctx = new Uint32Array(4);
   const full = new Float32Array(1000).fill(-Infinity);

@@ -1,6 +1,5 @@
 export * from './types.ts';
 export {
-  canonicalJson,
   computeKeyId,
   DEFAULT_PARAMS,
   deriveAccountKey,
@@ -46,6 +45,7 @@ export {
 } from './detector.ts';
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
+export { wordsFromBytes } from './prf.ts';
 export { SHARED, TupleOwners } from './tuple-owners.ts';
 export { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 export { ExactSum } from './exact-sum.ts';

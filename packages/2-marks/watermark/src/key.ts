@@ -11,6 +11,7 @@
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { canonicalJson } from '@tracemark/encoding';
 import { type TokenizerIdentity } from '@tracemark/tokenizers';
 import {
   type GumbelParams,
@@ -119,17 +120,7 @@ export function resolveParams(scheme: SchemeName, overrides: ParamOverrides = {}
   }
 }
 
-/** Canonical JSON (sorted keys, no spaces), so hashes do not depend on property order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-/** The public description of a key: everything but the secret. */
+/** The public description of a key: everything but the secret, as canonical JSON (sorted keys, no spaces), so its hash does not depend on property order. */
 export function keyDescriptor(key: Pick<WatermarkKey, 'scheme' | 'params' | 'tokenizer' | 'account'>): string {
   return canonicalJson({ scheme: key.scheme, params: key.params, tokenizer: key.tokenizer, account: key.account });
 }

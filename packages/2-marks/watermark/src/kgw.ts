@@ -15,6 +15,11 @@ import { prepareCandidates, drawIndex, samplePlain } from './sampling.ts';
 import { type SchemeCore, tupleIdentity } from './scheme-core.ts';
 import { type KgwParams, type SampleOptions, type WatermarkKey } from './types.ts';
 
+/**
+ * The KGW scheme core for `key`. Why one long function: it is a factory whose methods (bias,
+ * sample, score) are closures over the key material and scratch arrays derived once here; each
+ * method is short, and hoisting them out would pass that state to every call on the hot path.
+ */
 export function createKgwCore(key: WatermarkKey): SchemeCore {
   const params = key.params as KgwParams;
   const h = params.context;

@@ -5,6 +5,10 @@
  *
  * Dense inputs (`ids === null`) cover the whole vocabulary; top-k selection over V uses a size-k
  * min-heap, O(V log k). Sparse inputs (`ids` given) cost O(k log k).
+ *
+ * This is the only sampler in tracemark: plain generation (`@tracemark/models`), the engines, the
+ * attacks and the gateway all draw unwatermarked tokens with `samplePlain`, so a plain run and a
+ * run whose watermark leaves the distribution unchanged see identically truncated candidates.
  */
 import { type SampleOptions } from './types.ts';
 
@@ -26,7 +30,7 @@ export function checkSampleOptions(o: SampleOptions): void {
 }
 
 /** Indices of the k largest values of `logits` (unordered), by a size-k min-heap. */
-function topKIndices(logits: Float32Array, k: number): Uint32Array {
+function topKIndices(logits: ArrayLike<number>, k: number): Uint32Array {
   const heap = new Uint32Array(k);
   let size = 0;
   const less = (a: number, b: number) => logits[a]! < logits[b]!;
@@ -67,8 +71,11 @@ function topKIndices(logits: Float32Array, k: number): Uint32Array {
 /**
  * The truncated, tempered distribution of one step. Temperature 0 means greedy: the single
  * most likely candidate with probability 1. Ties keep the lower index.
+ *
+ * @throws RangeError for empty logits, `ids` of another length, or no finite maximum (all
+ *   `-Infinity` or NaN: no token is possible).
  */
-export function prepareCandidates(ids: Uint32Array | null, logits: Float32Array, o: SampleOptions): Candidates {
+export function prepareCandidates(ids: ArrayLike<number> | null, logits: ArrayLike<number>, o: SampleOptions): Candidates {
   const n = logits.length;
   if (n === 0) throw new RangeError('logits must not be empty');
   if (ids !== null && ids.length !== n) throw new RangeError(`ids (${ids.length}) and logits (${n}) differ in length`);
@@ -76,8 +83,7 @@ export function prepareCandidates(ids: Uint32Array | null, logits: Float32Array,
   const topK = o.topK ?? 0;
   const topP = o.topP ?? 1;
   if (temperature === 0) {
-    let best = 0;
-    for (let i = 1; i < n; i++) if (logits[i]! > logits[best]!) best = i;
+    const best = argmax(logits);
     return { ids: Uint32Array.of(ids ? ids[best]! : best), probs: Float64Array.of(1) };
   }
   let idx: Uint32Array;
@@ -117,6 +123,15 @@ export function prepareCandidates(ids: Uint32Array | null, logits: Float32Array,
   return { ids: outIds, probs };
 }
 
+/** The index of the first maximal logit. @throws RangeError when no logit is finite (all `-Infinity` or NaN). */
+function argmax(logits: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  const max = logits[best]!;
+  if (max === -Infinity || Number.isNaN(max)) throw new RangeError('logits must contain a finite maximum');
+  return best;
+}
+
 /** Inverse-CDF draw of an index from `probs` (sum 1) with one uniform `u` in [0, 1). */
 export function drawIndex(probs: Float64Array, u: number): number {
   let cum = 0;
@@ -129,8 +144,43 @@ export function drawIndex(probs: Float64Array, u: number): number {
   return probs.length - 1;
 }
 
-/** An unwatermarked draw: the baseline every scheme is compared against. */
-export function samplePlain(ids: Uint32Array | null, logits: Float32Array, o: SampleOptions): number {
-  const c = prepareCandidates(ids, logits, o);
-  return c.ids[drawIndex(c.probs, o.random())]!;
+/** Scratch for the untruncated path, grown on demand: a dense step over a 200k vocabulary would otherwise allocate 1.6 MB per token. */
+let scratch = new Float64Array(256);
+
+/**
+ * An unwatermarked draw: the baseline every scheme is compared against, and the plain sampler of
+ * every generator. Returns a token id (`ids[i]`, or the index `i` for dense logits).
+ *
+ * Method: as `prepareCandidates` then `drawIndex` with one `random()` draw; greedy (temperature 0)
+ * takes no draw. Without truncation (no top-k below n, top-p 1) the same arithmetic runs in a
+ * reused scratch buffer instead of allocating candidate arrays, O(n) per step.
+ *
+ * @throws RangeError or TypeError for bad options (naming the option), and as `prepareCandidates`.
+ * @example
+ * samplePlain(Uint32Array.of(7, 9), Float32Array.of(-1, -0.1), { temperature: 0, random: Math.random }); // 9
+ */
+export function samplePlain(ids: ArrayLike<number> | null, logits: ArrayLike<number>, o: SampleOptions): number {
+  checkSampleOptions(o);
+  const n = logits.length;
+  const temperature = o.temperature ?? 1;
+  const topK = o.topK ?? 0;
+  if (temperature === 0 || (topK > 0 && topK < n) || (o.topP ?? 1) < 1) {
+    const c = prepareCandidates(ids, logits, o);
+    return temperature === 0 ? c.ids[0]! : c.ids[drawIndex(c.probs, o.random())]!;
+  }
+  if (n === 0) throw new RangeError('logits must not be empty');
+  if (ids !== null && ids.length !== n) throw new RangeError(`ids (${ids.length}) and logits (${n}) differ in length`);
+  const max = logits[argmax(logits)]!;
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  const probs = scratch;
+  const invT = 1 / temperature;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp((logits[i]! - max) * invT);
+    probs[i] = e;
+    sum += e;
+  }
+  for (let i = 0; i < n; i++) probs[i]! /= sum;
+  const index = drawIndex(probs.subarray(0, n), o.random());
+  return ids ? ids[index]! : index;
 }

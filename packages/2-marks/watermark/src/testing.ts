@@ -1,20 +1,9 @@
 /**
- * Deterministic helpers for tests and benchmarks of the watermark library: a seeded uniform
- * generator and a synthetic next-token distribution of realistic entropy. They live in `src/` so
- * benchmarks can import them; nothing in the public API depends on them.
+ * Deterministic helpers for tests and benchmarks of the watermark library: a synthetic next-token
+ * distribution of realistic entropy (seeded draws come from `createRng` in `@tracemark/stats`).
+ * They live in `src/` so benchmarks can import them; nothing in the public API depends on them.
  */
 import { mix32 } from './prf.ts';
-
-/** A counter-based uniform generator in [0, 1) (lowbias32 of seed ⊕ counter): reproducible and fast. */
-export function seededRandom(seed: number): () => number {
-  let counter = 0;
-  const s = mix32(seed ^ 0x5bd1e995);
-  return () => {
-    const hi = mix32(s + Math.imul(++counter, 0x9e3779b9));
-    const lo = mix32(hi ^ counter);
-    return ((hi >>> 11) * 4294967296 + lo) / 9007199254740992;
-  };
-}
 
 /** One synthetic step: `support` candidate ids with Zipf(`s`) logits, most likely first. */
 export interface SyntheticStep {

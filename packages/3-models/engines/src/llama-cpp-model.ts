@@ -21,7 +21,7 @@ import { getLlama, type Llama, type LlamaContext, type LlamaContextSequence, Lla
 import { type SparseLogProbs } from '@tracemark/models';
 import { type Tokenizer, type TokenizerIdentity, vocabularyHash } from '@tracemark/tokenizers';
 import { samplePlain, type Watermarker } from '@tracemark/watermark';
-import { seededUniform } from './_seeded-random.ts';
+import { createRng } from '@tracemark/stats';
 
 export interface LoadLlamaCppOptions {
   /** Path of a GGUF file. */
@@ -176,117 +176,16 @@ function logSumExp(logits: Float32Array): number {
  */
 export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<LlamaCppModel> {
   if (typeof options.modelPath !== 'string' || options.modelPath.length === 0) throw new TypeError('modelPath must be a non-empty string');
-  const llama = await loadBinding();
-  recentLog.length = 0;
-  let model: LlamaModel;
-  try {
-    model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0 });
-  } catch (error) {
-    await settleLog();
-    const reason = error instanceof Error ? error.message : String(error);
-    const log = recentLog.length > 0 ? ` (llama.cpp: ${recentLog.join(' | ')})` : '';
-    throw new Error(`${options.modelPath}: llama.cpp could not load the model: ${reason}${log}`, { cause: error });
-  }
-  let context: LlamaContext;
-  try {
-    const contextSize = positiveInteger('contextSize', options.contextSize ?? Math.min(model.trainContextSize, 2048));
-    context = await model.createContext({
-      contextSize,
-      ...(options.threads === undefined ? {} : { threads: positiveInteger('threads', options.threads) }),
-    });
-  } catch (error) {
-    await model.dispose();
-    throw error;
-  }
-  const sequence: LlamaContextSequence = context.getSequence();
-  const metadata = model.fileInfo.metadata as { general?: { name?: unknown }; tokenizer?: { ggml?: { tokens?: unknown } } };
-  const pieces = metadata.tokenizer?.ggml?.tokens;
-  if (!Array.isArray(pieces) || pieces.length === 0) {
-    await context.dispose();
-    await model.dispose();
-    throw new Error(`${options.modelPath}: the GGUF file has no tokenizer.ggml.tokens list`);
-  }
+  const { model, context } = await openGguf(options);
+  const { pieces, name } = await ggufVocabulary(model, context, options.modelPath);
   const vocabSize = pieces.length;
-  const name = typeof metadata.general?.name === 'string' ? metadata.general.name : (options.modelPath.split(/[\\/]/).pop() ?? options.modelPath);
   const bos = model.tokens.bos;
   const prependBos = model.tokens.shouldPrependBosToken && bos !== null;
-
-  let identity: TokenizerIdentity | null = null;
-  const tokenizer: Tokenizer = {
-    name: `gguf:${name}`,
-    vocabSize,
-    identity: () => (identity ??= { name: `gguf:${name}`, vocabSize, hash: vocabularyHash(pieces.map(String)) }),
-    encode: (text) => Uint32Array.from(model.tokenize(text, false)),
-    decode: (ids) => model.detokenize(Array.from(ids) as Token[], false),
-  };
-
-  // One engine call at a time: they share one sequence whose state each call rewrites.
-  let queue: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
-  };
-
-  /**
-   * Make the sequence hold `tokens` minus the tail that must be evaluated (at least the last
-   * token, whose logits are wanted), reusing the cached prefix; returns the tail's start index.
-   */
-  const alignPrefix = async (tokens: readonly Token[], keepAtMost: number): Promise<number> => {
-    const { firstDifferentIndex } = sequence.compareContextTokens(tokens as Token[]);
-    const keep = Math.min(firstDifferentIndex, keepAtMost);
-    if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
-    return keep;
-  };
-
-  const withBosIfEmpty = (context: Uint32Array): Token[] => {
-    if (context.length > 0) return Array.from(context) as Token[];
-    if (bos === null) throw new RangeError('context is empty and the model has no BOS token to start from');
-    return [bos];
-  };
-
-  const checkRoom = (needed: number): void => {
-    if (needed > sequence.contextSize) throw new RangeError(`${needed} tokens do not fit the context (${sequence.contextSize}); load the model with a larger contextSize`);
-  };
-
-  type EvaluateItem = Parameters<LlamaContextSequence['controlledEvaluate']>[0][number];
-
-  /** Append `tokens` to the sequence and write the raw logits after the last one into `out`. */
-  const appendDense = async (tokens: readonly Token[], out: Float32Array): Promise<Float32Array> => {
-    const input: EvaluateItem[] = tokens.slice(0, -1);
-    input.push([tokens[tokens.length - 1]!, { generateNext: { logits: true } }]);
-    const logits = (await sequence.controlledEvaluate(input))[input.length - 1]?.next.logits;
-    if (logits === undefined) throw new Error('llama.cpp returned no logits');
-    out.fill(-Infinity);
-    for (const [id, value] of logits) out[id] = value;
-    return out;
-  };
-
-  /**
-   * Append `tokens` and return the `k` highest logits after the last one, highest first (ties by
-   * id), selected natively, plus log Z = log Σ exp(logit) over the whole vocabulary.
-   */
-  const appendTop = async (tokens: readonly Token[], k: number): Promise<{ ids: Uint32Array; logits: Float32Array; logZ: number }> => {
-    const input: EvaluateItem[] = tokens.slice(0, -1);
-    input.push([tokens[tokens.length - 1]!, { generateNext: { logits: { filter: { tokens: [], includeTop: k } }, totalLogitWeight: true } }]);
-    const next = (await sequence.controlledEvaluate(input))[input.length - 1]?.next;
-    if (next?.logits === undefined || next.totalLogitWeight === undefined) throw new Error('llama.cpp returned no logits');
-    const entries = [...next.logits].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
-    const logits = Float32Array.from(entries, (e) => e[1]);
-    // totalLogitWeight = Σ exp(logit − max logit), so log Z = max + log(totalLogitWeight).
-    return { ids: Uint32Array.from(entries, (e) => e[0]), logits, logZ: logits[0]! + Math.log(next.totalLogitWeight) };
-  };
-
-  /** Evaluate `tokens`, reusing the cached prefix, and return the raw logits after the last one. */
-  const denseLogits = async (tokens: readonly Token[]): Promise<Float32Array> => {
-    checkRoom(tokens.length);
-    const start = await alignPrefix(tokens, tokens.length - 1);
-    return appendDense(tokens.slice(start), new Float32Array(vocabSize));
-  };
+  const runner = new SequenceRunner(context.getSequence(), vocabSize, bos);
 
   const self: LlamaCppModel = {
     name,
-    tokenizer,
+    tokenizer: ggufTokenizer(model, name, pieces),
     vocabSize,
 
     encodePrompt(text) {
@@ -298,14 +197,14 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
 
     async logits(context) {
       checkTokens(context, vocabSize, 'context');
-      return exclusive(() => denseLogits(withBosIfEmpty(context)));
+      return runner.exclusive(() => runner.denseLogits(runner.withBosIfEmpty(context)));
     },
 
     async logProbs(context, out) {
       checkTokens(context, vocabSize, 'context');
       if (out !== undefined && out.length !== vocabSize) throw new RangeError(`out has length ${out.length}, expected ${vocabSize}`);
-      return exclusive(async () => {
-        const logits = await denseLogits(withBosIfEmpty(context));
+      return runner.exclusive(async () => {
+        const logits = await runner.denseLogits(runner.withBosIfEmpty(context));
         const logZ = logSumExp(logits);
         const target = out ?? new Float64Array(vocabSize);
         for (let i = 0; i < vocabSize; i++) target[i] = logits[i]! - logZ;
@@ -316,11 +215,11 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
     async topK(context, k) {
       checkTokens(context, vocabSize, 'context');
       positiveInteger('k', k);
-      return exclusive(async () => {
-        const tokens = withBosIfEmpty(context);
-        checkRoom(tokens.length);
-        const start = await alignPrefix(tokens, tokens.length - 1);
-        const { ids, logits, logZ } = await appendTop(tokens.slice(start), Math.min(k, vocabSize));
+      return runner.exclusive(async () => {
+        const tokens = runner.withBosIfEmpty(context);
+        runner.checkRoom(tokens.length);
+        const start = await runner.alignPrefix(tokens, tokens.length - 1);
+        const { ids, logits, logZ } = await runner.appendTop(tokens.slice(start), Math.min(k, vocabSize));
         return { ids, logProbs: Float64Array.from(logits, (l) => l - logZ) };
       });
     },
@@ -328,32 +227,7 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
     async scoreTokens(tokens, from = 1) {
       checkTokens(tokens, vocabSize, 'tokens');
       if (!Number.isInteger(from) || from < 1 || from > tokens.length) throw new RangeError(`from must be an integer in [1, ${tokens.length}], got ${from}`);
-      return exclusive(async () => {
-        checkRoom(tokens.length);
-        const all = Array.from(tokens) as Token[];
-        const start = await alignPrefix(all, from - 1);
-        type Item = Token | [Token, { generateNext: { logits: { filter: { tokens: Token[]; includeTop: 1 } }; totalLogitWeight: true } }];
-        // Every token enters the sequence (the last one too, so the cache matches `tokens` for the
-        // next call); positions from−1 … n−2 also return the next token's logit and the maximum.
-        // The maximum comes from `includeTop: 1`: in node-llama-cpp 3.22.1 `includeMax` adds the
-        // top token only when the filter already holds it (AddonContext.cpp tests any_of, not none_of).
-        const input: Item[] = [];
-        for (let i = start; i < tokens.length; i++) {
-          input.push(i >= from - 1 && i < tokens.length - 1 ? [all[i]!, { generateNext: { logits: { filter: { tokens: [all[i + 1]!], includeTop: 1 } }, totalLogitWeight: true } }] : all[i]!);
-        }
-        const results = await sequence.controlledEvaluate(input);
-        const scores = new Float64Array(tokens.length - from);
-        for (let i = from; i < tokens.length; i++) {
-          const next = results[i - 1 - start]?.next;
-          const logit = next?.logits?.get(all[i]!);
-          if (next?.logits === undefined || logit === undefined || next.totalLogitWeight === undefined) throw new Error(`llama.cpp returned no logits at position ${i}`);
-          let max = -Infinity;
-          for (const v of next.logits.values()) if (v > max) max = v;
-          // totalLogitWeight = Σ exp(logit − max logit), so log p = logit − max − log(totalLogitWeight).
-          scores[i - from] = logit - max - Math.log(next.totalLogitWeight);
-        }
-        return scores;
-      });
+      return runner.exclusive(() => scoreOnSequence(runner, tokens, from));
     },
 
     async generate(options) {
@@ -363,49 +237,216 @@ export async function loadLlamaCppModel(options: LoadLlamaCppOptions): Promise<L
       const promptTokens = typeof options.prompt === 'string' ? self.encodePrompt(options.prompt) : Uint32Array.from(options.prompt);
       checkTokens(promptTokens, vocabSize, 'prompt');
       if (promptTokens.length === 0) throw new RangeError('prompt must contain at least one token');
-      const stopAtEnd = options.stopAtEndOfGeneration ?? true;
-      const sampleOptions = { temperature: options.temperature ?? 1, topK: options.topK ?? 0, topP: options.topP ?? 1, random: seededUniform(options.seed) };
-      const watermarker = options.watermarker;
-      return exclusive(async () => {
-        checkRoom(promptTokens.length + maxTokens);
-        // Start from an empty cache so the prompt is always evaluated in the same batches: the
-        // same seed then gives the same tokens whatever ran before.
-        await sequence.clearHistory();
-        const sequenceTokens = new Uint32Array(promptTokens.length + maxTokens);
-        sequenceTokens.set(promptTokens);
-        let length = promptTokens.length;
-        let pending: Token[] = Array.from(promptTokens) as Token[];
-        const logits = new Float32Array(vocabSize);
-        let stopReason: GenerationResult['stopReason'] = 'maxTokens';
-        while (length < promptTokens.length + maxTokens) {
-          const context = sequenceTokens.subarray(0, length);
-          let chosen: number;
-          if (candidates === undefined) {
-            await appendDense(pending, logits);
-            chosen = watermarker ? watermarker.sample(logits, context, sampleOptions) : samplePlain(null, logits, sampleOptions);
-          } else {
-            const top = await appendTop(pending, candidates);
-            chosen = watermarker ? watermarker.sampleCandidates(top.ids, top.logits, context, sampleOptions) : samplePlain(top.ids, top.logits, sampleOptions);
-          }
-          sequenceTokens[length++] = chosen;
-          pending = [chosen as Token];
-          if (stopAtEnd && model.isEogToken(chosen as Token)) {
-            stopReason = 'endOfGeneration';
-            break;
-          }
-        }
-        const tokens = sequenceTokens.slice(promptTokens.length, length);
-        return { promptTokens, tokens, text: model.detokenize(Array.from(tokens) as Token[], false), stopReason, keyId: watermarker?.keyId ?? null };
-      });
+      return runner.exclusive(() => generateOnSequence(runner, model, promptTokens, maxTokens, candidates, options));
     },
 
     dispose: () =>
-      exclusive(async () => {
+      runner.exclusive(async () => {
         await context.dispose();
         await model.dispose();
       }),
   };
   return self;
+}
+
+/** Step 1: load the binding, the GGUF file and a context; a rejected file's error carries llama.cpp's own log lines. */
+async function openGguf(options: LoadLlamaCppOptions): Promise<{ model: LlamaModel; context: LlamaContext }> {
+  const llama = await loadBinding();
+  recentLog.length = 0;
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0 });
+  } catch (error) {
+    await settleLog();
+    const reason = error instanceof Error ? error.message : String(error);
+    const log = recentLog.length > 0 ? ` (llama.cpp: ${recentLog.join(' | ')})` : '';
+    throw new Error(`${options.modelPath}: llama.cpp could not load the model: ${reason}${log}`, { cause: error });
+  }
+  try {
+    const contextSize = positiveInteger('contextSize', options.contextSize ?? Math.min(model.trainContextSize, 2048));
+    const context = await model.createContext({
+      contextSize,
+      ...(options.threads === undefined ? {} : { threads: positiveInteger('threads', options.threads) }),
+    });
+    return { model, context };
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
+}
+
+/** Step 2: the token pieces and name from the GGUF metadata; frees the model when the file has no vocabulary. */
+async function ggufVocabulary(model: LlamaModel, context: LlamaContext, modelPath: string): Promise<{ pieces: unknown[]; name: string }> {
+  const metadata = model.fileInfo.metadata as { general?: { name?: unknown }; tokenizer?: { ggml?: { tokens?: unknown } } };
+  const pieces = metadata.tokenizer?.ggml?.tokens;
+  if (!Array.isArray(pieces) || pieces.length === 0) {
+    await context.dispose();
+    await model.dispose();
+    throw new Error(`${modelPath}: the GGUF file has no tokenizer.ggml.tokens list`);
+  }
+  const name = typeof metadata.general?.name === 'string' ? metadata.general.name : (modelPath.split(/[\\/]/).pop() ?? modelPath);
+  return { pieces, name };
+}
+
+/** Step 3: the model's own tokenizer as a tracemark `Tokenizer` (encode adds no BOS; identity hashed on first use). */
+function ggufTokenizer(model: LlamaModel, name: string, pieces: readonly unknown[]): Tokenizer {
+  let identity: TokenizerIdentity | null = null;
+  return {
+    name: `gguf:${name}`,
+    vocabSize: pieces.length,
+    identity: () => (identity ??= { name: `gguf:${name}`, vocabSize: pieces.length, hash: vocabularyHash(pieces.map(String)) }),
+    encode: (text) => Uint32Array.from(model.tokenize(text, false)),
+    decode: (ids) => model.detokenize(Array.from(ids) as Token[], false),
+  };
+}
+
+type EvaluateItem = Parameters<LlamaContextSequence['controlledEvaluate']>[0][number];
+
+/**
+ * The one llama.cpp context sequence of a loaded model, and the evaluation steps every query is
+ * made of. Engine calls go through `exclusive`, one at a time: they share the sequence, whose
+ * state each call rewrites.
+ */
+class SequenceRunner {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly sequence: LlamaContextSequence,
+    readonly vocabSize: number,
+    private readonly bos: Token | null,
+  ) {}
+
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Make the sequence hold `tokens` minus the tail that must be evaluated (at least the last
+   * token, whose logits are wanted), reusing the cached prefix; returns the tail's start index.
+   */
+  async alignPrefix(tokens: readonly Token[], keepAtMost: number): Promise<number> {
+    const { sequence } = this;
+    const { firstDifferentIndex } = sequence.compareContextTokens(tokens as Token[]);
+    const keep = Math.min(firstDifferentIndex, keepAtMost);
+    if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+    return keep;
+  }
+
+  withBosIfEmpty(context: Uint32Array): Token[] {
+    if (context.length > 0) return Array.from(context) as Token[];
+    if (this.bos === null) throw new RangeError('context is empty and the model has no BOS token to start from');
+    return [this.bos];
+  }
+
+  checkRoom(needed: number): void {
+    if (needed > this.sequence.contextSize) throw new RangeError(`${needed} tokens do not fit the context (${this.sequence.contextSize}); load the model with a larger contextSize`);
+  }
+
+  /** Append `tokens` to the sequence and write the raw logits after the last one into `out`. */
+  async appendDense(tokens: readonly Token[], out: Float32Array): Promise<Float32Array> {
+    const input: EvaluateItem[] = tokens.slice(0, -1);
+    input.push([tokens[tokens.length - 1]!, { generateNext: { logits: true } }]);
+    const logits = (await this.sequence.controlledEvaluate(input))[input.length - 1]?.next.logits;
+    if (logits === undefined) throw new Error('llama.cpp returned no logits');
+    out.fill(-Infinity);
+    for (const [id, value] of logits) out[id] = value;
+    return out;
+  }
+
+  /**
+   * Append `tokens` and return the `k` highest logits after the last one, highest first (ties by
+   * id), selected natively, plus log Z = log Σ exp(logit) over the whole vocabulary.
+   */
+  async appendTop(tokens: readonly Token[], k: number): Promise<{ ids: Uint32Array; logits: Float32Array; logZ: number }> {
+    const input: EvaluateItem[] = tokens.slice(0, -1);
+    input.push([tokens[tokens.length - 1]!, { generateNext: { logits: { filter: { tokens: [], includeTop: k } }, totalLogitWeight: true } }]);
+    const next = (await this.sequence.controlledEvaluate(input))[input.length - 1]?.next;
+    if (next?.logits === undefined || next.totalLogitWeight === undefined) throw new Error('llama.cpp returned no logits');
+    const entries = [...next.logits].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
+    const logits = Float32Array.from(entries, (e) => e[1]);
+    // totalLogitWeight = Σ exp(logit − max logit), so log Z = max + log(totalLogitWeight).
+    return { ids: Uint32Array.from(entries, (e) => e[0]), logits, logZ: logits[0]! + Math.log(next.totalLogitWeight) };
+  }
+
+  /** Evaluate `tokens`, reusing the cached prefix, and return the raw logits after the last one. */
+  async denseLogits(tokens: readonly Token[]): Promise<Float32Array> {
+    this.checkRoom(tokens.length);
+    const start = await this.alignPrefix(tokens, tokens.length - 1);
+    return this.appendDense(tokens.slice(start), new Float32Array(this.vocabSize));
+  }
+}
+
+/** Teacher forcing in one forward pass (see `LlamaCppModel.scoreTokens`); run inside `exclusive`. */
+async function scoreOnSequence(runner: SequenceRunner, tokens: Uint32Array, from: number): Promise<Float64Array> {
+  runner.checkRoom(tokens.length);
+  const all = Array.from(tokens) as Token[];
+  const start = await runner.alignPrefix(all, from - 1);
+  type Item = Token | [Token, { generateNext: { logits: { filter: { tokens: Token[]; includeTop: 1 } }; totalLogitWeight: true } }];
+  // Every token enters the sequence (the last one too, so the cache matches `tokens` for the
+  // next call); positions from−1 … n−2 also return the next token's logit and the maximum.
+  // The maximum comes from `includeTop: 1`: in node-llama-cpp 3.22.1 `includeMax` adds the
+  // top token only when the filter already holds it (AddonContext.cpp tests any_of, not none_of).
+  const input: Item[] = [];
+  for (let i = start; i < tokens.length; i++) {
+    input.push(i >= from - 1 && i < tokens.length - 1 ? [all[i]!, { generateNext: { logits: { filter: { tokens: [all[i + 1]!], includeTop: 1 } }, totalLogitWeight: true } }] : all[i]!);
+  }
+  const results = await runner.sequence.controlledEvaluate(input);
+  const scores = new Float64Array(tokens.length - from);
+  for (let i = from; i < tokens.length; i++) {
+    const next = results[i - 1 - start]?.next;
+    const logit = next?.logits?.get(all[i]!);
+    if (next?.logits === undefined || logit === undefined || next.totalLogitWeight === undefined) throw new Error(`llama.cpp returned no logits at position ${i}`);
+    let max = -Infinity;
+    for (const v of next.logits.values()) if (v > max) max = v;
+    // totalLogitWeight = Σ exp(logit − max logit), so log p = logit − max − log(totalLogitWeight).
+    scores[i - from] = logit - max - Math.log(next.totalLogitWeight);
+  }
+  return scores;
+}
+
+/** The generation loop (see `LlamaCppModel.generate`), on checked arguments; run inside `exclusive`. */
+async function generateOnSequence(
+  runner: SequenceRunner,
+  model: LlamaModel,
+  promptTokens: Uint32Array,
+  maxTokens: number,
+  candidates: number | undefined,
+  options: GenerateOptions,
+): Promise<GenerationResult> {
+  const stopAtEnd = options.stopAtEndOfGeneration ?? true;
+  const sampleOptions = { temperature: options.temperature ?? 1, topK: options.topK ?? 0, topP: options.topP ?? 1, random: createRng(options.seed) };
+  const watermarker = options.watermarker;
+  runner.checkRoom(promptTokens.length + maxTokens);
+  // Start from an empty cache so the prompt is always evaluated in the same batches: the
+  // same seed then gives the same tokens whatever ran before.
+  await runner.sequence.clearHistory();
+  const sequenceTokens = new Uint32Array(promptTokens.length + maxTokens);
+  sequenceTokens.set(promptTokens);
+  let length = promptTokens.length;
+  let pending: Token[] = Array.from(promptTokens) as Token[];
+  const logits = new Float32Array(runner.vocabSize);
+  let stopReason: GenerationResult['stopReason'] = 'maxTokens';
+  while (length < promptTokens.length + maxTokens) {
+    const context = sequenceTokens.subarray(0, length);
+    let chosen: number;
+    if (candidates === undefined) {
+      await runner.appendDense(pending, logits);
+      chosen = watermarker ? watermarker.sample(logits, context, sampleOptions) : samplePlain(null, logits, sampleOptions);
+    } else {
+      const top = await runner.appendTop(pending, candidates);
+      chosen = watermarker ? watermarker.sampleCandidates(top.ids, top.logits, context, sampleOptions) : samplePlain(top.ids, top.logits, sampleOptions);
+    }
+    sequenceTokens[length++] = chosen;
+    pending = [chosen as Token];
+    if (stopAtEnd && model.isEogToken(chosen as Token)) {
+      stopReason = 'endOfGeneration';
+      break;
+    }
+  }
+  const tokens = sequenceTokens.slice(promptTokens.length, length);
+  return { promptTokens, tokens, text: model.detokenize(Array.from(tokens) as Token[], false), stopReason, keyId: watermarker?.keyId ?? null };
 }
 
 /**

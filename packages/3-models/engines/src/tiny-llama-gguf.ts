@@ -11,7 +11,7 @@
  * ASCII character, and every prefix of "▁word" for a list of common English words, so that
  * llama.cpp's greedy bigram merging can build whole words (U+2581 "▁" stands for a space).
  */
-import { seededNormal } from './_seeded-random.ts';
+import { createNormalRng } from '@tracemark/stats';
 import { encodeGguf, type GgufMetadataValue, type GgufTensor } from './gguf-writer.ts';
 
 /** llama.cpp token types (`llama_token_type`). */
@@ -130,7 +130,7 @@ export function buildTinyLlamaGguf(options: TinyLlamaOptions): Uint8Array {
 
   const vocab = tinyLlamaVocabulary();
   const nVocab = vocab.tokens.length;
-  const normal = seededNormal(options.seed);
+  const normal = createNormalRng(options.seed);
   const gaussian = (shape: readonly number[], std: number): Float32Array => {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
     for (let i = 0; i < data.length; i++) data[i] = normal() * std;

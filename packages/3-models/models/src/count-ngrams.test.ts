@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { referenceKneserNey, tinyTokenizer } from './_testing.ts';
+import { referenceKneserNey, tinyTokenizer } from './testing.ts';
 import { countNgrams } from './count-ngrams.ts';
 import { checkNgramTables, discountsFromCountOfCounts } from './ngram-tables.ts';
 import { NgramModel } from './ngram-model.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '@tracemark/stats';
 import { trainNgram } from './train-ngram.ts';
 
 const V = 12;

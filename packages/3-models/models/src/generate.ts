@@ -4,10 +4,9 @@
  * the token with its key, or to the plain sampler. The context handed to the model and the
  * watermarker is a view of one growing buffer, so a step never copies the history.
  */
-import { type Watermarker } from '@tracemark/watermark';
+import { createRng } from '@tracemark/stats';
+import { checkSampleOptions, samplePlain, type Watermarker } from '@tracemark/watermark';
 import { type LanguageModel } from './language-model.ts';
-import { createRng } from './rng.ts';
-import { checkSamplingOptions, sampleFromLogits, sampleIndex } from './sample.ts';
 
 export interface GenerateOptions {
   /** Tokens before the first generated one (empty: start of a document). */
@@ -60,7 +59,7 @@ export function generate(model: LanguageModel, options: GenerateOptions): Genera
   if (!Number.isInteger(topK) || topK < 0) throw new RangeError(`topK must be a non-negative integer (0 = whole vocabulary), got ${topK}`);
   const random = createRng(options.seed);
   const sampling = { temperature, topP, random };
-  checkSamplingOptions(sampling);
+  checkSampleOptions(sampling);
   const stopSet = new Set(options.stopTokens ?? []);
   const dense = topK === 0 || topK >= V;
   if (dense) topK = V;
@@ -79,7 +78,7 @@ export function generate(model: LanguageModel, options: GenerateOptions): Genera
     if (denseLogProbs !== null && denseLogits !== null) {
       model.logProbs(context, denseLogProbs);
       for (let i = 0; i < V; i++) denseLogits[i] = denseLogProbs[i]!;
-      token = watermarker ? watermarker.sample(denseLogits, context, sampling) : sampleIndex(denseLogits, sampling);
+      token = watermarker ? watermarker.sample(denseLogits, context, sampling) : samplePlain(null, denseLogits, sampling);
     } else {
       const candidates = model.topK(context, topK);
       const n = candidates.ids.length;
@@ -87,7 +86,7 @@ export function generate(model: LanguageModel, options: GenerateOptions): Genera
       for (let i = 0; i < n; i++) logits[i] = candidates.logProbs[i]!;
       token = watermarker
         ? watermarker.sampleCandidates(candidates.ids, logits, context, sampling)
-        : sampleFromLogits(candidates.ids, logits, sampling);
+        : samplePlain(candidates.ids, logits, sampling);
     }
     if (!Number.isInteger(token) || token < 0 || token >= V) throw new RangeError(`sampler returned ${token}, not a token id below ${V}`);
     if (stopSet.has(token)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tinyTokenizer } from './_testing.ts';
+import { tinyTokenizer } from './testing.ts';
 import { mixSources, type TrainingSource } from './mix-sources.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '@tracemark/stats';
 import { trainNgram } from './train-ngram.ts';
 
 /** `n` documents of random lengths 1 … 200 with token ids in [base, base + 10). */

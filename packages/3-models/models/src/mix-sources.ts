@@ -2,8 +2,8 @@
  * Choosing training documents from several sources in stated proportions — how a distillation
  * mixture is expressed ("10% teacher outputs, 90% human text"). Proportions are by tokens.
  */
+import { createRng } from '@tracemark/stats';
 import { type SourceSummary } from './ngram-model.ts';
-import { createRng } from './rng.ts';
 
 /** One source of training text, already tokenized. */
 export interface TrainingSource {

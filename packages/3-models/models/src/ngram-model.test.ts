@@ -1,10 +1,10 @@
 import { loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
 import { getTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tinyTokenizer } from './_testing.ts';
+import { tinyTokenizer } from './testing.ts';
 import { type NgramModel } from './ngram-model.ts';
 import { perplexity } from './perplexity.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '@tracemark/stats';
 import { trainNgram } from './train-ngram.ts';
 
 /** Probability mass must be 1 to this tolerance (in probability space). */

@@ -249,6 +249,10 @@ export class NgramModel implements LanguageModel {
    * the answer with unseen tokens when k exceeds the tokens seen after these contexts.
    *
    * @throws RangeError when k is not a non-negative integer.
+   *
+   * Why one long method: it is the per-step hot path of generation; its state (a dozen typed
+   * arrays and cursors) stays in locals across one scan loop, and splitting it would hand all of
+   * them to each piece on every step.
    */
   topK(context: Uint32Array, k: number): SparseLogProbs {
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);

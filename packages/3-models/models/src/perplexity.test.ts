@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tinyTokenizer } from './_testing.ts';
+import { tinyTokenizer } from './testing.ts';
 import { type LanguageModel } from './language-model.ts';
 import { perplexity } from './perplexity.ts';
 import { trainNgram } from './train-ngram.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBuiltinCorpus, SourceFormatError } from '@tracemark/corpora';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tinyTokenizer } from './_testing.ts';
+import { tinyTokenizer } from './testing.ts';
 import { readTrainingSource } from './read-training-source.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracemark-sources-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadBuiltinCorpus } from '@tracemark/corpora';
 import { getTokenizer, type Tokenizer, TokenizerMismatchError } from '@tracemark/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyTokenizer } from './_testing.ts';
+import { tinyTokenizer } from './testing.ts';
 import { type NgramModel } from './ngram-model.ts';
 import { deserializeModel, loadModel, ModelFileError, saveModel, serializeModel } from './save-model.ts';
 import { trainNgram } from './train-ngram.ts';

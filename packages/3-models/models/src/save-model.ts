@@ -147,6 +147,9 @@ export async function serializeModel(model: NgramModel): Promise<Uint8Array> {
  * Parse model-file bytes (see `loadModel`). `file` names the source in error messages.
  *
  * @throws ModelFileError, TokenizerMismatchError as `loadModel`.
+ *
+ * Why one long function: it reads the file format front to back, one field at a time, each with
+ * the check that names it; the order of the code is the order of the bytes.
  */
 export async function deserializeModel(
   bytes: Uint8Array,

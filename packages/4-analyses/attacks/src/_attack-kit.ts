@@ -3,7 +3,7 @@
  * attack, drawing k of n positions, and the segmentation of text into words and the gaps
  * between them.
  */
-import { createRng } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
 
 /** @throws RangeError naming the attack when strength is not a finite number in [0, max]. */
 export function checkStrength(kind: string, strength: number, max = 1): number {

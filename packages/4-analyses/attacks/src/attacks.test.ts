@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { humanText, referenceModel, type ReferenceModel } from './_testing.ts';
+import { humanText, referenceModel, type ReferenceModel } from './testing.ts';
 import { ATTACK_KINDS, ATTACKS, isAttackKind, type AttackResources, TEXT_ATTACKS } from './attacks.ts';
 
 let ref: ReferenceModel;

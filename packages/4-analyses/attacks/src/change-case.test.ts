@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { segmentWords } from './_attack-kit.ts';
 import { changeCase } from './change-case.ts';
-import { humanText } from './_testing.ts';
+import { humanText } from './testing.ts';
 
 const text = humanText(2).slice(0, 4000);
 const words = segmentWords(text).words;

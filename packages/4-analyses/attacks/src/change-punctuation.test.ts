@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changePunctuation, PUNCTUATION_SWAPS } from './change-punctuation.ts';
-import { humanText } from './_testing.ts';
+import { humanText } from './testing.ts';
 
 const text = humanText(4).slice(0, 4000);
 const marks = (t: string) => (t.match(/\p{P}/gu) ?? []).length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changeWhitespace, UNICODE_SPACES } from './change-whitespace.ts';
-import { humanText, wordEdits } from './_testing.ts';
+import { humanText, wordEdits } from './testing.ts';
 
 const text = humanText(3).slice(0, 4000);
 const singleGaps = (t: string) => (t.match(/(?<=\S) (?=\S)/g) ?? []).length;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { segmentWords } from './_attack-kit.ts';
 import { copyPaste } from './copy-paste.ts';
-import { humanText } from './_testing.ts';
+import { humanText } from './testing.ts';
 
 const watermarked = humanText(8).slice(0, 1500);
 const human = humanText(9);

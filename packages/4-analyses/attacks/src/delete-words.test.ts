@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { segmentWords } from './_attack-kit.ts';
-import { humanText, wordEdits } from './_testing.ts';
+import { humanText, wordEdits } from './testing.ts';
 import { deleteWords } from './delete-words.ts';
 
 const text = humanText(0).slice(0, 4000);

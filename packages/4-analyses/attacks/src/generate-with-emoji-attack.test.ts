@@ -1,6 +1,6 @@
 import { createDetector, createWatermarker, generateKey } from '@tracemark/watermark';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceModel, type ReferenceModel } from './_testing.ts';
+import { referenceModel, type ReferenceModel } from './testing.ts';
 import { generateWithEmojiAttack, removeEmoji } from './generate-with-emoji-attack.ts';
 import { generate } from '@tracemark/models';
 

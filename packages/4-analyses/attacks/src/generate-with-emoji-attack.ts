@@ -11,8 +11,9 @@
  * around its emojis, whereas an n-gram model would fall back to its unigram estimates after
  * every unseen emoji token and the comparison would measure fluency, not the watermark.
  */
-import { createRng, type LanguageModel, sampleFromLogits } from '@tracemark/models';
-import { type Watermarker } from '@tracemark/watermark';
+import { type LanguageModel } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
+import { samplePlain, type Watermarker } from '@tracemark/watermark';
 import { checkStrength, rate } from './_attack-kit.ts';
 import { type AttackStats } from './types.ts';
 
@@ -88,6 +89,10 @@ interface TokenShape {
  * @example
  * const r = generateWithEmojiAttack(model, { prompt, maxTokens: 200, seed: 1, watermarker });
  * createDetector(key, { tokenizer }).detect(r.text); // the watermark is much weaker
+ *
+ * Why one long function: one generation loop whose per-step branches (emoji or not, watermarked
+ * or plain draw) share the two seeded streams and the growing context; the steps only make sense
+ * in that order.
  */
 export function generateWithEmojiAttack(model: LanguageModel, options: EmojiAttackOptions): EmojiAttackResult {
   const { prompt, maxTokens, watermarker } = options;
@@ -168,7 +173,7 @@ export function generateWithEmojiAttack(model: LanguageModel, options: EmojiAtta
       }
     }
     const context = seen.subarray(0, seenLength);
-    const token = watermarker ? watermarker.sampleCandidates(ids, logits, context, sampling) : sampleFromLogits(ids, logits, sampling);
+    const token = watermarker ? watermarker.sampleCandidates(ids, logits, context, sampling) : samplePlain(ids, logits, sampling);
     clean[cleanLength++] = token;
     pushSeen([token]);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INVISIBLE_CHARACTERS, insertInvisible } from './insert-invisible.ts';
-import { humanText } from './_testing.ts';
+import { humanText } from './testing.ts';
 
 const text = humanText(5).slice(0, 3000);
 const invisible = new Set(INVISIBLE_CHARACTERS);

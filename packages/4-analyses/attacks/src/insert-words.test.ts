@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { segmentWords } from './_attack-kit.ts';
-import { humanText, wordEdits } from './_testing.ts';
+import { humanText, wordEdits } from './testing.ts';
 import { corpusVocabulary } from './corpus-vocabulary.ts';
 import { insertWords } from './insert-words.ts';
 

@@ -6,7 +6,7 @@
  */
 import { chunkTokens, loadBuiltinCorpus } from '@tracemark/corpora';
 import { generate } from '@tracemark/models';
-import { binomialUpperCritical, binomialUpperTail, ksUniformTest, logBinomialPmf } from '@tracemark/stats';
+import { binomialUpperCritical, binomialUpperTail, createRng, ksUniformTest, logBinomialPmf } from '@tracemark/stats';
 import {
   createDetector,
   createSchemeCore,
@@ -17,7 +17,7 @@ import {
   type SchemeName,
 } from '@tracemark/watermark';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceModel, type ReferenceModel } from './_testing.ts';
+import { referenceModel, type ReferenceModel } from './testing.ts';
 import { changeCase } from './change-case.ts';
 import { changeWhitespace, UNICODE_SPACES } from './change-whitespace.ts';
 import { INVISIBLE_CHARACTERS, insertInvisible } from './insert-invisible.ts';
@@ -93,8 +93,7 @@ describe('false-positive rate on human text is unchanged by normalization', () =
       const identity = (await getTokenizer('o200k_base')).identity();
       const n = docs.length;
       const fp = { raw: [0, 0], normalized: [0, 0], attacked: [0, 0] };
-      let u = 0x9e3779b9 ^ configIndex;
-      const uniform = () => ((u = (Math.imul(u, 1664525) + 1013904223) >>> 0) / 4294967296);
+      const uniform = createRng(`normalizers-fpr\u0000${configIndex}`);
       const pRandomized: number[] = [];
       docs.forEach((doc, i) => {
         const key = generateKey({ scheme, tokenizer: identity, params, secret: secretFor(i, configIndex), createdAt: new Date(0) });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceModel, type ReferenceModel } from './_testing.ts';
+import { referenceModel, type ReferenceModel } from './testing.ts';
 import { regenerateSpans, regenerateText } from './regenerate-spans.ts';
 import { generate } from '@tracemark/models';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HOMOGLYPHS, substituteHomoglyphs } from './substitute-homoglyphs.ts';
-import { humanText } from './_testing.ts';
+import { humanText } from './testing.ts';
 
 const text = humanText(6).slice(0, 3000);
 const back = new Map<string, string>();

@@ -2,7 +2,7 @@ import { generate } from '@tracemark/models';
 import { createDetector, createWatermarker, generateKey } from '@tracemark/watermark';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { segmentWords } from './_attack-kit.ts';
-import { humanText, referenceModel, type ReferenceModel, wordEdits } from './_testing.ts';
+import { humanText, referenceModel, type ReferenceModel, wordEdits } from './testing.ts';
 import { loadWordnet } from './load-wordnet.ts';
 import { STOP_WORDS } from './stop-words.ts';
 import { substituteSynonyms } from './substitute-synonyms.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { segmentWords } from './_attack-kit.ts';
-import { humanText } from './_testing.ts';
+import { humanText } from './testing.ts';
 import { truncate } from './truncate.ts';
 
 const text = humanText(7).slice(0, 3000);

@@ -6,41 +6,31 @@
  * under any dependence between the tests (Holm 1979) and is never less powerful than Bonferroni.
  *
  * Cost: the distinct tuples of the corpus are found once (their identity does not depend on the
- * key, except for KGW self-hash); each account then costs one keyed hash per distinct tuple —
- * O(accounts × distinct tuples). Measured: see BENCHMARKS.md (audit throughput).
+ * key, except for KGW self-hash), grouped by context, with every key-independent product
+ * precomputed (prepare-attribution-tuples.ts); each account then costs one pass of a typed-array
+ * integer loop (score-account-tuples.ts): 2h mixes per distinct context and one keyed hash per
+ * distinct tuple — O(accounts × distinct tuples). KGW self-hash keys its tuple identity, so it is
+ * scored per account by the closed-model test. Measured: BENCHMARKS.md (attribution kernel).
  */
-import { holmAdjust, type PValue } from '@tracemark/stats';
 import {
   createSchemeCore,
   deriveAccountKey,
-  scoreTail,
+  deriveSubkey,
   type KgwParams,
-  TupleSet,
-  tupleIdentity,
+  scoreTail,
+  type SynthIdParams,
   type WatermarkKey,
+  wordsFromBytes,
 } from '@tracemark/watermark';
 import { closedModelTest, type SuspectOutput } from './closed-model-test.ts';
+import { type AttributionResult, rankAccounts, type RawAccountScore } from './rank-accounts.ts';
+import { scoreAccountTuples, type TupleScoring } from './score-account-tuples.ts';
+import { type AttributionTuples, prepareAttributionTuples } from './prepare-attribution-tuples.ts';
 
-export interface AccountResult extends PValue {
-  readonly account: string;
-  readonly keyId: string;
-  readonly scored: number;
-  readonly rate: number;
-  /** Holm-adjusted over all accounts tested. */
-  readonly adjusted: PValue;
-  readonly leaked: boolean;
-}
+/** The HKDF purpose each scheme's scoring subkey is derived under (kgw.ts, synthid.ts, gumbel.ts). */
+const SUBKEY_PURPOSE = { kgw: 'green', synthid: 'g-values', gumbel: 'uniform' } as const;
 
-export interface AttributionResult {
-  readonly accountsTested: number;
-  readonly alpha: number;
-  readonly correction: 'holm';
-  readonly scored: number;
-  /** Every account, most significant first. */
-  readonly accounts: AccountResult[];
-  /** The accounts whose adjusted p-value is below alpha. */
-  readonly leaked: string[];
-}
+export type { AccountResult, AttributionResult } from './rank-accounts.ts';
 
 export function attributeAccounts(
   master: WatermarkKey,
@@ -51,7 +41,7 @@ export function attributeAccounts(
   if (accounts.length === 0) throw new RangeError('no accounts to test');
   if (new Set(accounts).size !== accounts.length) throw new RangeError('account names must be distinct');
   const selfhash = master.scheme === 'kgw' && (master.params as KgwParams).seeding === 'selfhash';
-  const raw: { account: string; keyId: string; scored: number; score: number; rate: number; tail: PValue }[] = [];
+  const raw: RawAccountScore[] = [];
   if (selfhash) {
     // The self-hash PRF input depends on the key: score each account's corpus afresh.
     accounts.forEach((account, i) => {
@@ -63,60 +53,65 @@ export function attributeAccounts(
     });
   } else {
     const probe = createSchemeCore(master);
-    const h = probe.contextWidth;
-    const seen = new TupleSet(8192);
-    const excluded = new TupleSet(1024);
-    const id = new Uint32Array(2);
-    for (const o of outputs) {
-      const p = o.prompt;
-      if (p) for (let i = h; i < p.length; i++) (tupleIdentity(p, i, h, id), excluded.add(id[0]!, id[1]!));
-    }
-    // Distinct tuples, h + 1 tokens each, in one flat array.
-    const flat: number[] = [];
-    for (const o of outputs) {
-      const p = o.prompt ?? new Uint32Array(0);
-      const all = new Uint32Array(p.length + o.tokens.length);
-      all.set(p);
-      all.set(o.tokens, p.length);
-      for (let i = Math.max(p.length, h); i < all.length; i++) {
-        tupleIdentity(all, i, h, id);
-        if (excluded.has(id[0]!, id[1]!) || !seen.add(id[0]!, id[1]!)) continue;
-        for (let j = i - h; j <= i; j++) flat.push(all[j]!);
-      }
-    }
-    const tuples = Uint32Array.from(flat);
-    const n = tuples.length / (h + 1);
+    const scoring = tupleScoring(master);
+    // Key-independent work once: dedup, context grouping, per-token products.
+    const tuples = prepareAttributionTuples(outputs, probe.contextWidth);
+    const n = tuples.n;
+    const scoreKey = scoring ? kernelScorer(tuples, scoring) : coreScorer(tuples);
     accounts.forEach((account, a) => {
       const key = deriveAccountKey(master, account);
-      const core = createSchemeCore(key);
-      let score = 0;
-      for (let t = 0; t < n; t++) score += core.scoreAt(tuples, t * (h + 1) + h, id);
-      const tail = scoreTail(core, n, score);
-      const trials = core.statistic === 'binomial' ? n * core.trialsPerTuple : n;
+      const score = scoreKey(key);
+      const tail = scoreTail(probe, n, score);
+      const trials = probe.statistic === 'binomial' ? n * probe.trialsPerTuple : n;
       raw.push({ account, keyId: key.keyId, scored: n, score, rate: trials > 0 ? score / trials : 0, tail });
       key.secret.fill(0);
       options.onProgress?.(a + 1, accounts.length);
     });
   }
-  const adjusted = holmAdjust(raw.map((r) => r.tail));
-  const threshold = Math.log10(options.alpha);
-  const results: AccountResult[] = raw.map((r, i) => ({
-    account: r.account,
-    keyId: r.keyId,
-    scored: r.scored,
-    rate: r.rate,
-    pValue: r.tail.pValue,
-    log10PValue: r.tail.log10PValue,
-    adjusted: adjusted[i]!,
-    leaked: adjusted[i]!.log10PValue < threshold,
-  }));
-  results.sort((x, y) => x.log10PValue - y.log10PValue);
-  return {
-    accountsTested: accounts.length,
-    alpha: options.alpha,
-    correction: 'holm',
-    scored: raw[0]?.scored ?? 0,
-    accounts: results,
-    leaked: results.filter((r) => r.leaked).map((r) => r.account),
+  return rankAccounts(raw, options.alpha);
+}
+
+/** The kernel's scoring rule for a master key's scheme; null where the generic path applies. */
+function tupleScoring(master: WatermarkKey): TupleScoring | null {
+  switch (master.scheme) {
+    case 'kgw':
+      return { scheme: 'kgw', threshold: createSchemeCore(master).nullProbability * 4294967296 };
+    case 'synthid': {
+      const m = (master.params as SynthIdParams).layers;
+      return { scheme: 'synthid', mask: m === 32 ? 0xffffffff | 0 : (1 << m) - 1 };
+    }
+    case 'gumbel':
+      return { scheme: 'gumbel' };
+    // Unigram has no context: scored tuple by tuple through its scheme core, after the same one-time
+    // dedup. (SynthID-HF keys have no account derivation: deriveAccountKey refuses them.)
+    default:
+      return null;
+  }
+}
+
+
+/** One tight integer loop per key over the prepared arrays (score-account-tuples.ts). */
+function kernelScorer(tuples: AttributionTuples, scoring: TupleScoring): (key: WatermarkKey) => number {
+  const lanes = scoring.scheme === 'gumbel' ? new Uint32Array(2 * tuples.contexts) : undefined;
+  return (key) => {
+    const bytes = deriveSubkey(key, SUBKEY_PURPOSE[scoring.scheme]);
+    const words = wordsFromBytes(bytes);
+    bytes.fill(0);
+    const score = scoreAccountTuples(tuples, scoring, words, lanes);
+    words.fill(0);
+    return score;
+  };
+}
+
+/** Schemes without a kernel (Unigram), scored through their scheme core. */
+function coreScorer(tuples: AttributionTuples): (key: WatermarkKey) => number {
+  const h = tuples.h;
+  const flat = tuples.flat();
+  const id = new Uint32Array(2);
+  return (key) => {
+    const core = createSchemeCore(key);
+    let score = 0;
+    for (let t = 0; t < tuples.n; t++) score += core.scoreAt(flat, t * (h + 1) + h, id);
+    return score;
   };
 }

@@ -3,7 +3,7 @@
  * honest: a detection names its p-value; a non-detection states how much was scored and the
  * smallest effect the test could have detected — never "not distilled".
  */
-import { binomialMinimumDetectable, clopperPearson, gammaMinimumDetectable, gammaUpperQuantile, type PValue } from '@tracemark/stats';
+import { binomialMinimumDetectable, clopperPearson, formatPValue, gammaMinimumDetectable, gammaUpperQuantile, type PValue } from '@tracemark/stats';
 import { scoreTail, type SchemeCore } from '@tracemark/watermark';
 
 export type AuditTestName = 'closed-model' | 'closed-model-supervised' | 'open-model-reading' | 'open-model-mass';
@@ -33,14 +33,8 @@ export interface AuditTest extends PValue {
 
 export const MDE_POWER = 0.8;
 
-function fmtP(log10: number): string {
-  if (log10 > -4) return (10 ** log10).toPrecision(2);
-  const e = Math.floor(log10);
-  return `${(10 ** (log10 - e)).toFixed(1)}e${e}`;
-}
-
 export function verdictText(detected: boolean, log10P: number, scored: number, mde: number | null, expected: number): string {
-  if (detected) return `watermark evidence of training on the teacher's outputs (p = ${fmtP(log10P)})`;
+  if (detected) return `watermark evidence of training on the teacher's outputs (p = ${formatPValue(log10P, 'e')})`;
   const power =
     mde === null
       ? 'this bounded test reports no detectable-effect figure; see the exact tests'

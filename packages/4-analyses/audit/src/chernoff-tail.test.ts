@@ -1,4 +1,4 @@
-import { binomialUpperTail, gammaUpperTail } from '@tracemark/stats';
+import { binomialUpperTail, createRng, gammaUpperTail } from '@tracemark/stats';
 import { describe, expect, it } from 'vitest';
 import { chernoffUpperTail } from './chernoff-tail.ts';
 
@@ -27,9 +27,8 @@ describe('chernoffUpperTail', () => {
   });
 
   it('is never anti-conservative: simulated weighted Bernoulli sums', () => {
-    // Deterministic LCG; weights of very different sizes, as probability mass gives.
-    let s = 12345;
-    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    // Seeded draws; weights of very different sizes, as probability mass gives.
+    const rand = createRng(12345);
     const w = Float64Array.from({ length: 300 }, (_, i) => 1 / (1 + (i % 17)));
     let rejections = 0;
     const trials = 2000;

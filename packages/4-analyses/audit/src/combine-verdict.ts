@@ -5,7 +5,7 @@
  * the statement says whether the verdict rests on them or only on behavioural fingerprints (whose
  * p-values mean "closer to the teacher than this reference panel", not "trained on the teacher").
  */
-import { bonferroniCombine, type PValue } from '@tracemark/stats';
+import { bonferroniCombine, formatPValue, type PValue } from '@tracemark/stats';
 import { type AuditTest } from './audit-test.ts';
 
 /** One behavioural line of evidence (from @tracemark/fingerprint), with its p-value. */
@@ -30,12 +30,6 @@ export interface OverallVerdict extends PValue {
   readonly watermark: PValue & { readonly detected: boolean; readonly tests: number };
 }
 
-function formatP(log10: number): string {
-  if (log10 > -4) return (10 ** log10).toPrecision(2);
-  const e = Math.floor(log10);
-  return `${(10 ** (log10 - e)).toFixed(1)}e${e}`;
-}
-
 export function combineVerdict(tests: readonly AuditTest[], alpha: number, behaviour?: BehaviourEvidence): OverallVerdict {
   const threshold = Math.log10(alpha);
   const wm = tests.length > 0 ? bonferroniCombine(tests) : { pValue: 1, log10PValue: 0 };
@@ -52,10 +46,10 @@ export function combineVerdict(tests: readonly AuditTest[], alpha: number, behav
   let basis: OverallVerdict['basis'] = 'none';
   if (detected && watermark.detected) {
     basis = 'watermark';
-    statement = `watermark evidence that the suspect was trained on the teacher's outputs: ${strongest.name} test, combined p = ${formatP(combined.log10PValue)}`;
+    statement = `watermark evidence that the suspect was trained on the teacher's outputs: ${strongest.name} test, combined p = ${formatPValue(combined.log10PValue, 'e')}`;
   } else if (detected) {
     basis = 'behaviour';
-    statement = `behavioural evidence only: the suspect is closer to the teacher than the reference panel (${strongest.name}, combined p = ${formatP(combined.log10PValue)}); the watermark tests found no evidence, so this is not a key-backed claim`;
+    statement = `behavioural evidence only: the suspect is closer to the teacher than the reference panel (${strongest.name}, combined p = ${formatPValue(combined.log10PValue, 'e')}); the watermark tests found no evidence, so this is not a key-backed claim`;
   } else {
     const parts = [...tests.map((t) => `${t.name}: ${t.scored} scored`), ...(behaviour ? [`fingerprint: ${behaviour.verdict}`] : [])];
     statement = `no evidence at alpha = ${alpha} (${parts.join('; ')}); this does not show the suspect was not distilled — see each test's detectable effect`;

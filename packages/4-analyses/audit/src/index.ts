@@ -7,6 +7,8 @@ export { type BehaviourEvidence, type BehaviourLine, combineVerdict, type Overal
 export { collectTuples, collectWindows } from './tuples.ts';
 export { AUDIT_REPORT_TYPE, type AuditReport, type CurvePoint, type HighlightedSample, type InputDigest } from './audit-report.ts';
 export { highlightSample, scoreCurve } from './report-material.ts';
+export { type AttributionTuples, prepareAttributionTuples } from './prepare-attribution-tuples.ts';
+export { scoreAccountTuples, type TupleScoring } from './score-account-tuples.ts';
 export { type AuditInputs, type AuditStage, AUDIT_TOOL, type CollectionParameters, type IdentifiedOutput, type OpenModelAccess, runAudit } from './run-audit.ts';
 export { type FingerprintEvidence, fingerprintEvidence } from './fingerprint-evidence.ts';
 export { powerShortfall } from './power-shortfall.ts';

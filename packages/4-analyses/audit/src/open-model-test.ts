@@ -21,8 +21,15 @@ import { chernoffUpperTail, type NullDistribution, nullMean } from './chernoff-t
 import { collectTuples } from './tuples.ts';
 import { TupleSet as Tuples } from '@tracemark/watermark';
 
-/** Top-k next-token predictions: ids and natural-log probabilities. Sync or async (endpoints, engines). */
-export type NextTokenPredictor = (context: Uint32Array, k: number) => { ids: Uint32Array; logProbs: Float64Array } | Promise<{ ids: Uint32Array; logProbs: Float64Array }>;
+/**
+ * Top-k next-token predictions: ids and natural-log probabilities. Sync or async (endpoints,
+ * engines). A predictor over HTTP may offer `prepare`, called once with every text before the
+ * positions are asked one by one, so it can ask a server for whole windows in parallel (one vLLM
+ * request answers every position of a window) instead of one round trip per position.
+ */
+export type NextTokenPredictor = ((context: Uint32Array, k: number) => { ids: Uint32Array; logProbs: Float64Array } | Promise<{ ids: Uint32Array; logProbs: Float64Array }>) & {
+  readonly prepare?: (texts: readonly Uint32Array[], k: number) => Promise<void>;
+};
 
 export interface OpenModelOptions {
   readonly alpha: number;
@@ -66,6 +73,7 @@ export async function openModelTest(
   const id = new Uint32Array(2);
   const total = texts.reduce((a, t) => a + Math.max(0, t.length - h), 0);
   let done = 0;
+  await predict.prepare?.(texts, k);
   for (const text of texts) {
     for (let i = h; i < text.length; i++) {
       const { ids, logProbs } = await predict(text.subarray(0, i), k);

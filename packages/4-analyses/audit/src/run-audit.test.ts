@@ -1,3 +1,4 @@
+import { createRng } from '@tracemark/stats';
 import { getTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { createSchemeCore, generateKey, type WatermarkKey } from '@tracemark/watermark';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,15 +13,10 @@ let tokenizer: Tokenizer;
 let key: WatermarkKey;
 let outputs: IdentifiedOutput[];
 
-/** Deterministic token ids (a 32-bit LCG), so the audit sees the same outputs on every run. */
+/** Deterministic token ids (seeded draws), so the audit sees the same outputs on every run. */
 function tokens(seed: number, n: number, vocab: number): Uint32Array {
-  const out = new Uint32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s % vocab;
-  }
-  return out;
+  const random = createRng(seed);
+  return Uint32Array.from({ length: n }, () => Math.floor(random() * vocab));
 }
 
 /** A toy next-token predictor: k candidates that depend on the last context token only. */

@@ -102,7 +102,7 @@ async function openModelTests(a: AuditInputs, tests: AuditTest[], skipped: Audit
       test: 'open-model',
       reason:
         a.suspect.kind === 'endpoint'
-          ? 'the endpoint is queried through chat completions, which cannot teacher-force text; run the suspect locally (--suspect-model) for the open-model tests'
+          ? 'the endpoint is queried through chat completions, which cannot teacher-force text; pass --open-model for a vLLM or llama.cpp server (or run the suspect locally, --suspect-model) for the open-model tests'
           : 'the suspect exposes no next-token probabilities (outputs only)',
     });
     return;

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '@tracemark/stats';
 import { analyzeFingerprints, FingerprintInputError } from './analyze-fingerprints.ts';
 import { type Transcript, type TranscriptRecord } from './transcript.ts';
-
-function lcg(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 48271) % 2147483647) / 2147483647);
-}
 
 const COMMON = 'the of and to a in is that for it with as was on be by this are at from'.split(' ');
 
@@ -14,7 +10,7 @@ const COMMON = 'the of and to a in is that for it with as was on be by this are 
  * the teacher's phrases with probability `copy`; identity answers name `vendor`.
  */
 function model(name: string, seed: number, o: { copyFrom?: string[]; copy?: number; vendor?: string; probes?: number; samples?: number; suite?: string } = {}): Transcript & { phrases: string[] } {
-  const random = lcg(seed);
+  const random = createRng(seed);
   const own = Array.from({ length: 60 }, (_, i) => `${name}${i} ${['x', 'y', 'z'][i % 3]}${name}`);
   const records: TranscriptRecord[] = [];
   const probes = o.probes ?? 60;

@@ -21,8 +21,7 @@
  * than these references", so the panel must be as close to the teacher in domain and kind as an
  * innocent suspect would be.
  */
-import { type PValue, holmAdjust, pValueFromLog10 } from '@tracemark/stats';
-import { fisherExactGreater } from './fisher-exact-test.ts';
+import { bonferroniBound, bonferroniCombine, fisherExactGreater, formatPValue, holmAdjust, type PValue, pValueFromLog10 } from '@tracemark/stats';
 import { vendorById, VENDORS } from './identity-claims.ts';
 import { type MmdGroup, mmdTest, type MmdTestResult } from './mmd-test.ts';
 import {
@@ -261,7 +260,62 @@ export function analyzeFingerprints(
   options: FingerprintOptions = {},
 ): FingerprintAnalysis {
   const o = checkOptions(options);
-  const all = [teacher, suspect, ...references];
+  const probes = alignProbes([teacher, suspect, ...references]);
+  const { all, labels, grouped, probeIds } = probes;
+  const J = references.length;
+  const runTest = o.test === 'sign' ? signTest : signedRankTest;
+
+  const sims = similaritiesToTeacher(grouped, probeIds, o.measures);
+  const { raw, comparisons } = compareWithReferences(sims, o.measures, J, runTest, labels);
+  const { perMeasure, margins } = summariseMeasures(sims, comparisons, o.measures, J, o.alpha);
+  const panel = panelSpread(sims, o.measures, J, runTest, labels);
+  const panelHeterogeneous = panel.some((p) => p.pValue.log10PValue <= Math.log10(o.alpha));
+  const identity = identityTest(all, labels, probeIds.filter((id) => probes.categoryOf(id) === IDENTITY_CATEGORY), grouped, o.teacherVendor);
+  const equality = equalityTest(grouped, probeIds, o);
+
+  const { evidence, bestMeasure } = evidenceLines(perMeasure, raw, identity, J, probeIds.length, o);
+  const combined = combineLines(evidence);
+  const decision = decideVerdict(evidence, combined, panel, panelHeterogeneous, raw, J, o);
+
+  return {
+    suite: { name: teacher.header.suite.name, version: teacher.header.suite.version, hash: teacher.header.suite.hash },
+    alpha: o.alpha,
+    test: o.test,
+    measures: o.measures,
+    models: {
+      suspect: modelInfo(suspect, labels[1]!),
+      teacher: modelInfo(teacher, labels[0]!),
+      references: references.map((r, j) => modelInfo(r, labels[2 + j]!)),
+    },
+    probes: { used: probeIds.length, byCategory: probes.byCategory, dropped: probes.dropped },
+    comparisons,
+    perMeasure,
+    signal: signalOf(bestMeasure?.measure ?? null, margins, sims, probes, o.topProbes),
+    identity,
+    panel,
+    panelHeterogeneous,
+    equality,
+    evidence,
+    combined,
+    ...decision,
+  };
+}
+
+/** The transcripts (teacher, suspect, references…) reduced to the probes all of them answered. */
+interface AlignedProbes {
+  readonly all: readonly Transcript[];
+  readonly labels: readonly string[];
+  readonly grouped: readonly Map<string, ProbeFeatures>[];
+  /** Probes every transcript answered, sorted. */
+  readonly probeIds: readonly string[];
+  readonly dropped: readonly string[];
+  readonly byCategory: Readonly<Record<string, number>>;
+  readonly categoryOf: (id: string) => string;
+}
+
+/** Step 1: check that all transcripts answer one suite, extract answer features, keep the common probes. */
+function alignProbes(all: readonly Transcript[]): AlignedProbes {
+  const teacher = all[0]!;
   const hash = teacher.header.suite.hash;
   const odd = all.filter((t) => t.header.suite.hash !== hash);
   if (odd.length > 0) {
@@ -270,7 +324,6 @@ export function analyzeFingerprints(
       `transcripts answer different probe suites and cannot be compared probe by probe: ${describe(teacher)} vs ${odd.map(describe).join(', ')}`,
     );
   }
-  const labels = labelsFor(all);
   const grouped = all.map((t) => transcriptFeatures(t));
   const probeIds = [...grouped[0]!.keys()].filter((id) => grouped.every((g) => g.has(id))).sort();
   const union = new Set(grouped.flatMap((g) => [...g.keys()]));
@@ -279,20 +332,36 @@ export function analyzeFingerprints(
   const categoryOf = (id: string) => grouped[0]!.get(id)!.category;
   const byCategory: Record<string, number> = {};
   for (const id of probeIds) byCategory[categoryOf(id)] = (byCategory[categoryOf(id)] ?? 0) + 1;
+  return { all, labels: labelsFor(all), grouped, probeIds, dropped, byCategory, categoryOf };
+}
 
-  // Per-probe similarities to the teacher (model 0); suspect is model 1, references 2…
+/** Per measure, one row per probe: similarity to the teacher of model 0 (teacher), 1 (suspect), 2… (references). */
+type SimilarityRows = Map<MeasureName, Float64Array[]>;
+
+/** Step 2: per-probe similarities of every model's answers to the teacher's. */
+function similaritiesToTeacher(grouped: readonly Map<string, ProbeFeatures>[], probeIds: readonly string[], measures: readonly MeasureName[]): SimilarityRows {
   const unbiasedMmd = probeIds.every((id) => grouped.every((g) => g.get(id)!.answers.length >= 2));
   const context = createSimilarityContext(grouped[0]!, unbiasedMmd);
-  const sims = new Map<MeasureName, Float64Array[]>(o.measures.map((m) => [m, []]));
+  const sims: SimilarityRows = new Map(measures.map((m) => [m, []]));
   for (const id of probeIds) {
-    const perMeasure = probeSimilarities(grouped.map((g) => g.get(id)!.answers), o.measures, context);
-    for (const m of o.measures) sims.get(m)!.push(perMeasure.get(m)!);
+    const perMeasure = probeSimilarities(grouped.map((g) => g.get(id)!.answers), measures, context);
+    for (const m of measures) sims.get(m)!.push(perMeasure.get(m)!);
   }
+  return sims;
+}
 
-  const J = references.length;
-  const runTest = o.test === 'sign' ? signTest : signedRankTest;
-  const raw: { measure: MeasureName; j: number; result: PairedTestResult; meanDifference: number }[] = [];
-  for (const m of o.measures) {
+type PairedTest = (d: Float64Array) => PairedTestResult;
+interface RawComparison {
+  readonly measure: MeasureName;
+  readonly j: number;
+  readonly result: PairedTestResult;
+  readonly meanDifference: number;
+}
+
+/** Step 3: the paired test "suspect closer to the teacher than reference j" per measure and reference, Holm over all of them. */
+function compareWithReferences(sims: SimilarityRows, measures: readonly MeasureName[], J: number, runTest: PairedTest, labels: readonly string[]): { raw: RawComparison[]; comparisons: Comparison[] } {
+  const raw: RawComparison[] = [];
+  for (const m of measures) {
     const rows = sims.get(m)!;
     for (let j = 0; j < J; j++) {
       const d = new Float64Array(rows.length);
@@ -318,9 +387,19 @@ export function analyzeFingerprints(
     effectSize: r.result.effectSize,
     meanDifference: r.meanDifference,
   }));
+  return { raw, comparisons };
+}
 
+/** Step 4: per measure, "closer than every reference" (the largest adjusted p) and the per-probe margin over the best reference. */
+function summariseMeasures(
+  sims: SimilarityRows,
+  comparisons: readonly Comparison[],
+  measures: readonly MeasureName[],
+  J: number,
+  alpha: number,
+): { perMeasure: MeasureSummary[]; margins: Map<MeasureName, Float64Array> } {
   const margins = new Map<MeasureName, Float64Array>();
-  const perMeasure: MeasureSummary[] = o.measures.map((m) => {
+  const perMeasure: MeasureSummary[] = measures.map((m) => {
     const rows = sims.get(m)!;
     const margin = new Float64Array(rows.length);
     rows.forEach((r, p) => {
@@ -336,56 +415,64 @@ export function analyzeFingerprints(
       measure: m,
       description: MEASURE_DESCRIPTIONS[m],
       pValue,
-      closerThanAllReferences: J > 0 && worst <= Math.log10(o.alpha),
+      closerThanAllReferences: J > 0 && worst <= Math.log10(alpha),
       probesBeatingAllReferences: J === 0 ? 0 : margin.filter((x) => x > 1e-12).length,
     };
   });
+  return { perMeasure, margins };
+}
 
+/** Step 5: how far apart the references themselves are — per measure the most extreme ordered pair, Bonferroni over the J(J − 1) pairs. */
+function panelSpread(sims: SimilarityRows, measures: readonly MeasureName[], J: number, runTest: PairedTest, labels: readonly string[]): PanelSpread[] {
   const pairs = J * (J - 1);
-  const panel: PanelSpread[] = o.measures.map((m) => {
+  return measures.map((m) => {
     const rows = sims.get(m)!;
     let best: PanelSpread = { measure: m, closer: null, than: null, pValue: pValueFromLog10(0) };
     for (let k = 0; k < J; k++)
       for (let j = 0; j < J; j++) {
         if (k === j) continue;
         const d = Float64Array.from(rows, (r) => r[2 + k]! - r[2 + j]!);
-        const log = Math.min(0, runTest(d).pValue.log10PValue + Math.log10(pairs));
-        if (log < best.pValue.log10PValue) best = { measure: m, closer: labels[2 + k]!, than: labels[2 + j]!, pValue: pValueFromLog10(log) };
+        const adjusted = bonferroniBound(runTest(d).pValue, pairs);
+        if (adjusted.log10PValue < best.pValue.log10PValue) best = { measure: m, closer: labels[2 + k]!, than: labels[2 + j]!, pValue: adjusted };
       }
     return best;
   });
-  const panelHeterogeneous = panel.some((p) => p.pValue.log10PValue <= Math.log10(o.alpha));
+}
 
-  // Behaviour line.
+/** Step 6 (informational): Gao et al.'s MMD test of "the suspect answers like the teacher itself"; null when skipped or too few answers. */
+function equalityTest(grouped: readonly Map<string, ProbeFeatures>[], probeIds: readonly string[], o: { mmdPermutations: number; seed: number }): MmdTestResult | null {
+  if (o.mmdPermutations <= 0) return null;
+  const groups: MmdGroup[] = probeIds.map((id) => ({
+    x: grouped[1]!.get(id)!.answers.map((a) => a.spectrum),
+    y: grouped[0]!.get(id)!.answers.map((a) => a.spectrum),
+  }));
+  const total = groups.reduce((n, g) => n + Math.min(g.x.length, g.y.length), 0);
+  return total >= 2 ? mmdTest(groups, { permutations: o.mmdPermutations, seed: o.seed }) : null;
+}
+
+type CheckedOptions = ReturnType<typeof checkOptions>;
+
+/** Step 7: the behaviour and identity lines of evidence, each with its p-value and the best it could have been. */
+function evidenceLines(
+  perMeasure: readonly MeasureSummary[],
+  raw: readonly RawComparison[],
+  identity: IdentityResult,
+  J: number,
+  probes: number,
+  o: CheckedOptions,
+): { evidence: EvidenceLine[]; bestMeasure: MeasureSummary | null } {
   const behaviourTestable = J >= o.minReferences;
   const bestMeasure = J === 0 ? null : perMeasure.reduce((a, b) => (b.pValue.log10PValue < a.pValue.log10PValue ? b : a));
-  const behaviourP = behaviourTestable && bestMeasure ? bestMeasure.pValue : null;
   const floors = o.measures.map((m) => raw.filter((r) => r.measure === m).map((r) => r.result.minimumPValue));
-  const behaviourMin = behaviourTestable ? bestBehaviourPValue(floors) : null;
-
-  // Identity line.
-  const identity = identityTest(all, labels, probeIds.filter((id) => categoryOf(id) === IDENTITY_CATEGORY), grouped, o.teacherVendor);
   const identityTestable = identity.pValue !== null;
-
-  // Equality (informational).
-  let equality: MmdTestResult | null = null;
-  if (o.mmdPermutations > 0) {
-    const groups: MmdGroup[] = probeIds.map((id) => ({
-      x: grouped[1]!.get(id)!.answers.map((a) => a.spectrum),
-      y: grouped[0]!.get(id)!.answers.map((a) => a.spectrum),
-    }));
-    const total = groups.reduce((n, g) => n + Math.min(g.x.length, g.y.length), 0);
-    if (total >= 2) equality = mmdTest(groups, { permutations: o.mmdPermutations, seed: o.seed });
-  }
-
   const evidence: EvidenceLine[] = [
     {
       line: 'behaviour',
       testable: behaviourTestable,
-      pValue: behaviourP,
-      minimumPValue: behaviourMin,
+      pValue: behaviourTestable && bestMeasure ? bestMeasure.pValue : null,
+      minimumPValue: behaviourTestable ? bestBehaviourPValue(floors) : null,
       summary: behaviourTestable
-        ? `suspect closer to the teacher than all ${J} references on ${perMeasure.filter((m) => m.closerThanAllReferences).map((m) => m.measure).join(', ') || 'no measure'} (${o.test} test over ${probeIds.length} probes, Holm over ${J}×${o.measures.length})`
+        ? `suspect closer to the teacher than all ${J} references on ${perMeasure.filter((m) => m.closerThanAllReferences).map((m) => m.measure).join(', ') || 'no measure'} (${o.test} test over ${probes} probes, Holm over ${J}×${o.measures.length})`
         : `needs at least ${o.minReferences} reference models, got ${J}`,
     },
     {
@@ -402,25 +489,43 @@ export function analyzeFingerprints(
             : 'untestable: no reference transcripts',
     },
   ];
+  return { evidence, bestMeasure };
+}
+
+/** Step 8: Bonferroni over the testable lines (valid under any dependence), for the p-value and for its floor. */
+function combineLines(evidence: readonly EvidenceLine[]): FingerprintAnalysis['combined'] {
   const testable = evidence.filter((e) => e.testable);
   const L = testable.length;
-  const minLog = (xs: (PValue | null)[]) => Math.min(...xs.map((x) => x!.log10PValue));
-  const combinedLog = L === 0 ? null : Math.min(0, minLog(testable.map((e) => e.pValue)) + Math.log10(L));
-  const combinedMinLog = L === 0 ? null : Math.min(0, minLog(testable.map((e) => e.minimumPValue)) + Math.log10(L));
-  const combined = {
+  return {
     method: 'bonferroni' as const,
     lines: L,
-    pValue: combinedLog === null ? null : pValueFromLog10(combinedLog),
-    minimumPValue: combinedMinLog === null ? null : pValueFromLog10(combinedMinLog),
+    pValue: L === 0 ? null : bonferroniCombine(testable.map((e) => e.pValue!)),
+    minimumPValue: L === 0 ? null : bonferroniCombine(testable.map((e) => e.minimumPValue!)),
   };
+}
 
+/**
+ * Step 9: the verdict and its plain-language reasons. "detected" when the combined p reaches α;
+ * "inconclusive" when even a perfect suspect could not (saying what would be needed);
+ * "not-detected" otherwise.
+ */
+function decideVerdict(
+  evidence: readonly EvidenceLine[],
+  combined: FingerprintAnalysis['combined'],
+  panel: readonly PanelSpread[],
+  panelHeterogeneous: boolean,
+  raw: readonly RawComparison[],
+  J: number,
+  o: CheckedOptions,
+): Pick<FingerprintAnalysis, 'verdict' | 'reasons' | 'needed'> {
+  const testable = evidence.filter((e) => e.testable);
+  const L = testable.length;
+  const combinedLog = combined.pValue?.log10PValue ?? null;
+  const combinedMinLog = combined.minimumPValue?.log10PValue ?? null;
   const logAlpha = Math.log10(o.alpha);
   const reasons: string[] = [];
-  let verdict: Verdict;
-  let needed: { probes?: number; references?: number } | null = null;
   if (combinedLog !== null && combinedLog <= logAlpha) {
-    verdict = 'detected';
-    for (const e of testable) if (e.pValue!.log10PValue + Math.log10(L) <= logAlpha) reasons.push(e.summary);
+    for (const e of testable) if (bonferroniBound(e.pValue!, L).log10PValue <= logAlpha) reasons.push(e.summary);
     if (panelHeterogeneous) {
       const worst = panel.reduce((a, b) => (b.pValue.log10PValue < a.pValue.log10PValue ? b : a));
       reasons.push(
@@ -428,41 +533,50 @@ export function analyzeFingerprints(
           'the behaviour line only shows the suspect is closer than these references — make sure they are as close to the teacher in domain and kind as an innocent model would be',
       );
     }
-  } else if (combinedMinLog === null || combinedMinLog > logAlpha) {
-    verdict = 'inconclusive';
-    needed = {};
+    return { verdict: 'detected', reasons, needed: null };
+  }
+  if (combinedMinLog === null || combinedMinLog > logAlpha) {
+    const needed: { probes?: number; references?: number } = {};
     if (J < o.minReferences) {
       needed.references = o.minReferences;
       reasons.push(`too few references: ${J} given, at least ${o.minReferences} needed for the behaviour line`);
     }
     // Non-tied probes needed so that J·M·L·2⁻ⁿ ≤ α even if the suspect won every comparison.
-    const panel = Math.max(J, o.minReferences);
-    const probesNeeded = Math.ceil(Math.log2((panel * o.measures.length * Math.max(1, L)) / o.alpha));
+    const panelSize = Math.max(J, o.minReferences);
+    const probesNeeded = Math.ceil(Math.log2((panelSize * o.measures.length * Math.max(1, L)) / o.alpha));
     const have = raw.length === 0 ? 0 : Math.max(...o.measures.map((m) => Math.min(...raw.filter((r) => r.measure === m).map((r) => r.result.n))));
     if (have < probesNeeded) {
       needed.probes = probesNeeded;
       reasons.push(
         `too few probes to reach alpha ${o.alpha}: even a suspect closer to the teacher on every probe would give p ≥ ${formatP(combined.minimumPValue)}; ` +
-          `${probesNeeded} probes with a non-tied comparison are needed for ${panel} references × ${o.measures.length} measures, ${have} available`,
+          `${probesNeeded} probes with a non-tied comparison are needed for ${panelSize} references × ${o.measures.length} measures, ${have} available`,
       );
     }
-    if (!identityTestable) reasons.push(`identity line ${evidence[1]!.summary}`);
+    if (!evidence[1]!.testable) reasons.push(`identity line ${evidence[1]!.summary}`);
     if (reasons.length === 0) reasons.push(`no line of evidence can reach alpha ${o.alpha} with these inputs`);
-  } else {
-    verdict = 'not-detected';
-    reasons.push(
-      `combined p = ${formatP(combined.pValue)} > alpha ${o.alpha}: the suspect is not closer to the teacher than the reference panel by more than chance`,
-    );
+    return { verdict: 'inconclusive', reasons, needed: Object.keys(needed).length > 0 ? needed : null };
   }
+  reasons.push(
+    `combined p = ${formatP(combined.pValue)} > alpha ${o.alpha}: the suspect is not closer to the teacher than the reference panel by more than chance`,
+  );
+  return { verdict: 'not-detected', reasons, needed: null };
+}
 
-  const signalMeasure = bestMeasure?.measure ?? null;
+/** Step 10: the probes that carry the signal on the best measure (suspect beats every reference), strongest first, and their categories. */
+function signalOf(
+  signalMeasure: MeasureName | null,
+  margins: ReadonlyMap<MeasureName, Float64Array>,
+  sims: SimilarityRows,
+  probes: AlignedProbes,
+  topProbes: number,
+): FingerprintAnalysis['signal'] {
   const signalProbes: SignalProbe[] = [];
   const byCat = new Map<string, { probes: number; beatingAllReferences: number }>();
   if (signalMeasure) {
     const margin = margins.get(signalMeasure)!;
     const rows = sims.get(signalMeasure)!;
-    probeIds.forEach((id, p) => {
-      const c = categoryOf(id);
+    probes.probeIds.forEach((id, p) => {
+      const c = probes.categoryOf(id);
       const e = byCat.get(c) ?? { probes: 0, beatingAllReferences: 0 };
       e.probes++;
       if (margin[p]! > 1e-12) {
@@ -473,40 +587,15 @@ export function analyzeFingerprints(
     });
     signalProbes.sort((a, b) => b.margin - a.margin);
   }
-
   return {
-    suite: { name: teacher.header.suite.name, version: teacher.header.suite.version, hash },
-    alpha: o.alpha,
-    test: o.test,
-    measures: o.measures,
-    models: {
-      suspect: modelInfo(suspect, labels[1]!),
-      teacher: modelInfo(teacher, labels[0]!),
-      references: references.map((r, j) => modelInfo(r, labels[2 + j]!)),
-    },
-    probes: { used: probeIds.length, byCategory, dropped },
-    comparisons,
-    perMeasure,
-    signal: {
-      measure: signalMeasure,
-      probes: signalProbes.slice(0, o.topProbes),
-      byCategory: [...byCat].map(([category, v]) => ({ category, ...v })).sort((a, b) => (a.category < b.category ? -1 : 1)),
-    },
-    identity,
-    panel,
-    panelHeterogeneous,
-    equality,
-    evidence,
-    combined,
-    verdict,
-    reasons,
-    needed: needed && Object.keys(needed).length > 0 ? needed : null,
+    measure: signalMeasure,
+    probes: signalProbes.slice(0, topProbes),
+    byCategory: [...byCat].map(([category, v]) => ({ category, ...v })).sort((a, b) => (a.category < b.category ? -1 : 1)),
   };
 }
 
 function formatP(p: PValue | null): string {
-  if (p === null) return 'n/a';
-  return p.log10PValue > -4 ? p.pValue.toPrecision(3) : `1e${p.log10PValue.toFixed(1)}`;
+  return p === null ? 'n/a' : formatPValue(p.log10PValue, 'e');
 }
 
 function identityTest(

@@ -3,7 +3,6 @@
  * suite, the transcript format `tracemark probe` writes, per-probe similarity measures, and the
  * exact paired test of "the suspect is closer to the teacher than independent references are".
  */
-export { canonicalJson } from './canonical-json.ts';
 export {
   type LoadedProbeSuite,
   MAX_SUITE_MAX_TOKENS,
@@ -42,7 +41,6 @@ export { type MmdGroup, mmdSquared, mmdTest, type MmdTestOptions, type MmdTestRe
 export { extractIdentityClaims, type Vendor, vendorById, VENDORS } from './identity-claims.ts';
 export { matchRefusalTemplates, REFUSAL_TEMPLATES, type RefusalTemplate } from './refusal-templates.ts';
 export { DIFFERENCE_TOLERANCE, type PairedTestResult, signedRankTest, signTest } from './signed-rank-test.ts';
-export { fisherExactGreater } from './fisher-exact-test.ts';
 export {
   createSimilarityContext,
   EDIT_MAX_SAMPLES,

@@ -1,5 +1,5 @@
+import { createRng } from '@tracemark/stats';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.ts';
 import { editSimilarity } from './edit-similarity.ts';
 import { extractIdentityClaims } from './identity-claims.ts';
 import { mmdSquared, mmdTest } from './mmd-test.ts';
@@ -12,11 +12,6 @@ describe('text features', () => {
     expect(wordTokens("I'm ChatGPT, an AI.")).toEqual(["i'm", 'chatgpt', ',', 'an', 'ai', '.']);
     expect(wordNgrams('a b a b', 2, 2)).toEqual(new Map([['a b', 2], ['b a', 1]]));
     expect([...charNgrams('ab', 3, 3).keys()]).toEqual([' ab', 'ab ']);
-  });
-
-  it('canonical JSON sorts keys and rejects non-JSON', () => {
-    expect(canonicalJson({ b: 1, a: [true, 'x', null], c: undefined })).toBe('{"a":[true,"x",null],"b":1}');
-    expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
   });
 });
 
@@ -70,8 +65,7 @@ describe('string kernel and MMD', () => {
 
   it('the permutation test rejects different models and is valid for equal ones', () => {
     const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu'.split(' ');
-    let s = 11;
-    const random = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+    const random = createRng(11);
     const sample = (vocab: string[]) => Array.from({ length: 6 }, () => vocab[Math.floor(random() * vocab.length)]).join(' ');
     const groups = (a: string[], b: string[]) =>
       Array.from({ length: 20 }, () => ({ x: [sample(a), sample(a)].map(spectrumVector), y: [sample(b), sample(b)].map(spectrumVector) }));

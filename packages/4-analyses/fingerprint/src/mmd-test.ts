@@ -8,8 +8,7 @@
  * Two uses: `mmdSquared` is a per-probe distance (the "mmd" measure of the paired test), and
  * `mmdTest` is the two-sample test of "the suspect answers like the teacher itself".
  */
-import { type PValue, pValueFromProbability } from '@tracemark/stats';
-import { seededRandom } from './_rng.ts';
+import { createRng, type PValue, pValueFromProbability } from '@tracemark/stats';
 import { type SpectrumVector, spectrumKernel } from './string-kernel.ts';
 
 /**
@@ -73,7 +72,7 @@ export interface MmdTestOptions {
 export function mmdTest(groups: readonly MmdGroup[], options: MmdTestOptions = {}): MmdTestResult {
   const permutations = options.permutations ?? 999;
   if (!Number.isInteger(permutations) || permutations < 1) throw new RangeError(`permutations must be a positive integer, got ${permutations}`);
-  const random = seededRandom(options.seed ?? 0x5eed);
+  const random = createRng(options.seed ?? 0x5eed);
   const usable = groups.filter((g) => g.x.length > 0 && g.y.length > 0);
   let m = 0;
   let n = 0;

@@ -4,8 +4,7 @@
  * version and a content hash — SHA-256 of its canonical JSON — that every transcript records, so
  * two transcripts are only ever compared probe by probe when they answered the same questions.
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson, sha256Hex } from '@tracemark/encoding';
 import { InputError } from '@tracemark/errors';
 
 export const PROBE_SUITE_FORMAT = 'tracemark.probe-suite';
@@ -63,7 +62,7 @@ export const MAX_SUITE_MAX_TOKENS = 32_768;
  * suiteHash(suite); // 'sha256:3f…' — unchanged by re-indenting or reordering keys in the file
  */
 export function suiteHash(suite: ProbeSuite): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(suite), 'utf8').digest('hex')}`;
+  return `sha256:${sha256Hex(canonicalJson(suite))}`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '@tracemark/stats';
 import { signedRankTest, SIGNED_RANK_MAX_EXACT, signTest } from './signed-rank-test.ts';
 
 /** P(W⁺ ≥ w) by enumerating all 2ⁿ sign patterns with mid-ranks (the definition). */
@@ -20,14 +21,9 @@ function bruteForce(d: number[]): number {
   return count / 2 ** nz.length;
 }
 
-function lcg(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 48271) % 2147483647) / 2147483647);
-}
-
 describe('signedRankTest', () => {
   it('matches enumeration of all sign patterns, with zeros and tied magnitudes', () => {
-    const random = lcg(7);
+    const random = createRng(7);
     for (let trial = 0; trial < 200; trial++) {
       const n = 1 + Math.floor(random() * 14);
       // Values on a coarse grid so that ties and zeros occur often.

@@ -16,7 +16,7 @@ import {
   type TranscriptParams,
   type TranscriptRecord,
 } from '@tracemark/fingerprint';
-import { buildRequestBody, readChoice } from './request-body.ts';
+import { buildRequestBody, readChoice, responseRecord } from './request-body.ts';
 import { TOOL } from './run-probe.ts';
 import { InputError } from '@tracemark/errors';
 
@@ -118,24 +118,9 @@ export function importBatch(text: string, source: string, loaded: LoadedProbeSui
     }
     if (Array.isArray(choice.logprobs)) sawLogprobs = true;
     const created = typeof body.created === 'number' ? new Date(body.created * 1000).toISOString() : new Date(0).toISOString();
-    records.push({
-      type: 'response',
-      probeId: probe.id,
-      category: probe.category,
-      sample,
-      text: choice.text,
-      finishReason: choice.finishReason,
-      request: buildRequestBody(loaded.suite, probe, sample, model, params, BATCH_CAPABILITIES),
-      response: {
-        id: typeof body.id === 'string' ? body.id : null,
-        requestId: typeof response.request_id === 'string' ? response.request_id : null,
-        model: typeof body.model === 'string' ? body.model : null,
-        systemFingerprint: typeof body.system_fingerprint === 'string' ? body.system_fingerprint : null,
-        usage: body.usage ?? null,
-        logprobs: choice.logprobs,
-      },
-      timing: { startedAt: created, latencyMs: 0, attempts: 1 },
-    });
+    const request = buildRequestBody(loaded.suite, probe, sample, model, params, BATCH_CAPABILITIES);
+    const requestId = typeof response.request_id === 'string' ? response.request_id : null;
+    records.push(responseRecord(probe, sample, request, { body, requestId, choice }, { startedAt: created, latencyMs: 0, attempts: 1 }));
   });
   const header: TranscriptHeader = {
     type: 'header',

@@ -22,3 +22,17 @@ export {
 } from './run-probe.ts';
 export { BATCH_ENDPOINT, BatchError, batchCustomId, exportBatch, importBatch, type ImportBatchResult } from './batch.ts';
 export { mergeIntoTranscript, type MergeResult } from './merge-into-transcript.ts';
+export { JsonClient, type JsonClientOptions, type JsonResponse } from './json-client.ts';
+export {
+  type BatchedPredictor,
+  type EndpointKind,
+  type EndpointPredictor,
+  type EndpointPredictorOptions,
+  openEndpointPredictor,
+  serverRoot,
+  TOKENIZER_PROBE_TEXT,
+} from './open-endpoint-predictor.ts';
+export { openPredictionCache, PREDICTION_CACHE_FORMAT, PredictionCacheMismatchError, type PredictionCacheHeader, type PredictionRecord, readPredictionCache } from './prediction-cache.ts';
+export { readVllmPromptLogprobs } from './read-vllm-prompt-logprobs.ts';
+export { readLlamaCppProbs } from './read-llama-cpp-probs.ts';
+export { openCachedPredictor } from './open-cached-predictor.ts';

@@ -13,12 +13,11 @@ import {
   TRANSCRIPT_FORMAT_VERSION,
   type TranscriptHeader,
   type TranscriptParams,
-  type TranscriptRecord,
 } from '@tracemark/fingerprint';
 import { AbortedError, ChatClient, HttpStatusError, RetriesExhaustedError } from './chat-client.ts';
 import { detectCapabilities } from './detect-capabilities.ts';
 import { type RetryPolicy } from './retry-policy.ts';
-import { buildRequestBody, readChoice } from './request-body.ts';
+import { buildRequestBody, readChoice, responseRecord } from './request-body.ts';
 import { createTranscriptFile, readTranscriptForResume, TranscriptWriter } from './transcript-writer.ts';
 import { InputError, IoError } from '@tracemark/errors';
 
@@ -144,14 +143,8 @@ export async function runProbe(o: ProbeRunOptions): Promise<ProbeRunResult> {
   const concurrency = o.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new RangeError(`concurrency must be an integer in [1, 256], got ${concurrency}`);
   const { suite, hash } = o.suite;
-  const client = new ChatClient({
-    endpoint: o.endpoint,
-    ...(o.apiKey ? { apiKey: o.apiKey } : {}),
-    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-    ...(o.retry ? { retry: o.retry } : {}),
-    ...(o.random ? { random: o.random } : {}),
-  });
-  const identity: Omit<TranscriptHeader, 'capabilities' | 'createdAt' | 'tool'> = {
+  const client = chatClientFor(o);
+  const identity: RunIdentity = {
     type: 'header',
     format: TRANSCRIPT_FORMAT,
     formatVersion: TRANSCRIPT_FORMAT_VERSION,
@@ -161,139 +154,193 @@ export async function runProbe(o: ProbeRunOptions): Promise<ProbeRunResult> {
     params,
   };
   const total = suite.probes.length * params.samples;
-  const progress = (done: number, failed: number, retries: number, phase: ProbeProgress['phase']) =>
-    o.onProgress?.({ done, total, failed, retries, phase });
+  const progress: ProgressFn = (done, failed, retries, phase) => o.onProgress?.({ done, total, failed, retries, phase });
 
+  const opened = await openTranscript(o, client, identity, progress);
+  const alreadyDone = opened.done.size;
+  const tasks: ProbeTask[] = [];
+  for (const probe of suite.probes)
+    for (let sample = 0; sample < params.samples; sample++) if (!opened.done.has(recordKey(probe.id, sample))) tasks.push({ probe, sample });
+
+  const writer = await TranscriptWriter.open(o.out);
+  const state: RunState = { next: 0, recorded: 0, retries: 0, streak: 0, fatal: null, failures: [] };
+  const stop = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
+  progress(alreadyDone, 0, 0, 'probing');
+  const run: WorkerContext = {
+    client,
+    tasks,
+    signal,
+    stop,
+    state,
+    writer,
+    request: (probe, sample) => buildRequestBody(suite, probe, sample, o.model, params, opened.header.capabilities),
+    onSettled: () => progress(alreadyDone + state.recorded, state.failures.length, state.retries, 'probing'),
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, () => probeWorker(run)));
+  } finally {
+    await writer.close();
+  }
+  if (state.fatal) throw state.fatal;
+  progress(alreadyDone + state.recorded, state.failures.length, state.retries, 'finished');
+  const interrupted = o.signal?.aborted ?? false;
+  return {
+    out: o.out,
+    header: opened.header,
+    total,
+    alreadyDone,
+    recorded: state.recorded,
+    failures: state.failures,
+    retries: state.retries,
+    resumed: opened.existing !== null,
+    repairedTail: opened.existing?.repairedTail ?? false,
+    interrupted,
+    complete: alreadyDone + state.recorded === total,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/** What a transcript header records about the run, before capabilities are known. */
+type RunIdentity = Omit<TranscriptHeader, 'capabilities' | 'createdAt' | 'tool'>;
+type ProgressFn = (done: number, failed: number, retries: number, phase: ProbeProgress['phase']) => void;
+interface ProbeTask {
+  readonly probe: Probe;
+  readonly sample: number;
+}
+
+/** Counters shared by the workers of one run (single-threaded: each update happens between awaits). */
+interface RunState {
+  next: number;
+  recorded: number;
+  retries: number;
+  /** Consecutive requests that exhausted their retries. */
+  streak: number;
+  /** The first error that ends the run. */
+  fatal: Error | null;
+  readonly failures: ProbeFailure[];
+}
+
+interface WorkerContext {
+  readonly client: ChatClient;
+  readonly tasks: readonly ProbeTask[];
+  readonly signal: AbortSignal;
+  readonly stop: AbortController;
+  readonly state: RunState;
+  readonly writer: TranscriptWriter;
+  readonly request: (probe: Probe, sample: number) => Record<string, unknown>;
+  readonly onSettled: () => void;
+}
+
+function chatClientFor(o: ProbeRunOptions): ChatClient {
+  return new ChatClient({
+    endpoint: o.endpoint,
+    ...(o.apiKey ? { apiKey: o.apiKey } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.retry ? { retry: o.retry } : {}),
+    ...(o.random ? { random: o.random } : {}),
+  });
+}
+
+/**
+ * Step 1: resume the transcript at `o.out` (its header must match this run; the pairs it holds are
+ * done) or create it with the endpoint's detected capabilities.
+ */
+async function openTranscript(
+  o: ProbeRunOptions,
+  client: ChatClient,
+  identity: RunIdentity,
+  progress: ProgressFn,
+): Promise<{ header: TranscriptHeader; done: Set<string>; existing: Awaited<ReturnType<typeof readTranscriptForResume>> }> {
   const existing = await readTranscriptForResume(o.out);
-  let header: TranscriptHeader;
   const done = new Set<string>();
   if (existing) {
     const problems = headerMismatches(existing.header, identity);
     if (problems.length > 0)
       throw new ResumeMismatchError(`${o.out}: cannot resume into this transcript: ${problems.join('; ')}. Use another --out, or rerun with the options it was recorded with.`);
-    header = existing.header;
     for (const r of existing.records) done.add(recordKey(r.probeId, r.sample));
-  } else {
-    progress(0, 0, 0, 'detecting');
-    let capabilities: EndpointCapabilities;
-    try {
-      capabilities = o.skipDetection
-        ? { logprobs: null, topLogprobs: null, seed: 'unknown' }
-        : await detectCapabilities(client, {
-            model: o.model,
-            topLogprobs: params.logprobs ?? 0,
-            ...(params.temperature !== null ? { temperature: params.temperature } : {}),
-            ...(o.signal ? { signal: o.signal } : {}),
-          });
-    } catch (e) {
-      if (e instanceof AbortedError) throw e;
-      if (e instanceof HttpStatusError || e instanceof RetriesExhaustedError)
-        throw new EndpointFailure(`${client.url}: capability check failed: ${e.message}`);
-      throw e;
-    }
-    header = { ...identity, capabilities, createdAt: new Date().toISOString(), tool: TOOL };
-    await createTranscriptFile(o.out, header);
+    return { header: existing.header, done, existing };
   }
-  const alreadyDone = done.size;
+  progress(0, 0, 0, 'detecting');
+  const capabilities = await capabilitiesOf(o, client, identity.params);
+  const header: TranscriptHeader = { ...identity, capabilities, createdAt: new Date().toISOString(), tool: TOOL };
+  await createTranscriptFile(o.out, header);
+  return { header, done, existing };
+}
 
-  const tasks: { probe: Probe; sample: number }[] = [];
-  for (const probe of suite.probes)
-    for (let sample = 0; sample < params.samples; sample++) if (!done.has(recordKey(probe.id, sample))) tasks.push({ probe, sample });
-
-  const writer = await TranscriptWriter.open(o.out);
-  const failures: ProbeFailure[] = [];
-  let recorded = 0;
-  let retries = 0;
-  let streak = 0;
-  let fatal: Error | null = null;
-  let next = 0;
-  const stop = new AbortController();
-  const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
-  progress(alreadyDone, 0, 0, 'probing');
-
-  const worker = async (): Promise<void> => {
-    while (!signal.aborted && next < tasks.length) {
-      const { probe, sample } = tasks[next++]!;
-      const body = buildRequestBody(suite, probe, sample, o.model, params, header.capabilities);
-      try {
-        const r = await client.complete(body, signal);
-        retries += r.retries.length;
-        const choice = readChoice(r.body);
-        if (!choice) {
-          failures.push({ probeId: probe.id, sample, error: 'the response has no choices[0].message.content' });
-          continue;
-        }
-        const record: TranscriptRecord = {
-          type: 'response',
-          probeId: probe.id,
-          category: probe.category,
-          sample,
-          text: choice.text,
-          finishReason: choice.finishReason,
-          request: body,
-          response: {
-            id: typeof r.body.id === 'string' ? r.body.id : null,
-            requestId: r.requestId,
-            model: typeof r.body.model === 'string' ? r.body.model : null,
-            systemFingerprint: typeof r.body.system_fingerprint === 'string' ? r.body.system_fingerprint : null,
-            usage: r.body.usage ?? null,
-            logprobs: choice.logprobs,
-          },
-          timing: {
-            startedAt: r.startedAt.toISOString(),
-            latencyMs: Math.round(r.latencyMs * 10) / 10,
-            attempts: r.attempts,
-            ...(r.retries.length > 0 ? { retries: r.retries } : {}),
-          },
-        };
-        await writer.append(record);
-        recorded++;
-        streak = 0;
-      } catch (e) {
-        if (e instanceof AbortedError) return;
-        if (e instanceof HttpStatusError && [401, 403, 404].includes(e.status)) {
-          fatal ??= new EndpointFailure(`${client.url}: ${e.message} (probe ${probe.id})`);
-          stop.abort();
-          return;
-        }
-        if (e instanceof HttpStatusError || e instanceof RetriesExhaustedError) {
-          if (e instanceof RetriesExhaustedError) retries += e.attempts - 1;
-          failures.push({ probeId: probe.id, sample, error: e.message });
-          if (e instanceof RetriesExhaustedError && ++streak >= DEAD_ENDPOINT_STREAK) {
-            fatal ??= new EndpointFailure(`${client.url}: ${streak} requests in a row failed after all retries (last: ${e.lastReason}); the endpoint looks down — rerun to resume`);
-            stop.abort();
-            return;
-          }
-          continue;
-        }
-        fatal ??= e as Error;
-        stop.abort();
-        return;
-      } finally {
-        progress(alreadyDone + recorded, failures.length, retries, 'probing');
-      }
-    }
-  };
+/** What the endpoint supports (log-probabilities, seeds), or `unknown` when detection is skipped. */
+async function capabilitiesOf(o: ProbeRunOptions, client: ChatClient, params: TranscriptParams): Promise<EndpointCapabilities> {
+  if (o.skipDetection) return { logprobs: null, topLogprobs: null, seed: 'unknown' };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, worker));
-  } finally {
-    await writer.close();
+    return await detectCapabilities(client, {
+      model: o.model,
+      topLogprobs: params.logprobs ?? 0,
+      ...(params.temperature !== null ? { temperature: params.temperature } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  } catch (e) {
+    if (e instanceof AbortedError) throw e;
+    if (e instanceof HttpStatusError || e instanceof RetriesExhaustedError) throw new EndpointFailure(`${client.url}: capability check failed: ${e.message}`);
+    throw e;
   }
-  if (fatal) throw fatal;
-  progress(alreadyDone + recorded, failures.length, retries, 'finished');
-  const interrupted = o.signal?.aborted ?? false;
-  return {
-    out: o.out,
-    header,
-    total,
-    alreadyDone,
-    recorded,
-    failures,
-    retries,
-    resumed: existing !== null,
-    repairedTail: existing?.repairedTail ?? false,
-    interrupted,
-    complete: alreadyDone + recorded === total,
-    elapsedMs: Math.round(performance.now() - started),
-  };
+}
+
+/** Step 2: one of `concurrency` workers: take the next pair, request it, append the answer; stop on a fatal error or the signal. */
+async function probeWorker(run: WorkerContext): Promise<void> {
+  const { state } = run;
+  while (!run.signal.aborted && state.next < run.tasks.length) {
+    const { probe, sample } = run.tasks[state.next++]!;
+    const body = run.request(probe, sample);
+    try {
+      const r = await run.client.complete(body, run.signal);
+      state.retries += r.retries.length;
+      const choice = readChoice(r.body);
+      if (!choice) {
+        state.failures.push({ probeId: probe.id, sample, error: 'the response has no choices[0].message.content' });
+        continue;
+      }
+      const timing = {
+        startedAt: r.startedAt.toISOString(),
+        latencyMs: Math.round(r.latencyMs * 10) / 10,
+        attempts: r.attempts,
+        ...(r.retries.length > 0 ? { retries: r.retries } : {}),
+      };
+      await run.writer.append(responseRecord(probe, sample, body, { body: r.body, requestId: r.requestId, choice }, timing));
+      state.recorded++;
+      state.streak = 0;
+    } catch (e) {
+      if (recordFailure(e, probe, sample, run) === 'stop') return;
+    } finally {
+      run.onSettled();
+    }
+  }
+}
+
+/**
+ * Step 3: what a failed request means for the run. An abort stops this worker; a rejected key or
+ * unknown model (401/403/404), a dead endpoint (`DEAD_ENDPOINT_STREAK` exhausted requests in a
+ * row) or an unexpected error stops every worker; any other HTTP failure is recorded and the run
+ * goes on.
+ */
+function recordFailure(e: unknown, probe: Probe, sample: number, run: WorkerContext): 'continue' | 'stop' {
+  const { state, client } = run;
+  if (e instanceof AbortedError) return 'stop';
+  if (e instanceof HttpStatusError && [401, 403, 404].includes(e.status)) {
+    state.fatal ??= new EndpointFailure(`${client.url}: ${e.message} (probe ${probe.id})`);
+    run.stop.abort();
+    return 'stop';
+  }
+  if (e instanceof HttpStatusError || e instanceof RetriesExhaustedError) {
+    if (e instanceof RetriesExhaustedError) state.retries += e.attempts - 1;
+    state.failures.push({ probeId: probe.id, sample, error: e.message });
+    if (e instanceof RetriesExhaustedError && ++state.streak >= DEAD_ENDPOINT_STREAK) {
+      state.fatal ??= new EndpointFailure(`${client.url}: ${state.streak} requests in a row failed after all retries (last: ${e.lastReason}); the endpoint looks down — rerun to resume`);
+      run.stop.abort();
+      return 'stop';
+    }
+    return 'continue';
+  }
+  state.fatal ??= e as Error;
+  run.stop.abort();
+  return 'stop';
 }

@@ -59,10 +59,11 @@ export class TranscriptWriter {
 }
 
 /**
- * Create a transcript holding just its header, fsynced together with its directory entry.
+ * Create a transcript (or another crash-safe JSONL log, such as a prediction cache) holding just its
+ * header, fsynced together with its directory entry.
  * Refuses to replace a non-empty file (an empty one is what a run that died at once leaves).
  */
-export async function createTranscriptFile(path: string, header: TranscriptHeader): Promise<void> {
+export async function createTranscriptFile(path: string, header: TranscriptHeader | Readonly<Record<string, unknown>>): Promise<void> {
   let fh: import('node:fs/promises').FileHandle;
   try {
     fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);

@@ -9,10 +9,10 @@
  * The timestamp is the signer's claim; publishing the commitment (or an RFC 3161 timestamp over
  * its digest) is what makes the date checkable by others.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256Hex } from '@tracemark/encoding';
 import { keyDescriptor, publicKeyInfo, type WatermarkKey } from '@tracemark/watermark';
-import { type Envelope, openEnvelope, sha256Hex, signStatement, type Statement, STATEMENT_TYPE } from './dsse.ts';
+import { type Envelope, openEnvelope, signStatement, type Statement, STATEMENT_TYPE } from './dsse.ts';
 import { EvidenceError, type Signer } from './signer.ts';
 
 export const COMMITMENT_PREDICATE_TYPE = 'https://tracemark.dev/attestation/key-commitment/v1';
@@ -29,7 +29,7 @@ export function secretCommitment(key: WatermarkKey): string {
   const input = new Uint8Array(head.length + key.secret.length);
   input.set(head);
   input.set(key.secret, head.length);
-  const out = bytesToHex(sha256(input));
+  const out = sha256Hex(input);
   input.fill(0);
   return out;
 }
@@ -43,7 +43,7 @@ export function commitKey(key: WatermarkKey, signer: Signer, at = new Date()): E
   };
   const statement: Statement<CommitmentPredicate> = {
     _type: STATEMENT_TYPE,
-    subject: [{ name: key.keyId, digest: { sha256: sha256Hex(utf8ToBytes(keyDescriptor(key))) } }],
+    subject: [{ name: key.keyId, digest: { sha256: sha256Hex(keyDescriptor(key)) } }],
     predicateType: COMMITMENT_PREDICATE_TYPE,
     predicate,
   };
@@ -68,7 +68,7 @@ export function verifyCommitment(env: Envelope, publicKey: Uint8Array, key?: Wat
   let keyMatches: boolean | null = null;
   if (key) {
     if (key.keyId !== p.key.keyId) throw new EvidenceError(`${source}: committed key is ${p.key.keyId}, the key given is ${key.keyId}`);
-    if (st.subject[0]!.digest.sha256 !== sha256Hex(utf8ToBytes(keyDescriptor(key)))) throw new EvidenceError(`${source}: the key's scheme, parameters or tokenizer differ from the commitment`);
+    if (st.subject[0]!.digest.sha256 !== sha256Hex(keyDescriptor(key))) throw new EvidenceError(`${source}: the key's scheme, parameters or tokenizer differ from the commitment`);
     if (secretCommitment(key) !== p.secretCommitment) throw new EvidenceError(`${source}: the key's secret does not match the committed secret`);
     keyMatches = true;
   }

@@ -5,8 +5,7 @@
  * the pre-authentication encoding PAE, the payload type cannot be swapped, and the Statement's
  * subjects bind the attestation to the SHA-256 digests of the inputs it is about.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { EvidenceError, sign, type Signer, signerIdOf, verifySignature } from './signer.ts';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -99,8 +98,4 @@ export function openEnvelope<P>(env: Envelope, publicKey: Uint8Array, source = '
   }
   if (statement._type !== STATEMENT_TYPE || !Array.isArray(statement.subject)) throw new EvidenceError(`${source}: signed payload is not an in-toto Statement v1`);
   return statement;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return bytesToHex(sha256(bytes));
 }

@@ -86,7 +86,11 @@ function scalarTable(fp: Obj): SafeHtml {
   )}</tbody></table></div>`;
 }
 
-/** Render `report.fingerprint`; `undefined`/`null` give nothing. */
+/**
+ * Render `report.fingerprint`; `undefined`/`null` give nothing. Why one long function: an HTML
+ * template read top to bottom in the order the page shows it; its pieces are already helpers
+ * (`scalarTable`, the charts), and what remains is markup.
+ */
 export function renderFingerprintSection(fingerprint: unknown): SafeHtml {
   if (fingerprint === undefined || fingerprint === null) return html``;
   const rawJson = html`<details><summary>The fingerprint evidence as recorded (JSON)</summary><pre class="json">${JSON.stringify(fingerprint, null, 2) ?? String(fingerprint)}</pre></details>`;

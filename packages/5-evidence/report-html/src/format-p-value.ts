@@ -2,6 +2,7 @@
  * Numbers for readers: p-values from their base-10 logarithm (so p = 3.2 × 10^-412 prints as that,
  * never as 0 — an IEEE double underflows below about 10^-324), odds phrases, rates and counts.
  */
+import { formatPValue as formatStatsPValue, pValueParts } from '@tracemark/stats';
 import { html, type SafeHtml } from './html.ts';
 
 export interface FormattedPValue {
@@ -13,40 +14,29 @@ export interface FormattedPValue {
 
 const NA: FormattedPValue = { text: 'n/a', html: html`n/a` };
 
-/** Below this p the value is written as mantissa × 10^exponent. */
-const SCIENTIFIC_BELOW_LOG10 = -4;
-
-function scientific(log10: number): { mantissa: string; exponent: number } {
-  let exponent = Math.floor(log10);
-  let mantissa = (10 ** (log10 - exponent)).toFixed(1);
-  // 9.96 rounds to "10.0": carry into the exponent.
-  if (mantissa === '10.0') {
-    mantissa = '1.0';
-    exponent += 1;
-  }
-  return { mantissa, exponent };
-}
-
 function power(mantissa: string | null, exponent: number): FormattedPValue {
   const head = mantissa === null ? '10' : `${mantissa} × 10`;
   return { text: `${head}^${exponent}`, html: html`${head}<span class="vh">^</span><sup>${exponent}</sup>` };
 }
 
 /**
- * Format a p-value given as log10 p.
+ * Format a p-value given as log10 p: the rule of `formatPValue` in `@tracemark/stats` (two
+ * significant digits, scientific below 10^-4), with the exponent set as a superscript. A value
+ * that is not a number (a field missing from the report) reads `n/a`.
  * @example formatPValue(-411.49).text // '3.2 × 10^-412'
  * @example formatPValue(-2.95).text // '0.0011'
  */
 export function formatPValue(log10P: unknown): FormattedPValue {
-  if (typeof log10P !== 'number' || Number.isNaN(log10P)) return NA;
-  if (log10P >= 0) return { text: '1', html: html`1` };
-  if (log10P === -Infinity) return { text: 'too small to compute (below 10^-308)', html: html`too small to compute (below 10<span class="vh">^</span><sup>-308</sup>)` };
-  if (log10P > SCIENTIFIC_BELOW_LOG10) {
-    const text = Number((10 ** log10P).toPrecision(2)).toString();
-    return { text, html: html`${text}` };
+  if (typeof log10P !== 'number') return NA;
+  const parts = pValueParts(log10P);
+  switch (parts.kind) {
+    case 'plain':
+      return { text: parts.text, html: html`${parts.text}` };
+    case 'scientific':
+      return power(parts.mantissa, parts.exponent);
+    case 'underflow':
+      return { text: formatStatsPValue(log10P), html: html`too small to compute (below 10<span class="vh">^</span><sup>-308</sup>)` };
   }
-  const { mantissa, exponent } = scientific(log10P);
-  return power(mantissa, exponent);
 }
 
 /**

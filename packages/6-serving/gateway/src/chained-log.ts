@@ -28,6 +28,7 @@
  * Line format: `{"v":1,"type":…,"time":ISO-8601,…,"prev":hex|null}`.
  */
 import { createHash } from 'node:crypto';
+import { sha256Hex } from '@tracemark/encoding';
 import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -70,9 +71,6 @@ export interface RepairedTail {
   readonly bytes: number;
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 /** Bytes read per step when scanning the file. */
 const CHUNK = 1 << 20;

@@ -45,6 +45,14 @@ export interface ModelConfig {
   readonly contextSize?: number;
   readonly threads?: number;
   readonly ownedBy: string;
+  /**
+   * Serve the model's own next-token distribution on text the client sends (`echo` with `logprobs`
+   * or `prompt_logprobs` on /v1/completions, llama.cpp-style /completion with `n_probs`); default
+   * false. Off for a watermarked teacher: scores on arbitrary text are soft labels a distiller can
+   * train on, and they carry no watermark (a watermark lives in sampling). On for a model whose
+   * distribution may be published — an open-weight release, or a suspect served for an audit.
+   */
+  readonly promptLogprobs: boolean;
 }
 
 export interface AccountConfig {
@@ -293,7 +301,7 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Gate
   if (!Array.isArray(o.models) || o.models.length === 0) r.fail('models', 'must be a non-empty array');
   const models: ModelConfig[] = o.models.map((m, i) => {
     const p = `models[${i}]`;
-    const mo = r.object(m, p, ['id', 'backend', 'file', 'masterKey', 'topK', 'chatTemplate', 'reasoning', 'contextSize', 'threads', 'ownedBy']);
+    const mo = r.object(m, p, ['id', 'backend', 'file', 'masterKey', 'topK', 'chatTemplate', 'reasoning', 'contextSize', 'threads', 'ownedBy', 'promptLogprobs']);
     const backend = mo.backend === undefined ? 'ngram' : mo.backend;
     if (backend !== 'ngram' && backend !== 'llama-cpp') r.fail(`${p}.backend`, `must be "ngram" or "llama-cpp", got ${JSON.stringify(backend)}`);
     const chatTemplate = mo.chatTemplate === undefined ? 'transcript' : mo.chatTemplate;
@@ -316,6 +324,7 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Gate
       ...(mo.contextSize === undefined ? {} : { contextSize: r.number(mo.contextSize, `${p}.contextSize`, 16, 1 << 20) }),
       ...(mo.threads === undefined ? {} : { threads: r.number(mo.threads, `${p}.threads`, 1, 256) }),
       ownedBy: mo.ownedBy === undefined ? 'tracemark' : r.string(mo.ownedBy, `${p}.ownedBy`),
+      promptLogprobs: mo.promptLogprobs === undefined ? false : r.boolean(mo.promptLogprobs, `${p}.promptLogprobs`),
     };
   });
   const ids = new Set<string>();

@@ -52,4 +52,25 @@ describe('textFeatures', () => {
     expect(reduced.request).toMatchObject({ model: 'm', max_tokens: 9, logprobs: true });
     expect(reduced.response).toMatchObject({ usage: { completion_tokens: 3 }, choices: [{ logprobs: { dropped: true } }] });
   });
+
+  it('drops what spells the text out in prompt log-probability exchanges (token-id prompts, echo, prompt_logprobs, llama.cpp /completion and /tokenize)', () => {
+    const base = { time: '2026-01-01T00:00:00.000Z', account: 'a', ip: '192.0.2.1', status: 200 };
+    const echo = reduceExchangeText({
+      ...base,
+      endpoint: '/v1/completions',
+      request: { model: 'm', prompt: [101, 102, 103], echo: true, logprobs: 2, prompt_logprobs: 2 },
+      response: { choices: [{ index: 0, text: 'secret text', logprobs: { tokens: ['secret'] }, prompt_logprobs: [null, { '102': { logprob: -1, rank: 1, decoded_token: 'secret' } }], prompt_token_ids: [101, 102, 103] }] },
+    });
+    expect(JSON.stringify(echo)).not.toMatch(/secret|\[101,/);
+    expect(echo.request).toMatchObject({ prompt: { dropped: true, tokens: 3 }, echo: true, prompt_logprobs: 2 });
+    const llama = reduceExchangeText({
+      ...base,
+      endpoint: '/completion',
+      request: { prompt: [101, 102], n_probs: 2, n_predict: 1 },
+      response: { content: 'secret', prompt: 'secret prompt', completion_probabilities: [{ id: 7, token: 'secret', top_logprobs: [] }] },
+    });
+    expect(JSON.stringify(llama)).not.toMatch(/secret|\[101,/);
+    const tokenize = reduceExchangeText({ ...base, endpoint: '/tokenize', request: { content: 'secret words', with_pieces: true } });
+    expect(JSON.stringify(tokenize)).not.toContain('secret');
+  });
 });

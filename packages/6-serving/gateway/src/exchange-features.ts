@@ -107,11 +107,21 @@ function reduceRequest(request: Json): Json {
     });
   }
   if (typeof request.prompt === 'string') out.prompt = { features: textFeatures(request.prompt) };
+  // A prompt of token ids (vLLM, llama.cpp) is the text in another spelling: only its length stays.
+  else if (Array.isArray(request.prompt) && request.prompt.every((p) => typeof p === 'number')) out.prompt = { dropped: true, tokens: request.prompt.length };
   else if (Array.isArray(request.prompt)) out.prompt = request.prompt.map((p) => (typeof p === 'string' ? { features: textFeatures(p) } : p));
+  // llama.cpp's /tokenize body.
+  if (typeof request.content === 'string') out.content = { features: textFeatures(request.content) };
   return out;
 }
 
 function reduceResponse(response: Json): Json {
+  if (Array.isArray(response.completion_probabilities)) {
+    // llama.cpp's /completion answer: its text fields, and the candidates that spell text out.
+    const out: Json = { ...response, completion_probabilities: { dropped: true } };
+    for (const k of ['content', 'prompt']) if (typeof response[k] === 'string') out[k] = { features: textFeatures(response[k] as string) };
+    return out;
+  }
   if (!Array.isArray(response.choices)) return response;
   return {
     ...response,
@@ -127,6 +137,8 @@ function reduceResponse(response: Json): Json {
       }
       // Per-token log-probabilities spell the text out token by token.
       if (c.logprobs !== null && c.logprobs !== undefined) out.logprobs = { dropped: true };
+      if (c.prompt_logprobs !== undefined) out.prompt_logprobs = { dropped: true };
+      if (Array.isArray(c.prompt_token_ids)) out.prompt_token_ids = { dropped: true, tokens: c.prompt_token_ids.length };
       return out;
     }),
   };

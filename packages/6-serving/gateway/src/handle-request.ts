@@ -16,9 +16,10 @@ import { ClientGone } from './interruptions.ts';
 import { type ServedModel } from './load-models.ts';
 import { type Endpoint } from './parse-request.ts';
 import { recordExchange } from './record-exchange.ts';
+import { scoreRequest } from './score-request.ts';
 import { sendError, sendJson } from './send-json.ts';
 
-type Route = 'models' | 'model' | Endpoint;
+type Route = 'models' | 'model' | Endpoint | 'tokenize' | 'completion';
 
 function newId(prefix: string): string {
   return `${prefix}-${randomBytes(12).toString('hex')}`;
@@ -29,6 +30,9 @@ function routeOf(path: string): Route | null {
   if (path.startsWith('/v1/models/')) return 'model';
   if (path === '/v1/chat/completions') return 'chat.completions';
   if (path === '/v1/completions') return 'completions';
+  // llama.cpp's native routes (and vLLM's /tokenize), served for prompt log-probabilities: llama-cpp-routes.ts.
+  if (path === '/tokenize') return 'tokenize';
+  if (path === '/completion') return 'completion';
   return null;
 }
 
@@ -92,6 +96,10 @@ async function dispatch(state: GatewayState, req: IncomingMessage, res: ServerRe
     const m = state.models.get(id);
     if (!m) throw new ApiError(404, `The model '${id}' does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
     sendJson(res, 200, modelObject(state, m));
+    return;
+  }
+  if (route === 'tokenize' || route === 'completion') {
+    await scoreRequest(state, req, res, route, account, abort, note);
     return;
   }
   await completeRequest(state, req, res, route, account, requestId, abort, note);

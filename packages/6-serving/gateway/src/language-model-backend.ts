@@ -15,9 +15,11 @@
  * `SLICE_MS` of work: other requests, timers and client disconnects are served between slices.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { createRng, sampleFromLogits, type SparseLogProbs } from '@tracemark/models';
+import { type SparseLogProbs } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
+import { samplePlain as sampleFromLogits } from '@tracemark/watermark';
 import { type Tokenizer } from '@tracemark/tokenizers';
-import { type GeneratedToken, type GenerationRequest, type ModelBackend } from './model-backend.ts';
+import { type GeneratedToken, type GenerationRequest, type ModelBackend, type NextTokenLogprobs } from './model-backend.ts';
 
 /** Work between two yields to the event loop. Short enough that 50 concurrent streams interleave smoothly, long enough that yielding costs < 1% (measured: a yield ≈ 10 µs). */
 const SLICE_MS = 4;
@@ -27,6 +29,8 @@ export interface CandidateModel {
   readonly tokenizer: Tokenizer;
   readonly vocabSize: number;
   topK(context: Uint32Array, k: number): SparseLogProbs | Promise<SparseLogProbs>;
+  /** One token's natural-log probability after `context` (the reference model has it). */
+  logProb?(context: Uint32Array, token: number): number;
 }
 
 export interface LanguageModelBackendOptions {
@@ -40,6 +44,8 @@ export interface LanguageModelBackendOptions {
   readonly isEndOfGeneration?: (id: number) => boolean;
   readonly close?: () => Promise<void>;
   readonly contextLength?: number;
+  /** One token's log-probability, for engines whose model lacks `logProb`. */
+  readonly logProb?: (context: Uint32Array, token: number) => Promise<number>;
 }
 
 /** Log-softmax of `logits` over the candidates, into a new array. */
@@ -104,9 +110,21 @@ export function createLanguageModelBackend(model: CandidateModel, options: Langu
     }
   }
 
+  const tokenLogProb = options.logProb ?? (model.logProb ? async (c: Uint32Array, t: number) => model.logProb!(c, t) : null);
+  async function nextTokenLogprobs(context: Uint32Array, k: number, actual?: number): Promise<NextTokenLogprobs> {
+    const top = await model.topK(context, k);
+    let lp: number | null = null;
+    if (actual !== undefined) {
+      const at = top.ids.indexOf(actual);
+      lp = at >= 0 ? top.logProbs[at]! : tokenLogProb ? await tokenLogProb(context, actual) : null;
+    }
+    return { ids: top.ids, logprobs: Float64Array.from(top.logProbs), actual: lp };
+  }
+
   return {
     id: options.id,
     tokenizer: model.tokenizer,
+    nextTokenLogprobs,
     ownedBy: options.ownedBy ?? 'tracemark',
     contextLength: options.contextLength ?? null,
     encodePrompt: encode,

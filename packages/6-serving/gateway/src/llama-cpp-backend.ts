@@ -39,5 +39,6 @@ export async function createLlamaCppBackend(config: ModelConfig): Promise<ModelB
     isEndOfGeneration: (id) => model.isEndOfGeneration(id),
     close: () => model.dispose(),
     contextLength: contextSize,
+    logProb: async (context, token) => (await model.logProbs(context))[token]!,
   });
 }

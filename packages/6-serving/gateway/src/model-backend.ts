@@ -42,6 +42,19 @@ export interface ModelBackend {
   encodePrompt(text: string): Uint32Array;
   /** Tokens one at a time; ends after `maxTokens`, at an end-of-generation token (not yielded), or on abort. */
   generate(request: GenerationRequest): AsyncIterable<GeneratedToken>;
+  /**
+   * The model's own `k` most probable next tokens after `context` (most probable first, ties: lower
+   * id first) and, when `actual` is given, that token's log-probability — no watermark bias. For
+   * prompt log-probabilities (see `prompt-logprobs.ts`); absent when the engine cannot answer.
+   */
+  nextTokenLogprobs?(context: Uint32Array, k: number, actual?: number): Promise<NextTokenLogprobs>;
   /** Free the model. */
   close(): Promise<void>;
+}
+
+export interface NextTokenLogprobs {
+  readonly ids: Uint32Array;
+  readonly logprobs: Float64Array;
+  /** Natural-log probability of `actual` (null when it was not asked). */
+  readonly actual: number | null;
 }

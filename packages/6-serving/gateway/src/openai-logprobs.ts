@@ -13,12 +13,24 @@ export function logprobsForChat(entries: readonly TokenLogprob[]): { content: un
   };
 }
 
-/** Legacy completions: `choices[].logprobs`. */
-export function logprobsForCompletions(entries: readonly TokenLogprob[]): unknown {
+/** The legacy completions' parallel arrays. */
+export interface CompletionLogprobs {
+  readonly tokens: string[];
+  readonly token_logprobs: (number | null)[];
+  readonly top_logprobs: (Record<string, number> | null)[];
+  readonly text_offset: number[];
+}
+
+/**
+ * Legacy completions: `choices[].logprobs`. `tokensAsIds` writes tokens as `token_id:<id>` (vLLM's
+ * `return_tokens_as_token_ids`); `shift` moves the offsets past an echoed prompt.
+ */
+export function logprobsForCompletions(entries: readonly TokenLogprob[], tokensAsIds = false, shift = 0): CompletionLogprobs {
+  const name = (a: { id: number; token: string }) => (tokensAsIds ? `token_id:${a.id}` : a.token);
   return {
-    tokens: entries.map((e) => e.token),
+    tokens: entries.map(name),
     token_logprobs: entries.map((e) => e.logprob),
-    top_logprobs: entries.map((e) => Object.fromEntries(e.top.map((a) => [a.token, a.logprob]))),
-    text_offset: entries.map((e) => e.offset),
+    top_logprobs: entries.map((e) => Object.fromEntries(e.top.map((a) => [name(a), a.logprob]))),
+    text_offset: entries.map((e) => e.offset + shift),
   };
 }

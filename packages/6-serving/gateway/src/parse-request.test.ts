@@ -52,10 +52,12 @@ describe('parseCompletionRequest', () => {
       ['chat.completions', chat({ response_format: { type: 'json_object' } }), 'response_format'],
       ['chat.completions', chat({ temprature: 1 }), 'temprature'],
       ['completions', { model: 'm' }, 'prompt'],
-      ['completions', { model: 'm', prompt: [1, 2] }, 'prompt'],
+      ['completions', { model: 'm', prompt: [1, -2] }, 'prompt'],
       ['completions', { model: 'm', prompt: ['a', 'b'] }, 'prompt'],
-      ['completions', { model: 'm', prompt: 'a', logprobs: 6 }, 'logprobs'],
-      ['completions', { model: 'm', prompt: 'a', echo: true }, 'echo'],
+      ['completions', { model: 'm', prompt: 'a', logprobs: 21 }, 'logprobs'],
+      ['completions', { model: 'm', prompt: 'a', echo: true, stream: true }, 'echo'],
+      ['completions', { model: 'm', prompt: 'a', max_tokens: 0 }, 'max_tokens'],
+      ['completions', { model: 'm', prompt: 'a', prompt_logprobs: 21 }, 'prompt_logprobs'],
       ['completions', { model: 'm', prompt: 'a', messages: [] }, 'messages'],
     ];
     for (const [endpoint, body, param] of cases) {

@@ -3,9 +3,15 @@
  * typed object with OpenAI's parameter names, ranges and defaults. Every refusal is a 400 naming
  * the parameter. Parameters a client library routinely sends but that change nothing here
  * (`user`, `metadata`, `store`, `service_tier`, …) are accepted; parameters whose meaning the
- * gateway cannot honour (`n` > 1, penalties, tools, `echo`, …) are refused rather than ignored, so
- * a client never receives something other than what it asked for; unknown ones are refused as
- * OpenAI does ("Unrecognized request argument supplied").
+ * gateway cannot honour (`n` > 1, penalties, tools, …) are refused rather than ignored, so a
+ * client never receives something other than what it asked for; unknown ones are refused as OpenAI
+ * does ("Unrecognized request argument supplied").
+ *
+ * `/v1/completions` also takes what vLLM takes for prompt log-probabilities (vLLM
+ * `entrypoints/openai/completion/protocol.py`, `CompletionRequest`): `echo`, `max_tokens: 0` with
+ * echo, `logprobs` up to 20 (vLLM's default `--max-logprobs`), a prompt of token ids, and the
+ * extensions `prompt_logprobs`, `return_tokens_as_token_ids`, `return_token_ids`,
+ * `add_special_tokens`.
  */
 import { invalidParam } from './api-error.ts';
 import { type ChatMessage } from './chat-template.ts';
@@ -17,8 +23,17 @@ export interface CompletionParams {
   readonly model: string;
   /** Chat only. */
   readonly messages: readonly ChatMessage[] | null;
-  /** Completions only. */
+  /** Completions only: the prompt as text, or (`promptIds`) as token ids. */
   readonly prompt: string | null;
+  readonly promptIds: Uint32Array | null;
+  /** Completions only: return the prompt, with its log-probabilities when `topLogprobs` ≥ 0. */
+  readonly echo: boolean;
+  /** vLLM's `prompt_logprobs`: top alternatives per prompt position, null when not asked. */
+  readonly promptLogprobs: number | null;
+  /** vLLM's `return_tokens_as_token_ids`: tokens written `token_id:<id>`. */
+  readonly tokensAsIds: boolean;
+  /** vLLM's `return_token_ids`: the choice carries `prompt_token_ids`. */
+  readonly returnTokenIds: boolean;
   /** null: the endpoint's default (chat: the gateway's limit; completions: 16, as OpenAI). */
   readonly maxTokens: number | null;
   readonly temperature: number;
@@ -33,7 +48,7 @@ export interface CompletionParams {
 
 const COMMON = ['model', 'max_tokens', 'temperature', 'top_p', 'seed', 'stop', 'stream', 'stream_options', 'n', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'user', 'metadata', 'store', 'service_tier'];
 const CHAT = [...COMMON, 'messages', 'max_completion_tokens', 'logprobs', 'top_logprobs', 'response_format', 'tools', 'tool_choice', 'functions', 'function_call', 'parallel_tool_calls', 'reasoning_effort', 'modalities'];
-const COMPLETIONS = [...COMMON, 'prompt', 'logprobs', 'echo', 'suffix', 'best_of'];
+const COMPLETIONS = [...COMMON, 'prompt', 'logprobs', 'echo', 'suffix', 'best_of', 'prompt_logprobs', 'return_tokens_as_token_ids', 'return_token_ids', 'add_special_tokens'];
 
 type Body = Record<string, unknown>;
 
@@ -108,7 +123,8 @@ export function parseCompletionRequest(endpoint: Endpoint, body: unknown, maxTok
 
   if (typeof b.model !== 'string' || b.model.length === 0) throw invalidParam('model', 'model must be a non-empty string (see GET /v1/models)');
 
-  let maxTokens = int(b, 'max_tokens', 1, Number.MAX_SAFE_INTEGER);
+  // max_tokens 0 means "score the prompt, generate nothing", which only echo makes meaningful (vLLM).
+  let maxTokens = int(b, 'max_tokens', endpoint === 'completions' && b.echo === true ? 0 : 1, Number.MAX_SAFE_INTEGER);
   if (endpoint === 'chat.completions') {
     const mct = int(b, 'max_completion_tokens', 1, Number.MAX_SAFE_INTEGER);
     if (mct !== null && maxTokens !== null && mct !== maxTokens) throw invalidParam('max_completion_tokens', 'max_tokens and max_completion_tokens disagree; send one of them');
@@ -150,6 +166,11 @@ export function parseCompletionRequest(endpoint: Endpoint, body: unknown, maxTok
   let topLogprobs = -1;
   let messages: ChatMessage[] | null = null;
   let prompt: string | null = null;
+  let promptIds: Uint32Array | null = null;
+  let echo = false;
+  let promptLogprobs: number | null = null;
+  let tokensAsIds = false;
+  let returnTokenIds = false;
   if (endpoint === 'chat.completions') {
     messages = parseMessages(b.messages);
     const lp = bool(b, 'logprobs');
@@ -167,14 +188,22 @@ export function parseCompletionRequest(endpoint: Endpoint, body: unknown, maxTok
     const p = b.prompt;
     if (typeof p === 'string') prompt = p;
     else if (Array.isArray(p) && p.length === 1 && typeof p[0] === 'string') prompt = p[0];
-    else if (Array.isArray(p) && p.length > 1) unsupported('prompt', 'more than one prompt per request');
-    else throw invalidParam('prompt', 'prompt must be a string (token-id prompts are not supported)');
-    const lp = int(b, 'logprobs', 0, 5);
+    else if (Array.isArray(p) && p.length > 0 && p.every((t) => Number.isInteger(t) && t >= 0 && t <= 0xffffffff)) promptIds = Uint32Array.from(p as number[]);
+    else if (Array.isArray(p) && p.length > 1 && p.every((t) => typeof t === 'string' || Array.isArray(t))) unsupported('prompt', 'more than one prompt per request');
+    else throw invalidParam('prompt', 'prompt must be a string or a non-empty array of token ids');
+    const lp = int(b, 'logprobs', 0, 20);
     topLogprobs = lp ?? -1;
-    if (!isAbsent(b.echo) && b.echo !== false) unsupported('echo', 'echo');
+    echo = bool(b, 'echo');
+    if (echo && stream) unsupported('echo', 'echo with stream');
+    promptLogprobs = int(b, 'prompt_logprobs', 0, 20);
+    if (promptLogprobs !== null && stream) unsupported('prompt_logprobs', 'prompt_logprobs with stream');
+    tokensAsIds = bool(b, 'return_tokens_as_token_ids');
+    returnTokenIds = bool(b, 'return_token_ids');
+    // Text prompts are encoded without added special tokens either way (the models here add none).
+    bool(b, 'add_special_tokens');
     if (!isAbsent(b.suffix) && b.suffix !== '') unsupported('suffix', 'suffix (insertion)');
     if (!isAbsent(b.best_of) && b.best_of !== 1) unsupported('best_of', 'best_of > 1');
   }
 
-  return { endpoint, model: b.model, messages, prompt, maxTokens, temperature, topP, seed, stop, stream, includeUsage, topLogprobs };
+  return { endpoint, model: b.model, messages, prompt, promptIds, echo, promptLogprobs, tokensAsIds, returnTokenIds, maxTokens, temperature, topP, seed, stop, stream, includeUsage, topLogprobs };
 }

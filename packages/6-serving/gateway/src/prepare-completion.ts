@@ -9,6 +9,7 @@ import { renderChat } from './chat-template.ts';
 import { type LimitsConfig } from './config.ts';
 import { type ServedModel } from './load-models.ts';
 import { type CompletionParams, type Endpoint, parseCompletionRequest } from './parse-request.ts';
+import { decodePrompt, scoringBackend } from './llama-cpp-routes.ts';
 import { readBody } from './read-body.ts';
 
 export interface PreparedCompletion {
@@ -53,8 +54,11 @@ export async function prepareCompletion(
   const params = parseCompletionRequest(endpoint, body, limits.maxTokens);
   const model = models.get(params.model);
   if (!model) throw new ApiError(404, `The model '${params.model}' does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
-  const promptText = params.messages ? renderChat(params.messages, model.config.chatTemplate) : params.prompt!;
-  const promptTokens = model.backend.encodePrompt(promptText);
+  const promptText = params.messages ? renderChat(params.messages, model.config.chatTemplate) : params.promptIds ? decodePrompt(model, params.promptIds) : params.prompt!;
+  const promptTokens = params.promptIds ?? model.backend.encodePrompt(promptText);
+  // Prompt log-probabilities only from models that opt in (prompt-logprobs.ts says why).
+  if (params.promptLogprobs !== null) scoringBackend(model, 'prompt_logprobs');
+  else if (params.echo && params.topLogprobs >= 0) scoringBackend(model, 'echo');
   const maxTokens = params.maxTokens ?? (endpoint === 'completions' ? Math.min(16, limits.maxTokens) : limits.maxTokens);
   const promptParam = endpoint === 'chat.completions' ? 'messages' : 'prompt';
   if (promptTokens.length > limits.maxPromptTokens) {

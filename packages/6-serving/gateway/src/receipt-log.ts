@@ -10,7 +10,7 @@
 import { type Signer } from '@tracemark/evidence';
 import { ChainedLog, ChainedLogError, type ChainedLogStats, LOG_FORMAT_VERSION, type RepairedTail } from './chained-log.ts';
 
-export { sha256Hex } from './chained-log.ts';
+export { sha256Hex } from '@tracemark/encoding';
 
 export const RECEIPT_FORMAT_VERSION = LOG_FORMAT_VERSION;
 

@@ -14,6 +14,7 @@ import { StopSequences } from './stop-sequences.ts';
 
 /** One alternative token and its log-probability; `bytes` are the UTF-8 bytes of `token`. */
 export interface TokenAlternative {
+  readonly id: number;
   readonly token: string;
   readonly logprob: number;
   readonly bytes: number[];
@@ -53,11 +54,12 @@ export interface CompletionInput {
 }
 
 /** JSON cannot carry −∞: OpenAI reports an impossible token as −9999. */
-const IMPOSSIBLE_LOGPROB = -9999;
+export const IMPOSSIBLE_LOGPROB = -9999;
 
-function alternative(tokenizer: Tokenizer, id: number, logprob: number): TokenAlternative {
+/** One token as OpenAI-style logprobs report it: its text, UTF-8 bytes and log-probability (−∞ as −9999). */
+export function tokenAlternative(tokenizer: Tokenizer, id: number, logprob: number): TokenAlternative {
   const token = tokenizer.decode([id]);
-  return { token, logprob: Number.isFinite(logprob) ? logprob : IMPOSSIBLE_LOGPROB, bytes: Array.from(Buffer.from(token, 'utf8')) };
+  return { id, token, logprob: Number.isFinite(logprob) ? logprob : IMPOSSIBLE_LOGPROB, bytes: Array.from(Buffer.from(token, 'utf8')) };
 }
 
 function concat(a: Uint32Array, b: Uint32Array, c: Uint32Array): Uint32Array {
@@ -114,8 +116,8 @@ export async function* runCompletion(input: CompletionInput, progress: Completio
     generated++;
     progress.completionTokens++;
     if (t.logprob !== undefined) {
-      const top = t.top ? Array.from(t.top.ids, (id, j) => alternative(tokenizer, id, t.top!.logprobs[j]!)) : [];
-      pending.push({ ...alternative(tokenizer, t.id, t.logprob), top, offset: decoded });
+      const top = t.top ? Array.from(t.top.ids, (id, j) => tokenAlternative(tokenizer, id, t.top!.logprobs[j]!)) : [];
+      pending.push({ ...tokenAlternative(tokenizer, t.id, t.logprob), top, offset: decoded });
     }
     const piece = decoder.push(t.id);
     decoded += piece.length;

@@ -10,7 +10,9 @@ import { ApiError } from './api-error.ts';
 import { type AccountConfig } from './config.ts';
 import { type ExchangeNote, type GatewayState } from './gateway-state.ts';
 import { GenerationTimeout } from './interruptions.ts';
+import { completionChoice, promptSection } from './completion-choice.ts';
 import { logprobsForChat, logprobsForCompletions } from './openai-logprobs.ts';
+import { type PromptPosition } from './prompt-logprobs.ts';
 import { type PreparedCompletion } from './prepare-completion.ts';
 import { type ResponseReceipt, sha256Hex } from './receipt-log.ts';
 import { type CompletionEvent, type CompletionProgress, runCompletion, type TokenLogprob } from './run-completion.ts';
@@ -74,7 +76,7 @@ function usageOf(job: CompletionJob): Record<string, unknown> {
  * The non-streaming response body (`chat.completion` / `text_completion`) for what was generated;
  * also what the exchange log records for a stream. `logprobs` null leaves them out.
  */
-export function completionBody(job: Pick<CompletionJob, 'requestId' | 'chat' | 'createdAt' | 'prep' | 'progress'> & { usage: Record<string, unknown> }, logprobs: readonly TokenLogprob[] | null): Record<string, unknown> {
+export function completionBody(job: Pick<CompletionJob, 'requestId' | 'chat' | 'createdAt' | 'prep' | 'progress'> & { usage: Record<string, unknown> }, logprobs: readonly TokenLogprob[] | null, prompt: readonly PromptPosition[] | null = null): Record<string, unknown> {
   const { progress, prep, chat } = job;
   const finish = progress.finishReason;
   const wanted = logprobs !== null && prep.params.topLogprobs >= 0;
@@ -85,7 +87,7 @@ export function completionBody(job: Pick<CompletionJob, 'requestId' | 'chat' | '
         logprobs: wanted ? logprobsForChat(logprobs) : null,
         finish_reason: finish,
       }
-    : { index: 0, text: progress.content, logprobs: wanted ? logprobsForCompletions(logprobs) : null, finish_reason: finish };
+    : completionChoice(prep.params, prep.promptText, prep.promptTokens, prompt, progress.content, wanted ? logprobs : null, finish);
   return { id: job.requestId, object: chat ? 'chat.completion' : 'text_completion', created: job.createdAt, model: prep.model.config.id, system_fingerprint: null, choices: [choice], usage: job.usage };
 }
 
@@ -99,7 +101,8 @@ async function appendReceipt(state: GatewayState, r: ResponseReceipt): Promise<v
   }
 }
 
-async function respondWhole(job: CompletionJob): Promise<void> {
+async function respondWhole(job: CompletionJob, signal: AbortSignal): Promise<void> {
+  const prompt = await promptSection(job.prep, signal);
   const logprobs: TokenLogprob[] = [];
   try {
     for await (const e of job.events) if (e.type === 'content') logprobs.push(...e.logprobs);
@@ -107,7 +110,7 @@ async function respondWhole(job: CompletionJob): Promise<void> {
     if (e instanceof GenerationTimeout) throw timeoutError(job.state.config.limits.generationTimeoutMs);
     throw e;
   }
-  const body = completionBody({ ...job, usage: usageOf(job) }, logprobs);
+  const body = completionBody({ ...job, usage: usageOf(job) }, logprobs, prompt);
   // The receipt is durable before a byte of the response leaves.
   await appendReceipt(job.state, receiptOf(job, job.progress.finishReason!));
   job.note.response = body;
@@ -194,7 +197,7 @@ export async function serveCompletion(
   const job: CompletionJob = { state, res, prep, account, requestId, keyId: wm?.keyId ?? null, seed, chat: p.endpoint === 'chat.completions', createdAt: Math.floor(Date.now() / 1000), progress, events, headers, note };
   note.keyId = job.keyId;
   try {
-    await (p.stream ? respondStream(job) : respondWhole(job));
+    await (p.stream ? respondStream(job) : respondWhole(job, abort.signal));
   } finally {
     clearTimeout(timer);
   }

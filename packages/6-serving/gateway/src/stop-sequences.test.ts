@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
 import { StopSequences } from './stop-sequences.ts';
 
 /** Feed `text` in random pieces; return what was emitted and whether a stop was reached. */

@@ -7,7 +7,8 @@
  * an independent model and a reference is chance, and the students differ only by what they
  * learned from the teacher's outputs.
  */
-import { createRng, type NgramModel, trainNgram } from '@tracemark/models';
+import { type NgramModel, trainNgram } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
 import { type Tokenizer } from '@tracemark/tokenizers';
 import { generateContinuation } from './ngram-responder.ts';
 

@@ -4,7 +4,9 @@
  * not answer questions; what they carry is wording — the phrases of their training text — which is
  * exactly what a distilled student inherits from its teacher's outputs.
  */
-import { createRng, type LanguageModel, sampleFromLogits } from '@tracemark/models';
+import { type LanguageModel } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
+import { samplePlain } from '@tracemark/watermark';
 import { type Tokenizer } from '@tracemark/tokenizers';
 import { ChatHttpError, type ChatResponder, type TokenLogprob } from './openai-test-server.ts';
 
@@ -39,7 +41,7 @@ export function generateContinuation(model: LanguageModel, context: Uint32Array,
     const cand = model.topK(Uint32Array.from(ctx.slice(-window)), Math.max(k, o.topLogprobs ?? 0));
     const ids = cand.ids.subarray(0, k);
     const lps = cand.logProbs.subarray(0, k);
-    const id = o.temperature === 0 ? ids[0]! : sampleFromLogits(ids, lps, { temperature: o.temperature, random: o.random });
+    const id = o.temperature === 0 ? ids[0]! : samplePlain(ids, lps, { temperature: o.temperature, random: o.random });
     out[i] = id;
     if (o.topLogprobs !== undefined) {
       const j = Array.prototype.indexOf.call(cand.ids, id) as number;

@@ -99,7 +99,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Start the server; close it with `close()` (stalled requests are cut). */
+/**
+ * Start the server; close it with `close()` (stalled requests are cut). Why one long function: a
+ * test server whose request handler is a list of injected faults (status, drop, stall, garbage …),
+ * each a few lines, next to the state they count.
+ */
 export async function startOpenAiTestServer(options: TestServerOptions): Promise<TestServer> {
   const stats = { requests: 0, answered: 0, faults: 0, authorizations: [] as string[] };
   let index = 0;

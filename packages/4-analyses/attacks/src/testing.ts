@@ -1,7 +1,8 @@
 /**
- * Test fixtures shared by this package's tests: the reference n-gram model trained on State of
- * the Union addresses, held-out prompts, human text, and a word-level edit count that measures
- * what an attack did independently of the stats the attack reports.
+ * Test fixtures shared by this package's tests (the `./testing` subpath, never the main entry):
+ * the reference n-gram model trained on State of the Union addresses, held-out prompts, human
+ * text, and a word-level edit count that measures what an attack did independently of the stats
+ * the attack reports.
  */
 import { builtinPrompts, loadBuiltinCorpus, splitHeldOut } from '@tracemark/corpora';
 import { type NgramModel, trainNgram } from '@tracemark/models';

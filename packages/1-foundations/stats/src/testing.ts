@@ -1,6 +1,7 @@
 /**
  * Test support shared by the stats test files (no vitest import, so it type-checks anywhere):
- * error measures, a seeded PRNG, and the tolerances every accuracy test states.
+ * error measures, hashed uniforms bit-identical to the Python reference script, and the
+ * tolerances every accuracy test states.
  */
 
 /**
@@ -23,21 +24,6 @@ export function relativeError(actual: number, expected: number): number {
 export function close(actual: number, expected: number, tolerance: number, slack = 0): boolean {
   if (actual === expected) return true;
   return Math.abs(actual - expected) <= tolerance * Math.abs(expected) + slack;
-}
-
-/**
- * mulberry32 (T. Ettinger, public domain): a small seeded 32-bit generator, ample for sampling
- * tests (not for keys).
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** uᵢ = (((i + offset)·2654435761) mod 2³²)/2³², bit-identical to the Python generator's sample. */

@@ -2,9 +2,10 @@
  * The one-sided Fisher exact test for a 2×2 table (R. A. Fisher, "The Logic of Inductive
  * Inference", JRSS 98(1), 1935): is the suspect's rate of a behaviour (naming the teacher's
  * vendor) higher than the reference panel's? Conditional on both margins the suspect's count is
- * hypergeometric, so the p-value is exact whatever the unknown common rate.
+ * hypergeometric, so the p-value is exact whatever the unknown common rate. (It lived in
+ * `@tracemark/fingerprint` until statistics were gathered here.)
  */
-import { type PValue, pValueFromLn } from '@tracemark/stats';
+import { type PValue, pValueFromLn } from './p-value.ts';
 
 function lnChoose(n: number, k: number): number {
   if (k < 0 || k > n) return -Infinity;
@@ -34,8 +35,10 @@ function logSumExp(values: number[]): number {
  * fisherExactGreater(8, 10, 1, 10).pValue; // 0.0027…
  */
 export function fisherExactGreater(a: number, n1: number, b: number, n2: number): PValue {
-  for (const [v, name] of [[a, 'a'], [n1, 'n1'], [b, 'b'], [n2, 'n2']] as const)
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+  for (const [v, name] of [[a, 'a'], [n1, 'n1'], [b, 'b'], [n2, 'n2']] as const) {
+    if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+  }
   if (a > n1 || b > n2) throw new RangeError(`successes exceed trials (${a}/${n1}, ${b}/${n2})`);
   const k = a + b;
   const n = n1 + n2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fisherExactGreater } from './fisher-exact-test.ts';
+import { fisherExactGreater } from './fisher-exact-greater.ts';
 
 describe('fisherExactGreater', () => {
   it('equals the hypergeometric tail computed by hand', () => {

@@ -1,17 +1,22 @@
 /**
- * Canonical JSON for content hashes: object keys sorted by code unit, no whitespace, numbers and
- * strings as `JSON.stringify` writes them (the subset of RFC 8785 "JSON Canonicalization Scheme"
- * that a probe suite uses: no floats whose shortest form differs between engines). Two files that
- * hold the same suite hash the same, whatever their indentation or key order.
+ * Canonical JSON for content hashes and key ids: object keys sorted by UTF-16 code unit, no
+ * whitespace, numbers and strings as `JSON.stringify` writes them — the subset of RFC 8785 ("JSON
+ * Canonicalization Scheme") that our values use (no floats whose shortest form differs between
+ * engines). Two files holding the same value hash the same, whatever their indentation or key order.
+ *
+ * Why it throws on NaN and ±Infinity where `JSON.stringify` writes `null`: a hash over a silently
+ * changed value would match the hash of a different value (`{ a: NaN }` and `{ a: null }`), and a
+ * key id or a suite hash that collides that way is worse than an error.
  */
 
 /**
  * The canonical serialisation of a JSON value.
  *
- * Method: depth-first; object members with value `undefined` are skipped (as `JSON.stringify`
+ * Method: depth-first; object members whose value is `undefined` are skipped (as `JSON.stringify`
  * does); arrays keep their order. O(size of the value).
  *
- * @throws TypeError for a non-finite number, a bigint, a function or a symbol (not JSON).
+ * @throws TypeError for a non-finite number, `undefined` outside an object member, a bigint, a
+ *   function or a symbol (not JSON).
  * @example
  * canonicalJson({ b: 1, a: [true, 'x'] }); // '{"a":[true,"x"],"b":1}'
  */

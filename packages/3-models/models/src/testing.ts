@@ -1,7 +1,8 @@
 /**
- * Test helpers shared by this package's tests (not exported): a tokenizer over a tiny vocabulary
- * for hand-made corpora, and a brute-force interpolated modified Kneser-Ney reference written
- * straight from the formulas with Maps, to check the typed-array implementation against.
+ * Test helpers shared by this package's tests (the `./testing` subpath, never the main entry): a
+ * tokenizer over a tiny vocabulary for hand-made corpora, and a brute-force interpolated modified
+ * Kneser-Ney reference written straight from the formulas with Maps, to check the typed-array
+ * implementation against.
  */
 import { type Tokenizer, type TokenizerIdentity } from '@tracemark/tokenizers';
 

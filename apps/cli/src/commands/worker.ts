@@ -1,0 +1,98 @@
+/**
+ * `tracemark worker --redis URL`: take detection shards from the BullMQ queue and return their
+ * partial results, until SIGINT or SIGTERM. Start as many as there are cores on as many machines
+ * as share the input files; `detect --redis URL --shards N` enqueues and merges.
+ *
+ * A job's lock is renewed while it runs; if this process dies (kill -9, machine lost) the lock
+ * lapses after `lockMs`, and any live worker's stalled-job check puts the shard back in the queue
+ * (up to `MAX_STALLS` times, then the run fails rather than loop). Bad input fails the job without
+ * retry.
+ */
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { defineCommand, option } from '../command.ts';
+import { classifyError, ExitCode } from '../errors.ts';
+import { parseNumber } from '../option-parsers.ts';
+import { connectRedis } from '../distributed/connect-redis.ts';
+import { BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob } from '../distributed/shard-job.ts';
+import { type DetectPartial, detectPartial } from './detect.ts';
+
+export interface WorkerCommandOptions {
+  redis: string;
+  queue?: string;
+  /** Shards processed at once by this process (each on the event loop; use --threads for cores). */
+  concurrency?: number;
+  /** Job lock duration: how soon a dead worker's shard is retried. Default 30 s. */
+  lockMs?: number;
+  /** Worker threads per shard (detect --threads). */
+  threads?: number;
+  log?: (line: string) => void;
+  /** Stop taking jobs and return when aborted (the CLI aborts on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/** A shard may stall (its worker died) this many times before the run fails. */
+const MAX_STALLS = 3;
+
+export async function worker(o: WorkerCommandOptions): Promise<{ processed: number }> {
+  const log = o.log ?? (() => {});
+  const connection = await connectRedis(o.redis);
+  const name = o.queue ?? DEFAULT_QUEUE;
+  const lockMs = o.lockMs ?? 30_000;
+  let processed = 0;
+  const process = async (job: Job<DetectShardJob>): Promise<DetectPartial> => {
+    if (job.name !== DETECT_JOB) throw new UnrecoverableError(`${BAD_INPUT}unknown job kind ${JSON.stringify(job.name)}`);
+    const { run, options } = job.data;
+    const label = `shard ${options.shard.index}/${options.shard.count} of run ${run}`;
+    log(`${label}: started (attempt ${job.attemptsStarted})`);
+    try {
+      const partial = await detectPartial({ ...options, ...(o.threads ? { threads: o.threads } : {}), quiet: true });
+      processed++;
+      log(`${label}: done`);
+      return partial;
+    } catch (e) {
+      const { exitCode, message } = classifyError(e);
+      log(`${label}: failed: ${message}`);
+      // Bad input fails the same way on every attempt: no retry.
+      if (exitCode === ExitCode.usage) throw new UnrecoverableError(`${BAD_INPUT}${message}`);
+      throw e;
+    }
+  };
+  const w = new Worker<DetectShardJob, DetectPartial>(name, process, {
+    connection,
+    concurrency: o.concurrency ?? 1,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+    maxStalledCount: MAX_STALLS,
+    autorun: false,
+  });
+  w.on('error', (e) => log(`worker: ${e.message}`));
+  await w.waitUntilReady();
+  log(`worker ${w.id} waiting for shards on queue "${name}"`);
+  const stopped = new Promise<void>((resolve) => {
+    if (o.signal?.aborted) resolve();
+    o.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const running = w.run();
+  await stopped;
+  await w.close();
+  await running;
+  connection.disconnect();
+  return { processed };
+}
+
+export const command = defineCommand({
+  name: 'worker',
+  description: 'process detection shards queued by `detect --redis URL --shards N` (BullMQ), until SIGINT/SIGTERM',
+  options: {
+    redis: option('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379/0').required(),
+    queue: option('--queue <name>', 'BullMQ queue name (default: tracemark)'),
+    concurrency: option('--concurrency <n>', 'shards processed at once by this process', { parse: parseNumber('concurrency', 1, 64, true) }).default(1),
+    threads: option('--threads <n>', 'worker threads per shard (as detect --threads)', { parse: parseNumber('threads', 1, 64, true) }),
+    lockMs: option('--lock-ms <ms>', "job lock duration: how soon a dead worker's shard is retried", { parse: parseNumber('lock-ms', 1000, 3_600_000, true) }).default(30_000),
+  },
+  async run(o, { io }) {
+    const stop = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
+    await worker({ ...o, log: (l) => io.stderr(`${l}\n`), signal: stop.signal });
+  },
+});

@@ -1,0 +1,72 @@
+/**
+ * Detection at tokenizer speed: end-to-end `tracemark detect` (read the JSONL, parse, normalize,
+ * tokenize, score, deduplicate globally; default normalizers on, `--summary`) beside tokenization
+ * alone of the same texts (already extracted, in memory: the strictest baseline), in one process and
+ * one run, alternating, median of the repeats. 1 and 2 threads.
+ *
+ *     pnpm bench scale
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detect } from '@tracemark/cli/commands/detect';
+import { keygen } from '@tracemark/cli/commands/keygen';
+import { getTokenizer } from '@tracemark/tokenizers';
+import { type BenchSection, fmt, markdownTable } from './lib.ts';
+import { buildInput } from './memory.ts';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function benchScaleDetect(options: { bytes?: number; repeats?: number } = {}): Promise<BenchSection[]> {
+  const bytes = options.bytes ?? 44 * 1024 * 1024;
+  const repeats = options.repeats ?? 3;
+  const input = join(tmpdir(), `tracemark-human-${bytes}.jsonl`);
+  await buildInput(input, bytes);
+  const key = join(tmpdir(), `tracemark-scale-key-${process.pid}.json`);
+  await keygen({ scheme: 'kgw', tokenizer: 'o200k_base', params: {}, out: key, force: true });
+  const texts = readFileSync(input, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { text: string }).text);
+  const tokenizer = await getTokenizer('o200k_base');
+  const runs: Record<string, number[]> = { tokenize: [], detect1: [], detect2: [], tokenizeCpu: [], detect1Cpu: [] };
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  let tokens = 0;
+  let scored = 0;
+  for (let r = 0; r < repeats + 1; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    let n = 0;
+    for (const t of texts) n += tokenizer.encode(t).length;
+    const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    const d1 = await detect({ key, inputs: [input], alpha: 1e-3, summary: true, threads: 1, quiet: true });
+    const t2 = performance.now();
+    const c2 = process.cpuUsage();
+    await detect({ key, inputs: [input], alpha: 1e-3, summary: true, threads: 2, quiet: true });
+    const t3 = performance.now();
+    if (r === 0) continue; // warm-up: the tokenizer's piece cache and the JIT
+    tokens = n;
+    scored = d1.aggregate.scored;
+    runs.tokenize!.push(t1 - t0);
+    runs.detect1!.push(t2 - t1);
+    runs.detect2!.push(t3 - t2);
+    runs.tokenizeCpu!.push(cpuMs(c1) - cpuMs(c0));
+    runs.detect1Cpu!.push(cpuMs(c2) - cpuMs(c1));
+  }
+  const base = median(runs.tokenize!);
+  const baseCpu = median(runs.tokenizeCpu!);
+  const row = (label: string, ms: number, cpu?: number) => [label, fmt(tokens / (ms / 1000)), (base / ms).toFixed(2), cpu === undefined ? '-' : fmt(tokens / (cpu / 1000)), cpu === undefined ? '-' : (baseCpu / cpu).toFixed(2)];
+  const body = [
+    `${(bytes / 2 ** 20).toFixed(0)} MiB JSONL of State of the Union sentences in random order (${tokens.toLocaleString('en-US')} o200k tokens, ${scored.toLocaleString('en-US')} distinct tuples); KGW h=1; default normalizers on; \`detect --summary\` called in-process (no start-up); medians of ${repeats} alternating runs after one warm-up.`,
+    '',
+    markdownTable(['run', 'tokens/s, wall (median)', '÷ tokenization, wall', 'tokens/s per CPU second', '÷ tokenization, CPU'], [
+      row('tokenization alone (texts in memory), baseline', base, baseCpu),
+      row('detect, 1 thread (read + parse + normalize + tokenize + score + dedup)', median(runs.detect1!), median(runs.detect1Cpu!)),
+      row('detect, 2 threads', median(runs.detect2!)),
+    ]),
+    '',
+    `Load average after the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores (the machine is shared; CPU-time ratios are the steadier figure).`,
+  ].join('\n');
+  return [{ title: 'Detection ÷ tokenization (end to end, 1 and 2 threads)', body }];
+}

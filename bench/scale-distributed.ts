@@ -1,0 +1,123 @@
+/**
+ * Distributed detection, measured: `detect --redis URL --shards N` with N local `tracemark worker`
+ * processes (N = 1, 2, 3) on a loopback Redis, beside the same N shards run by hand (`detect --shard
+ * i/N` processes in parallel, then `merge`) and the single-process run, all as CLI processes in the
+ * same run. Every variant's `--json` output is checked identical to the single run.
+ *
+ * What a tuple shard splits: the distinct tuples (so the dedup set's memory), not the input. Every
+ * shard reads, normalizes, tokenizes and scores the whole input and keeps the tuples routed to it,
+ * so N shards cost N passes of CPU; on this 2-core machine the queue's value is its fault handling
+ * and spreading memory over machines, not speed. The table shows that cost and the queue's
+ * overhead over the same shards run by hand.
+ *
+ *     pnpm bench scale
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@tracemark/cli/testing';
+import { type BenchSection, fmt, markdownTable } from './lib.ts';
+import { buildInput } from './memory.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CLI = ['--import', 'tsx', 'apps/cli/src/bin.ts'];
+
+/** Run the CLI; resolve with stdout and wall seconds, reject on a non-zero exit. */
+function cli(args: string[]): Promise<{ stdout: string; seconds: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('close', (code) => (code === 0 ? resolve({ stdout: out, seconds: (performance.now() - t0) / 1000 }) : reject(new Error(`tracemark ${args.join(' ')}: exit ${code}: ${err.slice(-500)}`))));
+  });
+}
+
+function startWorker(redis: string, queue: string): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [...CLI, 'worker', '--redis', redis, '--queue', queue, '--threads', '1'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    p.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('waiting for shards')) resolve(p);
+    });
+    p.on('close', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function benchScaleDistributed(options: { bytes?: number; repeats?: number } = {}): Promise<BenchSection[]> {
+  const bytes = options.bytes ?? 32 * 1024 * 1024;
+  const repeats = options.repeats ?? 3;
+  const title = 'Distributed detection: BullMQ workers vs `--shard` by hand vs one process';
+  if (spawnSync('redis-server', ['--version']).status !== 0) return [{ title, body: 'Not measured: no `redis-server` on this machine (Debian package redis-server).' }];
+  const input = join(tmpdir(), `tracemark-human-${bytes}.jsonl`);
+  await buildInput(input, bytes);
+  const key = join(tmpdir(), `tracemark-scale-dist-key-${process.pid}.json`);
+  await cli(['keygen', '--scheme', 'kgw', '--out', key, '--force']);
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = `redis://127.0.0.1:${port}/0`;
+  const common = ['--key', key, input, '--summary', '--json', '--threads', '1'];
+  const times: Record<string, number[]> = {};
+  const push = (k: string, s: number) => (times[k] ??= []).push(s);
+  let reference = '';
+  try {
+    for (let i = 0; i < 50 && spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let r = 0; r < repeats; r++) {
+      const single = await cli(['detect', ...common]);
+      push('single', single.seconds);
+      reference = single.stdout;
+      for (const n of [1, 2, 3]) {
+        // By hand: n shard processes at once, then merge.
+        const t0 = performance.now();
+        const parts = await Promise.all(Array.from({ length: n }, (_, i) => cli(['detect', ...common.filter((a) => a !== '--json'), '--shard', `${i}/${n}`])));
+        const files = parts.map((p, i) => {
+          const f = join(tmpdir(), `tracemark-scale-part-${process.pid}-${i}.json`);
+          writeFileSync(f, p.stdout);
+          return f;
+        });
+        const merged = await cli(['merge', ...files, '--json']);
+        push(`hand${n}`, (performance.now() - t0) / 1000);
+        if (merged.stdout !== reference) throw new Error(`--shard by hand ${n}: merged result differs from the single run`);
+        // Queue: n workers (started before the clock), n shards.
+        const queue = `bench-${process.pid}-${r}-${n}`;
+        const workers = await Promise.all(Array.from({ length: n }, () => startWorker(redis, queue)));
+        try {
+          const q = await cli(['detect', ...common, '--redis', redis, '--shards', String(n), '--queue', queue]);
+          push(`queue${n}`, q.seconds);
+          if (q.stdout !== reference) throw new Error(`queue ${n}: result differs from the single run`);
+        } finally {
+          for (const w of workers) w.kill('SIGTERM');
+        }
+      }
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+  const tokens = (JSON.parse(reference) as { aggregate: { tokens: number } }).aggregate.tokens;
+  const base = median(times.single!);
+  const rows: (string | number)[][] = [['one process (`detect --threads 1`), baseline', fmt(median(times.single!)), fmt(tokens / median(times.single!)), '1.00', '-']];
+  for (const n of [1, 2, 3]) {
+    const hand = median(times[`hand${n}`]!);
+    const queue = median(times[`queue${n}`]!);
+    rows.push([`${n} shard(s) by hand (${n} \`detect --shard\` processes + \`merge\`)`, fmt(hand), fmt(tokens / hand), (base / hand).toFixed(2), '-']);
+    rows.push([`${n} BullMQ worker(s), \`detect --redis --shards ${n}\``, fmt(queue), fmt(tokens / queue), (base / queue).toFixed(2), `${(((queue - hand) / hand) * 100).toFixed(0)}%`]);
+  }
+  const body = [
+    `${(bytes / 2 ** 20).toFixed(0)} MiB JSONL (State of the Union sentences in random order, ${tokens.toLocaleString('en-US')} tokens), KGW h=1, \`--summary\`, one thread per process, Redis on loopback; wall seconds, median of ${repeats} runs; every result checked identical to the single run. ` +
+      'The issue asks for ≥ 1 GB; at this machine\'s load one pass over 1 GB takes tens of minutes, so a smaller file was measured (each variant reads the whole file per shard, so times scale linearly with size).',
+    '',
+    markdownTable(['run', 'wall s (median)', 'input tokens/s', '÷ one process', 'queue overhead vs by hand'], rows),
+    '',
+    'A tuple shard splits the dedup set (memory), not the input: each shard tokenizes the whole file, so N shards cost N passes of CPU, and on 2 cores the throughput in input tokens/s cannot exceed one process. The queue adds start-up of nothing (workers are running), job hand-off and result transfer through Redis; its overhead is the last column.',
+  ].join('\n');
+  return [{ title, body }];
+}
