@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [suite…]`: runs the benchmarks and writes BENCHMARKS.md. With no argument every suite
- * runs; naming suites (watermark, models, audit, attacks, memory, gateway, scale) reruns only those and
+ * runs; naming suites (watermark, models, audit, attacks, memory, gateway, scale, traffic) reruns only those and
  * replaces only their sections, so one slow suite can be refreshed without the rest. Each section
  * is tagged with its suite and records the machine and date of the run that produced it.
  */
@@ -11,6 +11,7 @@ import { benchAudit } from './audit.ts';
 import { benchGateway } from './gateway.ts';
 import { benchMemory } from './memory.ts';
 import { benchModels } from './models.ts';
+import { benchTraffic } from './traffic.ts';
 import { benchWatermark } from './watermark.ts';
 import { benchScale } from './scale.ts';
 
@@ -22,6 +23,7 @@ const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   memory: benchMemory,
   gateway: benchGateway,
   scale: benchScale,
+  traffic: benchTraffic,
 };
 
 const FILE = new URL('../BENCHMARKS.md', import.meta.url);

@@ -30,8 +30,7 @@ const COMMANDS: Record<string, Loader> = {
   fingerprint: () => import('./commands/fingerprint.ts'),
   receipts: () => import('./commands/receipts.ts'),
   attack: () => import('./commands/attack.ts'),
-  // The scanner's branch replaces this with its commands/traffic.ts group, which lists traffic-simulate's `command` beside scan.
-  traffic: async () => ({ command: { name: 'traffic', description: 'extraction campaigns in API exchange logs', subcommands: [(await import('./commands/traffic-simulate.ts')).command] } }),
+  traffic: () => import('./commands/traffic.ts'),
 };
 
 const defaultIo: CliIo = {

@@ -8,3 +8,4 @@ export { type HtmlReportOptions, renderHtmlReport, REPORT_CSP } from './render-h
 export { ENVELOPE_OPEN_TAG, escapeJsonForScript, extractEnvelopeJson } from './embed-envelope.ts';
 export { formatPValue, type FormattedPValue } from './format-p-value.ts';
 export { escapeHtml } from './html.ts';
+export { renderTrafficReport } from './render-traffic-report.ts';

@@ -16,7 +16,7 @@
  * clock, no randomness — so a verifier can re-render the verified report and compare bytes.
  */
 import { AUDIT_REPORT_TYPE, type AuditReport, type AuditTest, type CurvePoint } from '@tracemark/audit';
-import { STYLES } from './_styles.ts';
+import { renderPage } from './_page.ts';
 import { renderClusterSection } from './cluster-section.ts';
 import { embedEnvelope } from './embed-envelope.ts';
 import { renderFingerprintSection } from './fingerprint-section.ts';
@@ -42,8 +42,7 @@ export interface HtmlReportOptions {
   readonly envelopeJson?: string;
 }
 
-/** The Content-Security-Policy of the page: nothing may load but inline styles and data: images. */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+export { REPORT_CSP } from './_page.ts';
 
 /** Accounts listed in the table beyond the leaked ones (the JSON has them all). */
 const ACCOUNT_ROWS = 15;
@@ -361,21 +360,5 @@ ${renderInputs(r)}
 ${renderVerify(envelope)}
 <footer>Made by tracemark ${r.tool?.version ?? ''}. This page loads nothing from the network and runs no scripts.</footer>
 </main>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="generator" content="tracemark ${html`${r.tool?.version ?? ''}`.value}">
-<link rel="icon" href="data:,">
-<title>${html`${title}`.value}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-${body.value}
-${envelope ? raw(`<script type="application/json" id="tracemark-envelope">${envelope.json}</script>\n`).value : ''}</body>
-</html>
-`;
+  return renderPage(title, `tracemark ${r.tool?.version ?? ''}`, body, envelope ? envelope.json : null);
 }
