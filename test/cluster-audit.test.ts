@@ -14,6 +14,7 @@ import { attributeClusters, type SuspectOutput } from '@tracemark/audit';
 import { runCli } from '@tracemark/cli/testing';
 import { parseSigner, signStatement, type Statement, STATEMENT_TYPE } from '@tracemark/evidence';
 import { binomialUpperCritical } from '@tracemark/stats';
+import { TRAFFIC_PREDICATE_TYPE, TRAFFIC_REPORT_TYPE } from '@tracemark/traffic';
 import { deriveAccountKey, serializeKey, type WatermarkKey } from '@tracemark/watermark';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoop, fixedKey, type Loop, type Output, sampleOutputs, trainStudent } from './fixtures/reference-loop.ts';
@@ -104,12 +105,12 @@ describe('tracemark audit --accounts-from-scan', () => {
       exchanges: accounts.length * 20,
       keyIds: accounts.map((a) => deriveAccountKey(master, a).keyId),
     });
-    const scan = { type: 'tracemark/traffic-scan-report', version: 1, alpha: 1e-3, accounts: [], clusters: [cluster(1, CAMPAIGN, true, -9.5), cluster(2, INNOCENT, false, -0.4)] };
+    const scan = { type: TRAFFIC_REPORT_TYPE, version: 1, alpha: 1e-3, accounts: [], clusters: [cluster(1, CAMPAIGN, true, -9.5), cluster(2, INNOCENT, false, -0.4)] };
     await writeFile(f('scan.json'), JSON.stringify(scan));
     const init = await runCli('signer', 'init', '--out', f('signer.json'), '--public-out', f('public.json'));
     expect(init.code).toBe(0);
     const signer = parseSigner(await readFile(f('signer.json'), 'utf8'));
-    const statement: Statement<unknown> = { _type: STATEMENT_TYPE, subject: [{ name: 'log:api.jsonl', digest: { sha256: '0'.repeat(64) } }], predicateType: 'https://tracemark.dev/attestation/traffic-scan-report/v1', predicate: scan };
+    const statement: Statement<unknown> = { _type: STATEMENT_TYPE, subject: [{ name: 'log:api.jsonl', digest: { sha256: '0'.repeat(64) } }], predicateType: TRAFFIC_PREDICATE_TYPE, predicate: scan };
     await writeFile(f('scan.signed.json'), JSON.stringify(signStatement(statement, signer)));
   });
 
@@ -142,6 +143,23 @@ describe('tracemark audit --accounts-from-scan', () => {
     expect(report.clusters.scan).toMatchObject({ signature: 'unverified', selection: 'chosen' });
     expect(r.stderr).toMatch(/scan\.signed\.json is signed but its signature was NOT checked/);
     expect(report.clusters.clusters.map((c: { id: number; model: { detected: boolean } }) => [c.id, c.model.detected])).toEqual([[1, true], [2, false]]);
+  });
+
+  it('reads the report of a real `traffic scan` of a simulated log with a hydra campaign: the flagged cluster is the campaign', async () => {
+    const sim = await runCli('traffic', 'simulate', '--out', f('log.jsonl'), '--truth', f('truth.json'), '--accounts', '300', '--exchanges', '20000', '--campaign', 'hydra', '--seed', '5');
+    expect(sim.code, sim.stderr).toBe(0);
+    const scan = await runCli('traffic', 'scan', f('log.jsonl'), '--out', f('real-scan.json'), '--sign', f('signer.json'));
+    expect(scan.code, scan.stderr).toBe(0);
+    const r = await runCli('audit', '--key', f('key.json'), '--suspect-outputs', f('suspect.jsonl'), '--accounts-from-scan', f('real-scan.json'), '--scan-public-key', f('public.json'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const truth = JSON.parse(await readFile(f('truth.json'), 'utf8')) as { campaigns: { accounts: string[] }[] };
+    const rows = report.clusters.clusters as { traffic: { accounts: string[]; flagged: boolean }; model: { detected: boolean }; servedKeys: string }[];
+    expect(report.clusters.scan.signature).toBe('verified');
+    expect(rows.length).toBeGreaterThan(0);
+    expect([...rows[0]!.traffic.accounts].sort()).toEqual([...truth.campaigns[0]!.accounts].sort());
+    // The simulator's key ids are synthetic, and this student never saw these accounts' text.
+    expect(rows.map((x) => [x.servedKeys, x.model.detected])).toEqual(rows.map(() => ['none', false]));
   });
 
   it('refuses a tampered signed scan, an unsigned scan with --scan-public-key, an unknown cluster and a malformed scan', async () => {

@@ -9,12 +9,10 @@
 import { basename } from 'node:path';
 import { type TrafficCluster, type TrafficScanSource } from '@tracemark/audit';
 import { openEnvelope, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
+import { TRAFFIC_PREDICATE_TYPE, TRAFFIC_REPORT_TYPE } from '@tracemark/traffic';
 import { InputError } from './errors.ts';
 import { readTextInput } from './io.ts';
 
-/** The scan report's type and its in-toto predicate type (packages/4-analyses/traffic, traffic-report.ts). */
-export const SCAN_REPORT_TYPE = 'tracemark/traffic-scan-report';
-export const SCAN_PREDICATE_TYPE = 'https://tracemark.dev/attestation/traffic-scan-report/v1';
 
 export interface ScanClusterOptions {
   /** Test these cluster ids (else every flagged cluster). */
@@ -45,7 +43,7 @@ export async function readScanClusters(path: string, o: ScanClusterOptions): Pro
     if (o.publicKey) {
       const key = parsePublicKey(await readTextInput(o.publicKey), o.publicKey);
       const statement = openEnvelope<unknown>(env, key.publicKey, path);
-      if (statement.predicateType !== SCAN_PREDICATE_TYPE) throw new InputError(`${path}: signed statement is a ${statement.predicateType}, not a traffic-scan report`);
+      if (statement.predicateType !== TRAFFIC_PREDICATE_TYPE) throw new InputError(`${path}: signed statement is a ${statement.predicateType}, not a traffic-scan report`);
       report = statement.predicate;
       signerId = key.signerId;
       signature = 'verified';
@@ -57,7 +55,7 @@ export async function readScanClusters(path: string, o: ScanClusterOptions): Pro
       } catch {
         throw new InputError(`${path}: the envelope's payload is not JSON`);
       }
-      if (!isRecord(statement) || statement.predicateType !== SCAN_PREDICATE_TYPE) throw new InputError(`${path}: the envelope does not hold a traffic-scan report`);
+      if (!isRecord(statement) || statement.predicateType !== TRAFFIC_PREDICATE_TYPE) throw new InputError(`${path}: the envelope does not hold a traffic-scan report`);
       report = statement.predicate;
       signerId = env.signatures[0]?.keyid ?? null;
       signature = 'unverified';
@@ -86,7 +84,7 @@ export async function readScanClusters(path: string, o: ScanClusterOptions): Pro
 
 function checkReport(report: unknown, path: string): { alpha: number; all: TrafficCluster[] } {
   if (!isRecord(report)) throw new InputError(`${path}: not a traffic-scan report (expected a JSON object)`);
-  if (report.type !== undefined && report.type !== SCAN_REPORT_TYPE) throw new InputError(`${path}: "type" is ${JSON.stringify(report.type)}, not a traffic-scan report (${SCAN_REPORT_TYPE})`);
+  if (report.type !== undefined && report.type !== TRAFFIC_REPORT_TYPE) throw new InputError(`${path}: "type" is ${JSON.stringify(report.type)}, not a traffic-scan report (${TRAFFIC_REPORT_TYPE})`);
   const alpha = report.alpha;
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) throw new InputError(`${path}: "alpha" must be a number in (0, 1)`);
   if (!Array.isArray(report.clusters)) throw new InputError(`${path}: no "clusters" array (is this a \`tracemark traffic scan\` report?)`);
