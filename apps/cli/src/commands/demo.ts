@@ -4,11 +4,14 @@
  * of the Union addresses) serves watermarked answers; one student is distilled from them (25% of
  * its training tokens, the rest Moby-Dick) and one independent control is trained on Moby-Dick
  * alone. Both are audited (closed- and open-model radioactivity tests), the signed JSON and HTML
- * reports are written into a folder and verified, and the two verdicts are printed.
+ * reports are written into a folder and verified, and the two verdicts are printed. Last, a campaign
+ * (demo-campaign.ts): a distiller harvests through a cluster of accounts, the gateway's exchange log
+ * is scanned, the cluster is found, and the audit of a student trained on its harvest names it.
  */
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AuditReport } from '@tracemark/audit';
+import { type DemoCampaign, demoCampaign } from '../demo-campaign.ts';
 import { InputError } from '../errors.ts';
 import { note } from '../progress.ts';
 import { audit } from './audit.ts';
@@ -49,6 +52,7 @@ export interface DemoResult {
   signerId: string;
   seconds: number;
   suspects: DemoSuspect[];
+  campaign: DemoCampaign;
 }
 
 /**
@@ -78,7 +82,7 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
   await writeFile(join(o.out, DEMO_MARKER), `${JSON.stringify({ type: DEMO_MARKER_TYPE, createdAt: new Date().toISOString() })}\n`);
   const f = (name: string) => join(o.out, name);
   const quiet = o.quiet ?? false;
-  const step = (n: number, text: string) => note(`[${n}/8] ${text}`, { quiet });
+  const step = (n: number, text: string) => note(`[${n}/9] ${text}`, { quiet });
 
   step(1, 'lab: signing key, watermark key (KGW, γ=0.25, δ=2, h=1) and a signed commitment to it');
   const signer = await signerInit({ out: f('lab-signer.json'), publicOut: f('lab-public-key.json') });
@@ -128,7 +132,10 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
     const page = await verify({ file: s.html!, publicKey: f('lab-public-key.json'), inputs: [] });
     s.verified = v.verified && page.verified;
   }
-  return { out: o.out, keyId: key.keyId, signerId: signer.signerId, seconds: (performance.now() - t0) / 1000, suspects };
+
+  step(9, 'campaign: a distiller harvests through 6 accounts behind one proxy range; the exchange log is scanned, its cluster found and audited');
+  const campaign = await demoCampaign(o.out, quiet);
+  return { out: o.out, keyId: key.keyId, signerId: signer.signerId, seconds: (performance.now() - t0) / 1000, suspects, campaign };
 }
 
 /**
@@ -199,12 +206,20 @@ export function renderDemo(r: DemoResult): string {
     lines.push(`  ${s.statement}`);
     lines.push(`  report ${s.report}${s.html ? `, ${s.html}` : ''} — signature and statistics ${s.verified ? 'verified' : 'NOT VERIFIED'}`);
   }
+  const c = r.campaign;
+  lines.push(
+    c.cluster
+      ? `CAMPAIGN: the traffic scan flagged cluster ${c.cluster.id} (${c.cluster.accounts.join(', ')}; log10 p ${c.cluster.log10PValue.toFixed(1)}); ` +
+          (c.named ? `the audit names it: the campaign student carries its keys (pooled log10 p ${c.pooledLog10PValue!.toFixed(1)})` : `the audit does not name it (pooled log10 p ${c.pooledLog10PValue!.toFixed(1)})`)
+      : `CAMPAIGN: the traffic scan did not flag the distiller's accounts (${c.distillerAccounts.join(', ')})`,
+    `  report ${c.report}${c.html ? `, ${c.html}` : ''}`,
+  );
   return lines.join('\n');
 }
 
 export const command = defineCommand({
   name: 'demo',
-  description: 'the whole loop on built-in data: watermark a teacher, distil a student, audit it and a control, sign and verify the reports',
+  description: 'the whole loop on built-in data: watermark a teacher, distil a student, audit it and a control, sign and verify the reports; then find a distiller\'s account cluster in the gateway\'s exchange log and audit it',
   options: {
     out: option('--out <dir>', 'folder for every artefact').default('demo-out'),
     force: flag('--force', 'replace a folder an earlier demo wrote (it holds a .tracemark-demo marker); any other folder is refused'),
