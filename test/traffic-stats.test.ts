@@ -4,17 +4,14 @@
  * (ties count against the account), Benjamini–Hochberg against its definition (R's p.adjust example, worked by hand), the conjunction and
  * content tests' validity by simulation of random groups, and the field-mapping parser's errors.
  */
-import { pValueFromProbability } from '@tracemark/stats';
+import { bhAdjust as benjaminiHochberg, createRng, hypergeometricUpperTailLn, pValueFromProbability } from '@tracemark/stats';
 import {
-  benjaminiHochberg,
   conformalPValues,
   contentTest,
   extractionShape,
-  hypergeometricUpperTailLn,
   parseFieldMapping,
   TrafficInputError,
 } from '@tracemark/traffic';
-import { createRng } from '@tracemark/models';
 import { describe, expect, it } from 'vitest';
 
 function choose(n: number, k: number): bigint {

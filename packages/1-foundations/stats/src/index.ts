@@ -33,3 +33,4 @@ export { binomialMinimumDetectable } from './binomial-minimum-detectable.ts';
 export { gammaMinimumDetectable } from './gamma-minimum-detectable.ts';
 
 export { createNormalRng, createRng } from './create-rng.ts';
+export { hypergeometricUpperTailLn } from './hypergeometric-upper-tail.ts';

@@ -51,6 +51,7 @@ const CASES: readonly Case[] = [
   { name: 'pValueParts', call: call(stats.pValueParts), valid: [-3], params: [['log10P', ['-3', undefined, null]]] },
   { name: 'formatPValue', call: call(stats.formatPValue), valid: [-3], params: [['log10P', ['-3', undefined, {}]]] },
   { name: 'bonferroniBound', call: call(stats.bonferroniBound), valid: [ps[0], 3], params: [['pValue', [{ pValue: 2, log10PValue: 0.3 }, 'x', null]], ['tests', [0, 1.5, Number.NaN, '3', undefined]]] },
+  { name: 'hypergeometricUpperTailLn', call: call(stats.hypergeometricUpperTailLn), valid: [3, 100, 5, 10], params: [['x', [Number.NaN, '3', undefined]], ['N', NON_NEGATIVE_INTEGER], ['K', [-1, 1.5, '2', 2 ** 60]], ['m', [-1, 2.5, null, 2 ** 60]]] },
   { name: 'fisherExactGreater', call: call(stats.fisherExactGreater), valid: [3, 10, 1, 10], params: [['a', [-1, 1.5, Number.NaN, '3', undefined]], ['n1', [-1, 2.5, Number.POSITIVE_INFINITY]], ['b', [-2, 0.5, null]], ['n2', [-1, 1.5, 2 ** 60]]] },
   { name: 'pValueFromProbability', call: call(stats.pValueFromProbability), valid: [0.2], params: [['pValue', PROBABILITY]] },
 ];

@@ -11,10 +11,6 @@ export { NgramModel, type NgramModelInit, type NgramModelStats, type SourceSumma
 export { checkNgramTables, computeDiscounts, discountsFromCountOfCounts, type NgramTables } from './ngram-tables.ts';
 export { perplexity, type PerplexityResult, type TokenScorer } from './perplexity.ts';
 export { readTrainingSource, type ReadTrainingSourceOptions } from './read-training-source.ts';
-/** Re-exported for `packages/6-serving/gateway` (owned by another branch); new code imports it from `@tracemark/stats`. */
-export { createRng } from '@tracemark/stats';
-/** The plain sampler under its old name, kept only for `packages/6-serving/gateway` (owned by another branch); new code calls `samplePlain` from `@tracemark/watermark`. */
-export { samplePlain as sampleFromLogits } from '@tracemark/watermark';
 export {
   deserializeModel,
   loadModel,

@@ -26,7 +26,7 @@
  * one NAT is coordinated but not extraction-shaped; a lone evaluation harness is templated but
  * not coordinated.
  */
-import { hypergeometricUpperTailLn } from './hypergeometric-upper-tail.ts';
+import { hypergeometricUpperTailLn } from '@tracemark/stats';
 import { type SharedValue } from './traffic-report.ts';
 
 export const CONTENT_LEVELS = [0.005, 0.01, 0.02, 0.05, 0.1] as const;

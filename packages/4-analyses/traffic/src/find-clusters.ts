@@ -7,7 +7,7 @@
  */
 import { UndirectedGraph } from 'graphology';
 import * as louvainModule from 'graphology-communities-louvain';
-import { createRng } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
 
 // The package is CommonJS whose typings declare an ES default export. Node's ESM gives
 // `module.exports` (the function) as `default`; a bundler's interop may wrap it once more.

@@ -12,8 +12,6 @@ export { exchangeLineProblem } from './exchange-line-problem.ts';
 export { ELICITATION_PATTERN, FEATURES_VERSION } from './exchange-sql.ts';
 export { type AccountFeatures, SIGNAL_NAMES, type SignalName, SIGNALS } from './signals.ts';
 export { conformalPValues } from './conformal-p-values.ts';
-export { hypergeometricUpperTailLn, lnChoose } from './hypergeometric-upper-tail.ts';
-export { benjaminiHochberg } from './benjamini-hochberg.ts';
 export { CONTENT_LEVELS, contentTest, coordinationTest, extractionShape } from './cluster-tests.ts';
 export { type CoordinationEdge, findClusters } from './find-clusters.ts';
 export { type ScanOptions, scanTraffic } from './scan-traffic.ts';

@@ -15,9 +15,8 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { holmAdjust, type PValue, pValueFromLog10, pValueFromProbability } from '@tracemark/stats';
+import { bhAdjust, holmAdjust, type PValue, pValueFromLog10, pValueFromProbability } from '@tracemark/stats';
 import { accountFeaturesSql } from './account-features-sql.ts';
-import { benjaminiHochberg } from './benjamini-hochberg.ts';
 import { CONTENT_LEVELS, contentTest, coordinationTest, extractionShape } from './cluster-tests.ts';
 import { conformalPValues } from './conformal-p-values.ts';
 import { clusterSharedValuesSql, coordinationEdgesSql, coordinationValuesSql } from './coordination-sql.ts';
@@ -192,7 +191,7 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
       return { members, idx, memberShape, content, coordination, log10 };
     });
     const holm = holmAdjust(raw.map((r) => pValueFromLog10(r.log10)));
-    const bh = benjaminiHochberg(raw.map((r) => pValueFromLog10(r.log10)));
+    const bh = bhAdjust(raw.map((r) => pValueFromLog10(r.log10)));
 
     const clusterOf = new Map<string, number>();
     const flaggedAccounts = new Set<string>();

@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { builtinPrompts } from '@tracemark/corpora';
-import { createRng } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
 import { type ExchangeRecord } from './exchange-record.ts';
 
 export interface FixtureOptions {

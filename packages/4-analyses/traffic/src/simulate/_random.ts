@@ -3,7 +3,7 @@
  * sfc32 seeded through SHA-256). Each account gets its own stream, named by the simulation seed
  * and the account's index, so an account's exchanges do not depend on how the streams interleave.
  */
-import { createRng } from '@tracemark/models';
+import { createRng } from '@tracemark/stats';
 
 export class Draw {
   readonly next: () => number;
