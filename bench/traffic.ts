@@ -18,7 +18,8 @@ import { type FixtureTruth, writeFixtureLogStreaming } from '@tracemark/traffic/
 import { type BenchSection, fmt, markdownTable } from './lib.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const MEAN_EXCHANGES = 150;
+// TRAFFIC_BENCH_MEAN sets exchanges per benign account (the reported incident: 16 M over 24,000 accounts ≈ 667).
+const MEAN_EXCHANGES = Number(process.env.TRAFFIC_BENCH_MEAN ?? 150);
 
 /** Run the CLI under /usr/bin/time -v and read its maximum RSS. */
 function measured(args: string[]): { rssMiB: number; seconds: number; stdout: string } {
