@@ -152,6 +152,9 @@ async function sourceSql(c: DuckDBConnection, path: string, o: IngestOptions, fo
  *   for an empty log, or for a CSV/Parquet export without a required column.
  * @throws {TrafficIoError} when the log cannot be read or the database cannot be written.
  */
+/** DuckDB's memory limit while ingesting (it spills beyond it); the scan uses the same. */
+const INGEST_MEMORY_LIMIT = '2GB';
+
 export async function ingestLog(path: string, o: IngestOptions): Promise<IngestedLog> {
   const format = o.format ?? detectFormat(path);
   const database = o.databasePath ?? `${path}.duckdb`;
@@ -168,7 +171,9 @@ export async function ingestLog(path: string, o: IngestOptions): Promise<Ingeste
   let done = false;
   try {
     try {
-      instance = await DuckDBInstance.create(tmp);
+      // Without a limit DuckDB takes 80% of RAM: the 16 M-exchange ingest peaked at 7.2 GiB RSS
+      // (measured). With 2 GB it spills the raw table to disk beside the database instead.
+      instance = await DuckDBInstance.create(tmp, { memory_limit: INGEST_MEMORY_LIMIT });
     } catch (e) {
       throw new TrafficIoError(`${database}: cannot create the scan database (${(e as Error).message})`);
     }
