@@ -25,9 +25,8 @@
  * the traffic log alone; picking clusters after seeing their pooled p-values would void the Holm
  * correction.
  *
- * The per-account scores come from `attributeAccounts` itself (score = rate × trials, exact for the
- * binomial statistics once rounded), so the pooled test scores exactly the tuples attribution
- * scores, with whatever kernel attribution uses.
+ * The per-account scores come from `attributeAccounts` itself, so the pooled test scores exactly
+ * the tuples attribution scores, with whatever kernel attribution uses.
  */
 import { holmAdjust, type PValue } from '@tracemark/stats';
 import { createSchemeCore, scoreTail, type WatermarkKey } from '@tracemark/watermark';
@@ -113,7 +112,7 @@ function pool(core: Core, cluster: AccountCluster, members: AccountResult[]) {
   let score = 0;
   for (const m of members) {
     scored += m.scored;
-    score += accountScore(core, m);
+    score += m.score;
   }
   const trials = binomial ? scored * core.trialsPerTuple : scored;
   const strongest = members.reduce((best, m) => (m.log10PValue < best.log10PValue ? m : best));
@@ -132,12 +131,3 @@ function pool(core: Core, cluster: AccountCluster, members: AccountResult[]) {
 }
 
 /** An account's statistic from its attribution result (attribution reports score / trials as `rate`). */
-function accountScore(core: Core, m: AccountResult): number {
-  const trials = core.statistic === 'binomial' ? m.scored * core.trialsPerTuple : m.scored;
-  const score = m.rate * trials;
-  if (core.statistic !== 'binomial') return score;
-  // A green count: an integer, recovered exactly (the division's error is ~1e-16 relative).
-  const count = Math.round(score);
-  if (Math.abs(score - count) > 1e-6) throw new Error(`internal: account ${m.account}'s rate ${m.rate} × ${trials} trials is not a count`);
-  return count;
-}

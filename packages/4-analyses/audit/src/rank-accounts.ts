@@ -9,6 +9,8 @@ export interface AccountResult extends PValue {
   readonly account: string;
   readonly keyId: string;
   readonly scored: number;
+  /** The account's score under its key: a green count (binomial statistics) or a sum of −ln(1−r) (gamma). */
+  readonly score: number;
   readonly rate: number;
   /** Holm-adjusted over all accounts tested. */
   readonly adjusted: PValue;
@@ -43,6 +45,7 @@ export function rankAccounts(raw: readonly RawAccountScore[], alpha: number): At
     account: r.account,
     keyId: r.keyId,
     scored: r.scored,
+    score: r.score,
     rate: r.rate,
     pValue: r.tail.pValue,
     log10PValue: r.tail.log10PValue,
