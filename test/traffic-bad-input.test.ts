@@ -57,6 +57,16 @@ describe('traffic scan: bad input', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('an output into a missing folder is refused before the scan, and the other output is not written', async () => {
+    const path = logWith('outputs.jsonl', body);
+    const out = join(dir, 'outputs.report.json');
+    const r = await runCli('traffic', 'scan', path, '--out', out, '--html', join(dir, 'no-such-folder', 'x.html'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no-such-folder does not exist/);
+    expect(existsSync(out)).toBe(false);
+    expect(leftovers(path)).toEqual([]);
+  });
+
   it('a 100 MB line: exit 2 naming its line', async () => {
     const path = join(dir, 'huge.jsonl');
     writeFileSync(path, `${body.slice(0, 2).join('\n')}\n`);

@@ -8,7 +8,7 @@ import { type TrafficReport } from '@tracemark/traffic';
 import { argument, defineCommand, flag, listOption, option } from '../command.ts';
 import { InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
-import { sha256File, writeOutput } from '../io.ts';
+import { checkOutput, type OutputFile, sha256File, writeOutputs } from '../io.ts';
 import { parseAlpha } from '../option-parsers.ts';
 import { note } from '../progress.ts';
 import { loadSigner } from './signer.ts';
@@ -41,6 +41,9 @@ export async function trafficScan(o: TrafficScanOptions): Promise<TrafficScanRes
   // The library's TrafficInputError and TrafficIoError are InputError and IoError: they reach the
   // exit-code table as they are (2 and 3).
   const mapping = parseFieldMapping(o.map);
+  // The output rule of every command: paths checked before the (long) scan, then written together.
+  // A scan report is replaced when it exists, as before (a rescan refreshes it).
+  for (const path of [o.out, o.html]) if (path) await checkOutput(path, { force: true });
   // Signed reports name every input by the digest of the whole file.
   const sha256 = o.sign ? new Map(await Promise.all(all.map(async (p) => [p, (await sha256File(p)).sha256] as const))) : undefined;
   const report = await scanLogs(o.logs, {
@@ -65,16 +68,14 @@ export async function trafficScan(o: TrafficScanOptions): Promise<TrafficScanRes
     envelopeJson = `${JSON.stringify(signStatement(statement, signer), null, 2)}\n`;
     signer.secretKey.fill(0);
   }
-  const written: string[] = [];
-  if (o.out) {
-    await writeOutput(o.out, envelopeJson ?? `${JSON.stringify(report, null, 2)}\n`, { force: true });
-    written.push(o.out);
-  }
+  const files: OutputFile[] = [];
+  if (o.out) files.push({ path: o.out, data: envelopeJson ?? `${JSON.stringify(report, null, 2)}\n` });
   if (o.html) {
     const { renderTrafficReport } = await import('@tracemark/report-html');
-    await writeOutput(o.html, renderTrafficReport(report, envelopeJson ? { envelopeJson } : {}), { force: true });
-    written.push(o.html);
+    files.push({ path: o.html, data: renderTrafficReport(report, envelopeJson ? { envelopeJson } : {}) });
   }
+  await writeOutputs(files, { force: true });
+  const written = files.map((f) => f.path);
   return { report, written };
 }
 
