@@ -10,7 +10,7 @@
  * which window answers a position depends on the position alone — a rerun, a single query and a
  * recomputation from the cache all see the same context.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@tracemark/encoding';
 import { type Candidates, NO_CANDIDATES } from './_top-candidates.ts';
 import { type PredictionRecord } from './prediction-cache.ts';
 
@@ -68,7 +68,7 @@ export function hashTokens(doc: Uint32Array): string {
   const le = new Uint8Array(doc.length * 4);
   const view = new DataView(le.buffer);
   for (let i = 0; i < doc.length; i++) view.setUint32(i * 4, doc[i]!, true);
-  return createHash('sha256').update(le).digest('hex');
+  return sha256Hex(le);
 }
 
 function isPrefixOf(ctx: Uint32Array, doc: Uint32Array): boolean {

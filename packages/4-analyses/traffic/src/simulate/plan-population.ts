@@ -12,7 +12,7 @@
  * what an ordinary user sends. Every account sends at least one exchange; counts sum exactly to
  * `exchanges` (largest-remainder rounding).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@tracemark/encoding';
 import {
   browserUserAgent,
   cloudIp,
@@ -95,7 +95,7 @@ export interface Population {
  * account and distinct between accounts.
  */
 export function syntheticKeyId(account: string): string {
-  return createHash('sha256').update(`tracemark.traffic.simulate.key\u0000${account}`).digest('hex').slice(0, 16);
+  return sha256Hex(`tracemark.traffic.simulate.key\u0000${account}`).slice(0, 16);
 }
 
 const TIME_ZONES: readonly (readonly [number, number])[] = [
