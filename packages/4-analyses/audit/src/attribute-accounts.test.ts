@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { attributeAccounts } from './attribute-accounts.ts';
 import { type SuspectOutput } from './closed-model-test.ts';
 import { prepareAttributionTuples } from './prepare-attribution-tuples.ts';
+import { rankAccounts } from './rank-accounts.ts';
+import { scoreAccounts } from './score-accounts.ts';
 import { referenceAttributeAccounts } from './testing.ts';
 
 /** xorshift32 in [0, 1): deterministic corpora. */
@@ -88,6 +90,29 @@ describe('attributeAccounts (typed-array kernel) equals the reference to the bit
         if (vocab === 64 && scheme !== 'unigram') expect(got.accounts[0]!.log10PValue).toBeLessThan(-3);
       }
     });
+  });
+});
+
+describe('scoreAccounts in ranges, concatenated and ranked, is attributeAccounts (audit --redis relies on it)', () => {
+  for (const { scheme, params } of [CASES[0]!, CASES[3]!, CASES[4]!]) {
+    it(`${scheme} ${JSON.stringify(params)}`, () => {
+      const master = masterKey(scheme, params, 7);
+      const outputs = corpus(master, ['acct-5', 'acct-20'], 7, 10, 50, 64);
+      const whole = attributeAccounts(master, ACCOUNTS, outputs, { alpha: 1e-3 });
+      // Uneven ranges, scored independently, each with its own key-independent preparation.
+      const cuts = [0, 5, 6, 17, ACCOUNTS.length];
+      const raw = cuts.slice(1).flatMap((end, i) => scoreAccounts(master, ACCOUNTS.slice(cuts[i], end), outputs, { alpha: 1e-3 }));
+      const pieced = rankAccounts(raw, 1e-3);
+      // toEqual tells 0 from -0 and compares every double exactly.
+      expect(pieced).toEqual(whole);
+      expect(whole.leaked.length).toBeGreaterThan(0);
+    });
+  }
+  it('refuses a family with a repeated account', () => {
+    const master = masterKey('kgw', {}, 3);
+    const outputs = corpus(master, [], 3, 2, 20, 64);
+    const raw = scoreAccounts(master, ['a', 'b'], outputs, { alpha: 1e-3 });
+    expect(() => rankAccounts([...raw, raw[0]!], 1e-3)).toThrow(/distinct/);
   });
 });
 

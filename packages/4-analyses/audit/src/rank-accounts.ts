@@ -39,6 +39,10 @@ export interface RawAccountScore {
 }
 
 export function rankAccounts(raw: readonly RawAccountScore[], alpha: number): AttributionResult {
+  // Checked here too, not only where the scores were computed: scores gathered from several places
+  // (audit --redis) must still form one family of distinct accounts for Holm's correction to hold.
+  if (raw.length === 0) throw new RangeError('no accounts to test');
+  if (new Set(raw.map((r) => r.account)).size !== raw.length) throw new RangeError('account names must be distinct');
   const adjusted = holmAdjust(raw.map((r) => r.tail));
   const threshold = Math.log10(alpha);
   const results: AccountResult[] = raw.map((r, i) => ({

@@ -14,6 +14,7 @@ import { type FingerprintAnalysis } from '@tracemark/fingerprint';
 import { type Tokenizer } from '@tracemark/tokenizers';
 import { createSchemeCore, publicKeyInfo, type WatermarkKey } from '@tracemark/watermark';
 import { type AttributionResult, attributeAccounts } from './attribute-accounts.ts';
+import { rankAccounts, type RawAccountScore } from './rank-accounts.ts';
 import { attributeClusters } from './attribute-cluster.ts';
 import { type ClusterEvidence, clusterEvidence, type TrafficCluster, type TrafficScanSource } from './cluster-evidence.ts';
 import { AUDIT_REPORT_TYPE, type AuditReport, type InputDigest } from './audit-report.ts';
@@ -53,6 +54,13 @@ export interface CollectionParameters {
 
 export type AuditStage = 'teacher-forcing' | 'accounts';
 
+/**
+ * Per-account scoring done elsewhere (the CLI's `audit --redis`, on workers): it must return, for
+ * the accounts given and in their order, exactly what `scoreAccounts` returns for them here. The
+ * correction across accounts (`rankAccounts`) stays in `runAudit`, the same code as a local run.
+ */
+export type AccountScorer = (accounts: readonly string[], onProgress: (done: number, total: number) => void) => Promise<readonly RawAccountScore[]>;
+
 export interface AuditInputs {
   readonly key: WatermarkKey;
   /** The key's tokenizer, for the highlighted sample. */
@@ -74,6 +82,8 @@ export interface AuditInputs {
   readonly openModel?: OpenModelAccess;
   /** Account names whose derived keys are tested (attribution). */
   readonly accounts?: readonly string[];
+  /** Where the accounts are scored, when not here (see `AccountScorer`). */
+  readonly accountScorer?: AccountScorer;
   /** Traffic-scan clusters: each cluster's keys tested together, plus attribution over their accounts (not with `accounts`). */
   readonly trafficClusters?: { readonly scan: TrafficScanSource; readonly clusters: readonly TrafficCluster[] };
   readonly fingerprint?: FingerprintAnalysis;
@@ -90,11 +100,23 @@ export async function runAudit(a: AuditInputs): Promise<AuditReport> {
   if (a.accounts && a.trafficClusters) throw new RangeError('give account names or traffic clusters, not both');
   const onProgress = (d: number, t: number) => a.onProgress?.('accounts', d, t);
   const pooled = a.trafficClusters ? attributeClusters(a.key, a.trafficClusters.clusters, a.outputs, { alpha: a.alpha, onProgress }) : undefined;
-  const accounts = a.accounts ? attributeAccounts(a.key, [...a.accounts], a.outputs, { alpha: a.alpha, onProgress }) : pooled?.accounts;
+  const accounts = a.accounts ? await attribute(a, a.accounts, onProgress) : pooled?.accounts;
   const clusters = pooled && a.trafficClusters ? clusterEvidence(a.trafficClusters.scan, a.trafficClusters.clusters, pooled) : undefined;
   const behaviour = a.fingerprint ? fingerprintEvidence(a.fingerprint) : undefined;
   if (!behaviour) skipped.push({ test: 'fingerprint', reason: 'no probe transcripts given (--fingerprint-suspect, --fingerprint-teacher, --fingerprint-reference)' });
   return assembleReport(a, tests, skipped, accounts, clusters, behaviour);
+}
+
+/** Account attribution, scored here or by `a.accountScorer`, corrected here either way. */
+async function attribute(a: AuditInputs, accounts: readonly string[], onProgress: (done: number, total: number) => void): Promise<AttributionResult> {
+  if (!a.accountScorer) return attributeAccounts(a.key, [...accounts], a.outputs, { alpha: a.alpha, onProgress });
+  const raw = await a.accountScorer(accounts, onProgress);
+  // A scorer that lost, repeated or reordered an account would change every Holm rank: refuse it.
+  const wrong = raw.length !== accounts.length ? -1 : raw.findIndex((r, i) => r.account !== accounts[i]);
+  if (raw.length !== accounts.length || wrong >= 0) {
+    throw new Error(`account scorer returned ${raw.length} scores for ${accounts.length} accounts${wrong >= 0 ? ` (#${wrong} is ${JSON.stringify(raw[wrong]!.account)}, expected ${JSON.stringify(accounts[wrong])})` : ''}`);
+  }
+  return rankAccounts(raw, a.alpha);
 }
 
 function supervisedTest(a: AuditInputs, tests: AuditTest[], skipped: AuditReport['skipped']): void {
