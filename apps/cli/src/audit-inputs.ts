@@ -198,7 +198,8 @@ async function readDocuments(path: string, tokenizer: Tokenizer): Promise<Uint32
   return docs;
 }
 
-async function readAccounts(path: string): Promise<string[]> {
+/** Account names, one per line (blank lines and `#` comments skipped); a repeated name is an input error at its line. */
+export async function readAccounts(path: string): Promise<string[]> {
   const lines = (await readTextInput(path)).split(/\r?\n/);
   const names: string[] = [];
   const seen = new Set<string>();

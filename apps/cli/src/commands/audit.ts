@@ -10,9 +10,9 @@
  * and a rerun resumes.
  */
 import { basename } from 'node:path';
-import { type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, type ClusterEvidence, powerShortfall, runAudit } from '@tracemark/audit';
+import { type AccountScorer, type AuditInputs, type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, type ClusterEvidence, powerShortfall, runAudit } from '@tracemark/audit';
 import { signReport } from '@tracemark/evidence';
-import { assertSameTokenizer } from '@tracemark/tokenizers';
+import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { type WatermarkKey } from '@tracemark/watermark';
 import { type AuditSourceOptions, gatherAuditInputs, predictionCachePath } from '../audit-inputs.ts';
 import { ExitCode, type ExitCodeValue, InputError } from '../errors.ts';
@@ -23,6 +23,7 @@ import { createProgress, note, type Progress } from '../progress.ts';
 import { loadSigner } from './signer.ts';
 import { defineCommand, flag, listOption, option } from '../command.ts';
 import { MAX_SEED, parseAlpha, parseClusterIds, parseNumber } from '../option-parsers.ts';
+import { distributedOptions, isDistributed } from '../distributed/distributed-options.ts';
 
 export const REPORT_TYPE = AUDIT_REPORT_TYPE;
 
@@ -36,6 +37,12 @@ export interface AuditCommandOptions extends AuditSourceOptions {
   tokenizer?: string;
   /** The explicit form of the default cluster selection (every flagged cluster). */
   flaggedClusters?: boolean;
+  /** With `shards`: score the --accounts on `tracemark worker`s through this Redis (audit-distributed.ts). */
+  redis?: string;
+  shards?: number;
+  queue?: string;
+  /** The queue's progress lines with --redis (stderr in the CLI, as `detect --redis` writes them, even with --json). */
+  log?: (line: string) => void;
 }
 
 export interface AuditCommandResult {
@@ -55,7 +62,7 @@ export async function audit(o: AuditCommandOptions): Promise<AuditCommandResult>
   const key: WatermarkKey = await loadKeyFile(o.key);
   let report: AuditReport;
   try {
-    report = await auditWithKey(o, key);
+    report = await auditWithKey(o, key, isDistributed(o) ? await queuedScorer(o) : undefined);
   } finally {
     key.secret.fill(0);
   }
@@ -66,8 +73,19 @@ export async function audit(o: AuditCommandOptions): Promise<AuditCommandResult>
   return { report, ...(envelopeJson ? { envelopeJson } : {}), exitCode: ExitCode.insufficient, warning };
 }
 
+/** `scorer` makes the account scorer from what was read (`audit --redis`); without it accounts are scored here. */
+type ScorerFactory = (inputs: AuditInputs, tokenizer: Tokenizer) => AccountScorer;
+
+/** `--accounts` scored by workers through --redis; the queue code is loaded only then. */
+async function queuedScorer(o: AuditCommandOptions): Promise<ScorerFactory> {
+  const { distributedAccountScorer } = await import('../distributed/audit-distributed.ts');
+  const log = (line: string) => (o.log ?? ((l: string) => note(l, { quiet: o.quiet ?? false })))(`audit: ${line}`);
+  return (inputs, tokenizer) =>
+    distributedAccountScorer({ key: o.key, suspectOutputs: o.suspectOutputs!, accounts: o.accounts!, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), redis: o.redis!, shards: o.shards!, ...(o.queue ? { queue: o.queue } : {}), log }, inputs, tokenizer);
+}
+
 /** Read every input the options name and run the audit with an already loaded key (also used by `verify`). */
-export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string }, key: WatermarkKey): Promise<AuditReport> {
+export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string }, key: WatermarkKey, scorer?: ScorerFactory): Promise<AuditReport> {
   const tokenizer = await tokenizerForKey(key, o.tokenizer);
   assertSameTokenizer(key.tokenizer, tokenizer.identity(), `key ${key.keyId}`);
   const inputs = await gatherAuditInputs(o, key, tokenizer);
@@ -81,7 +99,7 @@ export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string 
   };
   let report: AuditReport;
   try {
-    report = await runAudit({ ...inputs, onProgress });
+    report = await runAudit({ ...inputs, onProgress, ...(scorer ? { accountScorer: scorer(inputs, tokenizer) } : {}) });
   } finally {
     for (const bar of bars.values()) bar.done();
   }
@@ -107,6 +125,11 @@ function checkAuditOptions(o: AuditCommandOptions): void {
   if (o.accounts && o.accountsFromScan) throw new InputError('give --accounts FILE or --accounts-from-scan SCAN, not both');
   if (!o.accountsFromScan && (o.cluster || o.flaggedClusters || o.scanPublicKey)) throw new InputError('--cluster, --flagged-clusters and --scan-public-key need --accounts-from-scan');
   if (o.cluster && o.flaggedClusters) throw new InputError('give --cluster IDS or --flagged-clusters, not both');
+  if (isDistributed(o)) {
+    // Only per-account attribution is queued; it needs files every worker can read.
+    if (!o.accounts) throw new InputError('--redis distributes --accounts attribution: give --accounts FILE (--accounts-from-scan is not distributed)');
+    if (!o.suspectOutputs) throw new InputError('--redis needs --suspect-outputs FILE (workers read the same file); collect the outputs first with --save-outputs, then audit that file');
+  }
 }
 
 /** Write the report (signed when --sign is given) and the HTML page; returns the envelope's JSON. */
@@ -212,11 +235,12 @@ export const command = defineCommand({
     fingerprintSuspect: option('--fingerprint-suspect <file|URL#model>', "the suspect's probe transcript, or an endpoint and model name to probe: adds behavioural fingerprint evidence"),
     fingerprintTeacher: option('--fingerprint-teacher <file|URL#model>', "the teacher's probe transcript (or endpoint#model)"),
     fingerprintReferences: listOption('--fingerprint-reference <file|URL#model...>', 'transcripts (or endpoint#model) of independent reference models'),
+    ...distributedOptions('--accounts attribution (the other tests run here, in this process)'),
     force: flag('--force', 'overwrite an existing report'),
     json: flag('--json', 'print the JSON report'),
   },
   async run({ json, ...o }, { io, emit, setExit }) {
-    const r = await audit({ ...o, quiet: json });
+    const r = await audit({ ...o, quiet: json, log: (l) => io.stderr(`${l}\n`) });
     emit(json, r.report, renderAudit(r.report));
     const scan = r.report.clusters?.scan;
     // On stderr even with --json: the clusters came from a file nobody checked.

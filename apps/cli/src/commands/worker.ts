@@ -1,7 +1,9 @@
 /**
- * `tracemark worker --redis URL`: take detection shards from the BullMQ queue and return their
- * partial results, until SIGINT or SIGTERM. Start as many as there are cores on as many machines
- * as share the input files; `detect --redis URL --shards N` enqueues and merges.
+ * `tracemark worker --redis URL`: take shards from the BullMQ queue and return their results, until
+ * SIGINT or SIGTERM: detection shards (`detect --redis URL --shards N`, partial results merged by
+ * the enqueuing process) and account ranges (`audit --accounts FILE --redis URL --shards N`, raw
+ * per-account scores corrected by the enqueuing process), told apart by the job's name. Start as
+ * many as there are cores on as many machines as share the input files.
  *
  * A job's lock is renewed while it runs; if this process dies (kill -9, machine lost) the lock
  * lapses after `lockMs`, and any live worker's stalled-job check puts the shard back in the queue
@@ -13,7 +15,7 @@ import { defineCommand, option } from '../command.ts';
 import { classifyError, ExitCode } from '../errors.ts';
 import { parseNumber } from '../option-parsers.ts';
 import { connectRedis } from '../distributed/connect-redis.ts';
-import { BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob } from '../distributed/shard-job.ts';
+import { ACCOUNTS_JOB, type AccountShardJob, BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob, type WireAccountScore } from '../distributed/shard-job.ts';
 import { type DetectPartial, detectPartial } from './detect.ts';
 
 export interface WorkerCommandOptions {
@@ -39,25 +41,23 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
   const name = o.queue ?? DEFAULT_QUEUE;
   const lockMs = o.lockMs ?? 30_000;
   let processed = 0;
-  const process = async (job: Job<DetectShardJob>): Promise<DetectPartial> => {
-    if (job.name !== DETECT_JOB) throw new UnrecoverableError(`${BAD_INPUT}unknown job kind ${JSON.stringify(job.name)}`);
-    const { run, options } = job.data;
-    const label = `shard ${options.shard.index}/${options.shard.count} of run ${run}`;
-    log(`${label}: started (attempt ${job.attemptsStarted})`);
+  const process = async (job: Job<DetectShardJob | AccountShardJob>): Promise<DetectPartial | WireAccountScore[]> => {
+    const task = shardTask(job, o.threads);
+    log(`${task.label}: started (attempt ${job.attemptsStarted})`);
     try {
-      const partial = await detectPartial({ ...options, ...(o.threads ? { threads: o.threads } : {}), quiet: true });
+      const result = await task.run();
       processed++;
-      log(`${label}: done`);
-      return partial;
+      log(`${task.label}: done`);
+      return result;
     } catch (e) {
       const { exitCode, message } = classifyError(e);
-      log(`${label}: failed: ${message}`);
+      log(`${task.label}: failed: ${message}`);
       // Bad input fails the same way on every attempt: no retry.
       if (exitCode === ExitCode.usage) throw new UnrecoverableError(`${BAD_INPUT}${message}`);
       throw e;
     }
   };
-  const w = new Worker<DetectShardJob, DetectPartial>(name, process, {
+  const w = new Worker<DetectShardJob | AccountShardJob, DetectPartial | WireAccountScore[]>(name, process, {
     connection,
     concurrency: o.concurrency ?? 1,
     lockDuration: lockMs,
@@ -80,9 +80,30 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
   return { processed };
 }
 
+/** What a job asks for, by its name; an unknown kind is bad input (a newer enqueuer?), not retried. */
+function shardTask(job: Job<DetectShardJob | AccountShardJob>, threads: number | undefined): { label: string; run: () => Promise<DetectPartial | WireAccountScore[]> } {
+  if (job.name === DETECT_JOB) {
+    const { run, options } = job.data as DetectShardJob;
+    return {
+      label: `shard ${options.shard.index}/${options.shard.count} of run ${run}`,
+      run: () => detectPartial({ ...options, ...(threads ? { threads } : {}), quiet: true }),
+    };
+  }
+  if (job.name === ACCOUNTS_JOB) {
+    const { run, options } = job.data as AccountShardJob;
+    const { start, end, total } = options.range;
+    return {
+      label: `account shard ${options.shard.index}/${options.shard.count} (accounts ${start}–${end - 1} of ${total}) of run ${run}`,
+      // Loaded on first use: a worker that only ever sees detection shards does not load the audit code.
+      run: async () => (await import('../distributed/score-account-shard.ts')).scoreAccountShard(options),
+    };
+  }
+  throw new UnrecoverableError(`${BAD_INPUT}unknown job kind ${JSON.stringify(job.name)}`);
+}
+
 export const command = defineCommand({
   name: 'worker',
-  description: 'process detection shards queued by `detect --redis URL --shards N` (BullMQ), until SIGINT/SIGTERM',
+  description: 'process shards queued by `detect --redis URL --shards N` or `audit --accounts FILE --redis URL --shards N` (BullMQ), until SIGINT/SIGTERM',
   options: {
     redis: option('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379/0').required(),
     queue: option('--queue <name>', 'BullMQ queue name (default: tracemark)'),

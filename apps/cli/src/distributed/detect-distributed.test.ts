@@ -5,11 +5,10 @@
  * with SIGKILL in the middle of a shard; bad input must fail the run without endless retries; an
  * unreachable Redis must be exit 3 within seconds.
  *
- * Redis: the URL in TRACEMARK_TEST_REDIS_URL (.ci/run starts one), else a redis-server started
- * here on a free loopback port; without either, the Redis-backed tests are skipped with a message.
- * Each test uses its own queue name, so tests never see each other's jobs.
+ * Redis and workers come from ./testing.ts (TRACEMARK_TEST_REDIS_URL, else a loopback
+ * redis-server; skipped with a message without either). Each test uses its own queue name, so
+ * tests never see each other's jobs.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,37 +16,18 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runCli } from '../testing.ts';
 import { detectDistributed } from './detect-distributed.ts';
+import { canRunRedis as canRun, hasRedisServer, startRedisServer, startWorker as startQueueWorker, stopWorkers, testRedis, type TestWorker, waitFor, warnIfNoRedis } from './testing.ts';
 
-const CLI_DIR = new URL('../..', import.meta.url).pathname;
-const BIN = join(CLI_DIR, 'src/bin.ts');
-
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-const external = process.env.TRACEMARK_TEST_REDIS_URL;
-const canRun = Boolean(external) || hasRedisServer;
-if (!canRun) console.warn('detect-distributed.test: SKIPPING the Redis-backed tests: no redis-server binary and no TRACEMARK_TEST_REDIS_URL (install Debian package redis-server)');
+warnIfNoRedis('detect-distributed.test');
 
 let dir: string;
 let corpus: string;
 let key: string;
 let redisUrl = '';
-let server: ChildProcess | undefined;
-const workers: { proc: ChildProcess; log: () => string }[] = [];
+let stopRedis = () => {};
 
-function startWorker(queue: string): { proc: ChildProcess; log: () => string } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', BIN, 'worker', '--redis', redisUrl, '--queue', queue, '--lock-ms', '1500'], { cwd: CLI_DIR, stdio: ['ignore', 'ignore', 'pipe'] });
-  let text = '';
-  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  const w = { proc, log: () => text };
-  workers.push(w);
-  return w;
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function startWorker(queue: string): TestWorker {
+  return startQueueWorker(redisUrl, queue);
 }
 
 beforeAll(async () => {
@@ -67,21 +47,13 @@ beforeAll(async () => {
   await writeFile(corpus, `${lines.join('\n')}\n`);
   key = join(dir, 'key.json');
   expect((await runCli('keygen', '--scheme', 'kgw', '--out', key)).code).toBe(0);
-  if (external) redisUrl = external;
-  else if (hasRedisServer) {
-    const port = await freePort();
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    redisUrl = `redis://127.0.0.1:${port}/0`;
-    await waitFor(() => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 'redis-server', 10_000);
-  }
+  if (canRun) ({ url: redisUrl, stop: stopRedis } = await testRedis());
 }, 60_000);
 
-afterEach(() => {
-  for (const w of workers.splice(0)) w.proc.kill('SIGTERM');
-});
+afterEach(stopWorkers);
 
 afterAll(async () => {
-  server?.kill('SIGTERM');
+  stopRedis();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -133,12 +105,10 @@ describe.runIf(canRun)('detect --redis --shards with tracemark workers (BullMQ)'
 
 describe.runIf(hasRedisServer)('Redis lost mid-run', () => {
   it('fails the run with exit-3 IoError once Redis stays away, instead of waiting for ever', async () => {
-    const port = await freePort();
-    const own = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const { url, proc: own } = await startRedisServer();
     try {
-      await waitFor(() => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 'redis-server', 10_000);
       // No worker: the run waits for its shards until the server goes away.
-      const running = detectDistributed({ key, inputs: [corpus], alpha: 1e-3, summary: true, redis: `redis://127.0.0.1:${port}/0`, shards: 2, queue: `t-${randomUUID()}`, redisLossMs: 1500 });
+      const running = detectDistributed({ key, inputs: [corpus], alpha: 1e-3, summary: true, redis: url, shards: 2, queue: `t-${randomUUID()}`, redisLossMs: 1500 });
       const outcome = running.then(() => 'finished', (e: Error & { exitCode?: number }) => e);
       await new Promise((r) => setTimeout(r, 1000));
       own.kill('SIGKILL');

@@ -4,140 +4,32 @@
  * by its hash, so global dedup is preserved), one BullMQ job per shard; `tracemark worker`
  * processes them; the partial results are merged exactly as `tracemark merge` merges files.
  *
- * Failure handling is BullMQ's: a worker killed mid-shard stops renewing its job lock, another
- * worker's stalled-job check puts the job back in the queue and it runs again from the start;
- * only a completed job has a result, and each shard's one result is merged once (`mergePartials`
- * refuses a shard given twice). A shard whose input is bad fails without retry (`BAD_INPUT`) and
- * fails the run with the worker's message; other errors are retried once.
+ * Failure handling (a killed worker's shard retried, bad input failing without retry, a lost Redis)
+ * is the queue engine's, run-shards.ts; each shard's one result is merged once (`mergePartials`
+ * refuses a shard given twice).
  */
-import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Job, Queue, QueueEvents } from 'bullmq';
-import { type Redis } from 'ioredis';
 import { type DetectCommandOptions, type DetectCommandResult, type DetectPartial } from '../commands/detect.ts';
 import { mergePartials } from '../commands/merge.ts';
-import { InputError, IoError } from '../errors.ts';
-import { connectRedis } from './connect-redis.ts';
-import { BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob } from './shard-job.ts';
+import { InputError } from '../errors.ts';
+import { type DistributedOptions, runShards, type ShardReport } from './run-shards.ts';
+import { DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob } from './shard-job.ts';
 
-export interface DistributedOptions {
-  readonly redis: string;
-  readonly shards: number;
-  readonly queue?: string;
-  /** Progress lines (stderr in the CLI). */
-  readonly log?: (line: string) => void;
-  /** How long a lost Redis may stay away before the run fails (exit 3). Default 30 s. */
-  readonly redisLossMs?: number;
-}
-
-/** Bound on the clean-up of a run whose Redis is gone (removing jobs needs Redis). */
-const CLEANUP_MS = 2000;
-
-/**
- * A promise that rejects once `connection` has been closed for `ms` without becoming ready again:
- * ioredis reconnects for ever, which would leave the run waiting for jobs that nobody can report.
- */
-function whenLost(connection: Redis, ms: number, url: string): { lost: Promise<never>; stop: () => void; fired: () => boolean } {
-  let timer: NodeJS.Timeout | undefined;
-  let fired = false;
-  let fail: (e: Error) => void = () => {};
-  const lost = new Promise<never>((_, reject) => (fail = reject));
-  lost.catch(() => {}); // observed through Promise.race below
-  const down = () => {
-    timer ??= setTimeout(() => {
-      fired = true;
-      fail(new IoError(`lost the connection to Redis at ${url} for ${ms / 1000} s; the run is abandoned (its shards expire from the queue within a day)`));
-    }, ms);
-  };
-  const up = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-  };
-  connection.on('close', down);
-  connection.on('ready', up);
-  return { lost, stop: () => (up(), connection.off('close', down), connection.off('ready', up)), fired: () => fired };
-}
-
-/** What the engine did with each shard. */
-export interface ShardReport {
-  readonly index: number;
-  /** Times a worker started the job (more than 1: a worker died or failed mid-shard). */
-  readonly started: number;
-  readonly stalled: number;
-}
+export type { DistributedOptions, ShardReport } from './run-shards.ts';
 
 export async function detectDistributed(o: DetectCommandOptions & DistributedOptions): Promise<{ result: DetectCommandResult; shards: ShardReport[] }> {
-  if (!Number.isInteger(o.shards) || o.shards < 1) throw new InputError(`--shards must be a positive integer, got ${o.shards}`);
   if (o.shard) throw new InputError('--shard and --shards exclude each other (--shards splits the run itself)');
   if (o.inputs.length === 0 || o.inputs.includes('-')) throw new InputError('--redis needs input files that every worker can read (not stdin)');
   const key = resolve(o.key);
   const inputs = o.inputs.map((p) => resolve(p));
   for (const p of [key, ...inputs]) await access(p).catch(() => Promise.reject(new InputError(`${p}: no such file (workers read the same paths)`)));
-  const log = o.log ?? (() => {});
+  const { redis: _r, shards: _s, queue: _q, log: _l, redisLossMs: _m, quiet: _quiet, ...detectOptions } = o;
+  const { results, shards } = await runShards<DetectShardJob, DetectPartial>(o, DETECT_JOB, (run, index) => ({
+    run,
+    options: { ...detectOptions, key, inputs, shard: { index, count: o.shards } },
+  }));
   const name = o.queue ?? DEFAULT_QUEUE;
-  const lossMs = o.redisLossMs ?? 30_000;
-  const connection = await connectRedis(o.redis, lossMs);
-  const queue = new Queue<DetectShardJob>(name, { connection });
-  const events = new QueueEvents(name, { connection });
-  // Connection errors while Redis is away are reported once, by whenLost, not per reconnect attempt.
-  queue.on('error', () => {});
-  events.on('error', () => {});
-  const run = randomUUID();
-  const jobs: Job<DetectShardJob>[] = [];
-  const watch = whenLost(connection, lossMs, o.redis);
-  try {
-    await events.waitUntilReady();
-    const { redis: _r, shards: _s, queue: _q, log: _l, quiet: _quiet, ...detectOptions } = o;
-    const added = await queue.addBulk(
-      Array.from({ length: o.shards }, (_, index) => ({
-        name: DETECT_JOB,
-        data: { run, options: { ...detectOptions, key, inputs, shard: { index, count: o.shards } } },
-        // Kept for a day at most: the run removes its jobs when it ends, but a job still active then
-        // (a run that failed early) finishes later and must not stay in Redis for ever.
-        opts: { jobId: `${run}-${index}`, attempts: 2, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
-      })),
-    );
-    jobs.push(...added);
-    log(`queued ${o.shards} shard(s) of run ${run} on queue "${name}"`);
-    if ((await queue.getWorkersCount()) === 0) log(`no worker is connected to queue "${name}" yet; start one with: tracemark worker --redis ${o.redis}${o.queue ? ` --queue ${o.queue}` : ''}`);
-    let done = 0;
-    const parts = await Promise.race([watch.lost, Promise.all(
-      jobs.map(async (job, index) => {
-        let doc: DetectPartial;
-        try {
-          doc = (await job.waitUntilFinished(events)) as DetectPartial;
-        } catch (e) {
-          const reason = (e as Error).message;
-          const where = `shard ${index}/${o.shards} (job ${job.id})`;
-          throw reason.startsWith(BAD_INPUT) ? new InputError(`${where}: ${reason.slice(BAD_INPUT.length)}`) : new IoError(`${where} failed: ${reason}`);
-        }
-        log(`shard ${index}/${o.shards} done (${++done}/${o.shards})`);
-        return { path: `queue ${name} job ${job.id}`, doc };
-      }),
-    )]);
-    const result = mergePartials(parts);
-    const shards: ShardReport[] = [];
-    for (const [index, job] of jobs.entries()) {
-      const j = await queue.getJob(job.id!);
-      const report = { index, started: j?.attemptsStarted ?? 1, stalled: j?.stalledCounter ?? 0 };
-      if (report.started > 1) log(`shard ${index}/${o.shards} was started ${report.started} times (${report.stalled} stalled: a worker died mid-shard); its one completed result is merged`);
-      shards.push(report);
-    }
-    return { result: { ...result, inputs: o.inputs }, shards };
-  } finally {
-    watch.stop();
-    // The run's jobs are removed whether it succeeded or not: none is left for a worker to pick up.
-    // Without Redis that cannot happen: give up after a bound, and force the connections shut.
-    const cleanup = (async () => {
-      await Promise.all(jobs.map((j) => j.remove().catch(() => {})));
-      await events.close();
-      await queue.close();
-    })();
-    cleanup.catch(() => {});
-    if (watch.fired()) await Promise.race([cleanup, new Promise((r) => setTimeout(r, CLEANUP_MS).unref())]);
-    else await cleanup;
-    await Promise.all([events.disconnect(), queue.disconnect()]).catch(() => {});
-    connection.disconnect();
-  }
+  const result = mergePartials(results.map((doc, index) => ({ path: `queue ${name} shard ${index}/${o.shards}`, doc })));
+  return { result: { ...result, inputs: o.inputs }, shards };
 }
