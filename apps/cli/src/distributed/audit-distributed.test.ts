@@ -12,18 +12,18 @@
  * single-token words (so nearly every tuple is distinct), giving the accounts section deep tails,
  * Holm adjustments that matter, and null accounts beside them.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTokenizer } from '@tracemark/tokenizers';
 import { createSchemeCore, deriveAccountKey } from '@tracemark/watermark';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyFile } from '../keys.ts';
 import { freePort, runCli } from '../testing.ts';
 import { accountRanges } from './audit-distributed.ts';
-import { canRunRedis, startWorker, stopWorkers, testRedis, waitFor, warnIfNoRedis } from './testing.ts';
+import { canRunRedis, useSuiteRedis, waitFor, warnIfNoRedis } from './testing.ts';
 import { fromWireNumber, toWireNumber } from './wire-number.ts';
 
 warnIfNoRedis('audit-distributed.test');
@@ -35,8 +35,8 @@ let dir: string;
 let key: string;
 let outputs: string;
 let accounts: string;
-let redisUrl = '';
-let stopRedis = () => {};
+const redis = useSuiteRedis();
+const { startWorker } = redis;
 
 /** Deterministic word documents; a leaked account's documents pick, at each step, a word green under its key. */
 async function writeOutputs(path: string): Promise<void> {
@@ -97,13 +97,9 @@ beforeAll(async () => {
   await writeOutputs(outputs);
   accounts = join(dir, 'accounts.txt');
   await writeFile(accounts, `# 40 accounts\n${ACCOUNTS.join('\n')}\n`);
-  if (canRunRedis) ({ url: redisUrl, stop: stopRedis } = await testRedis());
 }, 60_000);
 
-afterEach(stopWorkers);
-
 afterAll(async () => {
-  stopRedis();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -131,10 +127,10 @@ describe('what the queue carries', () => {
 describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark workers (BullMQ)', () => {
   it('three workers: the report is the single-process audit, every account p-value to the bit', async () => {
     const queue = `t-${randomUUID()}`;
-    for (let i = 0; i < 3; i++) startWorker(redisUrl, queue);
+    for (let i = 0; i < 3; i++) startWorker(queue);
     const single = await audit();
     expect(single.code).toBe(0);
-    const r = await audit('--redis', redisUrl, '--shards', '4', '--queue', queue);
+    const r = await audit('--redis', redis.url(), '--shards', '4', '--queue', queue);
     expect(r.stderr).toMatch(/audit: queued 4 shard\(s\)/);
     expect(r.code).toBe(0);
     expect(withoutTime(r.stdout)).toBe(withoutTime(single.stdout));
@@ -147,16 +143,16 @@ describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark wo
 
   it('a worker killed with SIGKILL mid-shard: its shard is started again, counted once, same report', async () => {
     const queue = `t-${randomUUID()}`;
-    const first = startWorker(redisUrl, queue);
+    const first = startWorker(queue);
     await waitFor(() => first.log().includes('waiting for shards'), 'the first worker');
     const single = await audit();
-    const running = audit('--redis', redisUrl, '--shards', '3', '--queue', queue);
+    const running = audit('--redis', redis.url(), '--shards', '3', '--queue', queue);
     // A fresh worker's first shard loads the audit code, the key and the tokenizer (about a second): kill it then.
     await waitFor(() => first.log().includes('started'), 'the first shard to start');
     first.proc.kill('SIGKILL');
     const killed = /account shard (\d+)\/3 \(accounts [^)]*\) of run [^:]+: started/.exec(first.log())![1];
     expect(first.log()).not.toMatch(/: done/);
-    const others = [startWorker(redisUrl, queue), startWorker(redisUrl, queue)];
+    const others = [startWorker(queue), startWorker(queue)];
     const r = await running;
     expect(r.code).toBe(0);
     expect(withoutTime(r.stdout)).toBe(withoutTime(single.stdout));
@@ -174,13 +170,19 @@ describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark wo
       await copyFile(accounts, ownAccounts);
       await copyFile(outputs, ownOutputs);
       // No worker yet: the run reads the good files, queues its shards, and waits.
-      const running = runCli('audit', '--key', key, '--suspect-outputs', ownOutputs, '--accounts', ownAccounts, '--json', '--redis', redisUrl, '--shards', '2', '--queue', queue);
-      const port = new URL(redisUrl).port;
-      await waitFor(() => Number(spawnSync('redis-cli', ['-p', port, 'llen', `bull:${queue}:wait`]).stdout?.toString().trim()) === 2, 'the shards to be queued', 30_000);
+      const running = runCli('audit', '--key', key, '--suspect-outputs', ownOutputs, '--accounts', ownAccounts, '--json', '--redis', redis.url(), '--shards', '2', '--queue', queue);
+      const client = new Redis(redis.url());
+      try {
+        let waiting = 0;
+        const poll = setInterval(() => void client.llen(`bull:${queue}:wait`).then((n) => (waiting = n), () => {}), 50);
+        await waitFor(() => waiting === 2, 'the shards to be queued', 30_000).finally(() => clearInterval(poll));
+      } finally {
+        client.disconnect();
+      }
       // Then the files change under it: what a worker reads is no longer what the audit read.
       if (poison === 'accounts') await writeFile(ownAccounts, `${ACCOUNTS.join('\n')}\nacct-07\n`);
       else await writeFile(ownOutputs, '{"response": " apple river"}\n{"response": broken\n');
-      const w = startWorker(redisUrl, queue);
+      const w = startWorker(queue);
       const r = await running;
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(poison === 'accounts' ? /shard \d\/2 \(job [^)]+\): .*poison-accounts\.txt:41: duplicate account "acct-07"/ : /shard \d\/2 \(job [^)]+\): .*poison-outputs\.jsonl:2: malformed JSON/);

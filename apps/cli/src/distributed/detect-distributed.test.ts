@@ -13,22 +13,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runCli } from '../testing.ts';
 import { detectDistributed } from './detect-distributed.ts';
-import { canRunRedis as canRun, hasRedisServer, startRedisServer, startWorker as startQueueWorker, stopWorkers, testRedis, type TestWorker, waitFor, warnIfNoRedis } from './testing.ts';
+import { canRunRedis as canRun, hasRedisServer, startRedisServer, useSuiteRedis, waitFor, warnIfNoRedis } from './testing.ts';
 
 warnIfNoRedis('detect-distributed.test');
 
 let dir: string;
 let corpus: string;
 let key: string;
-let redisUrl = '';
-let stopRedis = () => {};
-
-function startWorker(queue: string): TestWorker {
-  return startQueueWorker(redisUrl, queue);
-}
+const redis = useSuiteRedis();
+const { startWorker } = redis;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tracemark-distributed-'));
@@ -47,13 +43,9 @@ beforeAll(async () => {
   await writeFile(corpus, `${lines.join('\n')}\n`);
   key = join(dir, 'key.json');
   expect((await runCli('keygen', '--scheme', 'kgw', '--out', key)).code).toBe(0);
-  if (canRun) ({ url: redisUrl, stop: stopRedis } = await testRedis());
 }, 60_000);
 
-afterEach(stopWorkers);
-
 afterAll(async () => {
-  stopRedis();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -63,7 +55,7 @@ describe.runIf(canRun)('detect --redis --shards with tracemark workers (BullMQ)'
     for (let i = 0; i < 3; i++) startWorker(queue);
     const single = await runCli('detect', '--key', key, corpus, '--json');
     expect(single.code).toBe(0);
-    const r = await runCli('detect', '--key', key, corpus, '--json', '--redis', redisUrl, '--shards', '5', '--queue', queue);
+    const r = await runCli('detect', '--key', key, corpus, '--json', '--redis', redis.url(), '--shards', '5', '--queue', queue);
     expect(r.stderr).toMatch(/queued 5 shard\(s\)/);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(single.stdout));
@@ -75,7 +67,7 @@ describe.runIf(canRun)('detect --redis --shards with tracemark workers (BullMQ)'
     const first = startWorker(queue);
     await waitFor(() => first.log().includes('waiting for shards'), 'the first worker');
     const single = await runCli('detect', '--key', key, corpus, '--json', '--summary');
-    const running = detectDistributed({ key, inputs: [corpus], alpha: 1e-3, summary: true, redis: redisUrl, shards: 3, queue });
+    const running = detectDistributed({ key, inputs: [corpus], alpha: 1e-3, summary: true, redis: redis.url(), shards: 3, queue });
     // The first shard a fresh worker takes includes loading the tokenizer (about a second): kill it then.
     await waitFor(() => first.log().includes('started'), 'the first shard to start');
     first.proc.kill('SIGKILL');
@@ -95,7 +87,7 @@ describe.runIf(canRun)('detect --redis --shards with tracemark workers (BullMQ)'
     const bad = join(dir, 'bad.jsonl');
     await writeFile(bad, '{"text": "fine line"}\n{"text": broken\n');
     const w = startWorker(queue);
-    const r = await runCli('detect', '--key', key, bad, '--json', '--redis', redisUrl, '--shards', '2', '--queue', queue);
+    const r = await runCli('detect', '--key', key, bad, '--json', '--redis', redis.url(), '--shards', '2', '--queue', queue);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/shard \d\/2 .*bad\.jsonl:2/);
     // Each shard was started at most once: no retry of bad input.

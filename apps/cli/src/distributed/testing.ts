@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort } from '../testing.ts';
 
 const CLI_DIR = new URL('../..', import.meta.url).pathname;
@@ -67,4 +68,20 @@ export function startWorker(redisUrl: string, queue: string, lockMs = 1500): Tes
 /** Stop every worker started so far (afterEach). */
 export function stopWorkers(): void {
   for (const w of started.splice(0)) w.proc.kill('SIGTERM');
+}
+
+/**
+ * The suite's Redis, started before its tests (when one can run) and stopped after them, with every
+ * worker stopped after each test; `url()` is the Redis URL once the suite has started, and
+ * `startWorker` starts a worker on it.
+ */
+export function useSuiteRedis(): { url: () => string; startWorker: (queue: string) => TestWorker } {
+  let url = '';
+  let stop = () => {};
+  beforeAll(async () => {
+    if (canRunRedis) ({ url, stop } = await testRedis());
+  }, 60_000);
+  afterEach(stopWorkers);
+  afterAll(() => stop());
+  return { url: () => url, startWorker: (queue) => startWorker(url, queue) };
 }
