@@ -235,7 +235,7 @@ export const command = defineCommand({
     fingerprintSuspect: option('--fingerprint-suspect <file|URL#model>', "the suspect's probe transcript, or an endpoint and model name to probe: adds behavioural fingerprint evidence"),
     fingerprintTeacher: option('--fingerprint-teacher <file|URL#model>', "the teacher's probe transcript (or endpoint#model)"),
     fingerprintReferences: listOption('--fingerprint-reference <file|URL#model...>', 'transcripts (or endpoint#model) of independent reference models'),
-    ...distributedOptions('--accounts attribution (the other tests run here, in this process)'),
+    ...distributedOptions('--accounts attribution', ' (the other tests run in this process; needs --suspect-outputs FILE that every worker can read)'),
     force: flag('--force', 'overwrite an existing report'),
     json: flag('--json', 'print the JSON report'),
   },

@@ -7,10 +7,10 @@ import { option } from '../command.ts';
 import { InputError } from '../errors.ts';
 import { parseNumber } from '../option-parsers.ts';
 
-/** `what` says what the shards compute, for --redis's help. */
-export function distributedOptions(what: string) {
+/** `what` says what the shards compute, and `note` anything more, for --redis's help. */
+export function distributedOptions(what: string, note = '') {
   return {
-    redis: option('--redis <url>', `split ${what} into --shards jobs on this Redis for \`tracemark worker\`s, and merge their results`),
+    redis: option('--redis <url>', `split ${what} into --shards jobs on this Redis for \`tracemark worker\`s, and merge their results${note}`),
     shards: option('--shards <n>', 'shards to queue with --redis', { parse: parseNumber('shards', 1, 4096, true) }),
     queue: option('--queue <name>', 'BullMQ queue name with --redis (default: tracemark)'),
   };

@@ -24,7 +24,7 @@ export async function scoreAccountShard(o: AccountShardJob['options']): Promise<
   try {
     if (key.keyId !== o.keyId) throw new InputError(`${o.key}: holds key ${key.keyId}, but the audit loaded ${o.keyId} from it (changed since?)`);
     const tokenizer = await tokenizerForKey(key, o.tokenizer);
-    assertSameTokenizer(o.tokenizerIdentity, tokenizer.identity(), `the audit's tokenizer`);
+    assertSameTokenizer(o.tokenizerIdentity, tokenizer.identity(), 'the queued audit');
     // Read, then hash: a file changed before or while it was read fails the digest check below.
     const { outputs } = await readOutputsFile(o.suspectOutputs, tokenizer);
     const accounts = await readAccounts(o.accounts);
