@@ -1,6 +1,6 @@
 /**
  * The scale suite (issue 15): the attribution kernel, detection ÷ tokenization, and distributed
- * detection on BullMQ. Sizes can be lowered with TRACEMARK_BENCH_SCALE_MB (detection and
+ * detection and account attribution on BullMQ. Sizes can be lowered with TRACEMARK_BENCH_SCALE_MB (detection and
  * distributed input, MiB) on a busy machine.
  *
  *     pnpm bench scale
@@ -8,7 +8,7 @@
 import { type BenchSection } from './lib.ts';
 import { benchScaleAttribution } from './scale-attribution.ts';
 import { benchScaleDetect } from './scale-detect.ts';
-import { benchScaleDistributed } from './scale-distributed.ts';
+import { benchAuditDistributed, benchScaleDistributed } from './scale-distributed.ts';
 
 export async function benchScale(): Promise<BenchSection[]> {
   const mb = Number(process.env.TRACEMARK_BENCH_SCALE_MB ?? 0);
@@ -16,5 +16,6 @@ export async function benchScale(): Promise<BenchSection[]> {
     ...(await benchScaleAttribution()),
     ...(await benchScaleDetect(mb > 0 ? { bytes: mb * 2 ** 20 } : {})),
     ...(await benchScaleDistributed(mb > 0 ? { bytes: mb * 2 ** 20 } : { bytes: 16 * 2 ** 20 })),
+    ...(await benchAuditDistributed()),
   ];
 }
