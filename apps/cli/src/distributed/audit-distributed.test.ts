@@ -163,7 +163,7 @@ describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark wo
   }, 120_000);
 
   it('a poisoned shard (a file the worker rejects) fails the run with exit 2 and the worker message, without retrying', async () => {
-    for (const poison of ['accounts', 'outputs'] as const) {
+    for (const poison of ['accounts', 'outputs', 'changed'] as const) {
       const queue = `t-${randomUUID()}`;
       const ownAccounts = join(dir, `poison-${poison}.txt`);
       const ownOutputs = join(dir, `poison-${poison}.jsonl`);
@@ -181,11 +181,18 @@ describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark wo
       }
       // Then the files change under it: what a worker reads is no longer what the audit read.
       if (poison === 'accounts') await writeFile(ownAccounts, `${ACCOUNTS.join('\n')}\nacct-07\n`);
-      else await writeFile(ownOutputs, '{"response": " apple river"}\n{"response": broken\n');
+      else if (poison === 'outputs') await writeFile(ownOutputs, '{"response": " apple river"}\n{"response": broken\n');
+      // Valid, but not what the audit read: scoring it would mix two corpora in one report.
+      else await writeFile(ownOutputs, '{"response": " apple river"}\n');
       const w = startWorker(queue);
       const r = await running;
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(poison === 'accounts' ? /shard \d\/2 \(job [^)]+\): .*poison-accounts\.txt:41: duplicate account "acct-07"/ : /shard \d\/2 \(job [^)]+\): .*poison-outputs\.jsonl:2: malformed JSON/);
+      const message = {
+        accounts: /shard \d\/2 \(job [^)]+\): .*poison-accounts\.txt:41: duplicate account "acct-07"/,
+        outputs: /shard \d\/2 \(job [^)]+\): .*poison-outputs\.jsonl:2: malformed JSON/,
+        changed: /shard \d\/2 \(job [^)]+\): .*poison-changed\.jsonl: changed since the audit read it \(sha256 [0-9a-f]{12}…, the audit read [0-9a-f]{12}…\)/,
+      }[poison];
+      expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe('');
       // Bad input fails the same way on every attempt: no shard was started twice.
       expect(w.log()).toMatch(/: failed: /);
