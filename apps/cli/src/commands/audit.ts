@@ -10,7 +10,7 @@
  * and a rerun resumes.
  */
 import { basename } from 'node:path';
-import { type AccountScorer, type AuditInputs, type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, type ClusterEvidence, powerShortfall, runAudit } from '@tracemark/audit';
+import { type AuditReport, type AuditStage, AUDIT_REPORT_TYPE, type ClusterEvidence, powerShortfall, runAudit } from '@tracemark/audit';
 import { signReport } from '@tracemark/evidence';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { type WatermarkKey } from '@tracemark/watermark';
@@ -23,6 +23,9 @@ import { createProgress, note, type Progress } from '../progress.ts';
 import { loadSigner } from './signer.ts';
 import { defineCommand, flag, listOption, option } from '../command.ts';
 import { MAX_SEED, parseAlpha, parseClusterIds, parseNumber } from '../option-parsers.ts';
+// `import type`, erased whole: `{ type X }` keeps the import under verbatimModuleSyntax, and this
+// module loads BullMQ, which a plain audit must not.
+import type { QueuedAccounts } from '../distributed/audit-distributed.ts';
 import { distributedOptions, isDistributed } from '../distributed/distributed-options.ts';
 
 export const REPORT_TYPE = AUDIT_REPORT_TYPE;
@@ -62,7 +65,7 @@ export async function audit(o: AuditCommandOptions): Promise<AuditCommandResult>
   const key: WatermarkKey = await loadKeyFile(o.key);
   let report: AuditReport;
   try {
-    report = await auditWithKey(o, key, isDistributed(o) ? await queuedScorer(o) : undefined);
+    report = await auditWithKey(o, key, isDistributed(o) ? await accountQueue(o) : undefined);
   } finally {
     key.secret.fill(0);
   }
@@ -73,21 +76,32 @@ export async function audit(o: AuditCommandOptions): Promise<AuditCommandResult>
   return { report, ...(envelopeJson ? { envelopeJson } : {}), exitCode: ExitCode.insufficient, warning };
 }
 
-/** `scorer` makes the account scorer from what was read (`audit --redis`); without it accounts are scored here. */
-type ScorerFactory = (inputs: AuditInputs, tokenizer: Tokenizer) => AccountScorer;
+/** With --redis: queues the account shards for workers, given the loaded key and tokenizer (audit-distributed.ts). */
+type AccountQueue = (key: WatermarkKey, tokenizer: Tokenizer) => Promise<QueuedAccounts>;
 
 /** `--accounts` scored by workers through --redis; the queue code is loaded only then. */
-async function queuedScorer(o: AuditCommandOptions): Promise<ScorerFactory> {
-  const { distributedAccountScorer } = await import('../distributed/audit-distributed.ts');
+async function accountQueue(o: AuditCommandOptions): Promise<AccountQueue> {
+  const { queueAccountShards } = await import('../distributed/audit-distributed.ts');
   const log = (line: string) => (o.log ?? ((l: string) => note(l, { quiet: o.quiet ?? false })))(`audit: ${line}`);
-  return (inputs, tokenizer) =>
-    distributedAccountScorer({ key: o.key, suspectOutputs: o.suspectOutputs!, accounts: o.accounts!, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), redis: o.redis!, shards: o.shards!, ...(o.queue ? { queue: o.queue } : {}), log }, inputs, tokenizer);
+  const paths = { key: o.key, suspectOutputs: o.suspectOutputs!, accounts: o.accounts!, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), alpha: o.alpha };
+  return (key, tokenizer) => queueAccountShards({ ...paths, redis: o.redis!, shards: o.shards!, ...(o.queue ? { queue: o.queue } : {}), log }, key, tokenizer);
 }
 
 /** Read every input the options name and run the audit with an already loaded key (also used by `verify`). */
-export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string }, key: WatermarkKey, scorer?: ScorerFactory): Promise<AuditReport> {
+export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string }, key: WatermarkKey, queue?: AccountQueue): Promise<AuditReport> {
   const tokenizer = await tokenizerForKey(key, o.tokenizer);
   assertSameTokenizer(key.tokenizer, tokenizer.identity(), `key ${key.keyId}`);
+  // Queued before the inputs are read here, so the workers prepare while this process does.
+  const queued = queue ? await queue(key, tokenizer) : undefined;
+  try {
+    return await auditQueued(o, key, tokenizer, queued);
+  } catch (e) {
+    await queued?.cancel();
+    throw e;
+  }
+}
+
+async function auditQueued(o: AuditSourceOptions, key: WatermarkKey, tokenizer: Tokenizer, queued: QueuedAccounts | undefined): Promise<AuditReport> {
   const inputs = await gatherAuditInputs(o, key, tokenizer);
   const quiet = o.quiet ?? false;
   note(`audit: closed-model test on ${inputs.outputs.length} outputs`, { quiet });
@@ -99,7 +113,7 @@ export async function auditWithKey(o: AuditSourceOptions & { tokenizer?: string 
   };
   let report: AuditReport;
   try {
-    report = await runAudit({ ...inputs, onProgress, ...(scorer ? { accountScorer: scorer(inputs, tokenizer) } : {}) });
+    report = await runAudit({ ...inputs, onProgress, ...(queued ? { accountScorer: queued.scorer(inputs) } : {}) });
   } finally {
     for (const bar of bars.values()) bar.done();
   }

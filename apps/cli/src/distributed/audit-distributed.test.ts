@@ -17,12 +17,16 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTokenizer } from '@tracemark/tokenizers';
+import { type AuditInputs } from '@tracemark/audit';
 import { createSchemeCore, deriveAccountKey } from '@tracemark/watermark';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit as auditCommand } from '../commands/audit.ts';
+import { classifyError } from '../errors.ts';
+import { sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { freePort, runCli } from '../testing.ts';
-import { accountRanges } from './audit-distributed.ts';
+import { accountRanges, queueAccountShards } from './audit-distributed.ts';
 import { canRunRedis, useSuiteRedis, waitFor, warnIfNoRedis } from './testing.ts';
 import { fromWireNumber, toWireNumber } from './wire-number.ts';
 
@@ -79,6 +83,9 @@ async function writeOutputs(path: string): Promise<void> {
   master.secret.fill(0);
   await writeFile(path, docs.map((x) => JSON.stringify(x)).join('\n') + '\n');
 }
+
+/** `audit`'s option defaults, for calling it without argv. */
+const AUDIT_DEFAULTS = { alpha: 1e-3, topK: 20, forcedTokens: 20_000, prompts: 'builtin', count: 300, maxTokens: 100, seed: 0, quiet: true };
 
 /** The --json report without `createdAt`, the one field that differs between any two runs. */
 function withoutTime(stdout: string): string {
@@ -169,36 +176,60 @@ describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark wo
       const ownOutputs = join(dir, `poison-${poison}.jsonl`);
       await copyFile(accounts, ownAccounts);
       await copyFile(outputs, ownOutputs);
-      // No worker yet: the run reads the good files, queues its shards, and waits.
-      const running = runCli('audit', '--key', key, '--suspect-outputs', ownOutputs, '--accounts', ownAccounts, '--json', '--redis', redis.url(), '--shards', '2', '--queue', queue);
-      const client = new Redis(redis.url());
-      try {
-        let waiting = 0;
-        const poll = setInterval(() => void client.llen(`bull:${queue}:wait`).then((n) => (waiting = n), () => {}), 50);
-        await waitFor(() => waiting === 2, 'the shards to be queued', 30_000).finally(() => clearInterval(poll));
-      } finally {
-        client.disconnect();
-      }
+      // No worker yet: the run queues its shards, reads the good files, and waits for the shards.
+      const lines: string[] = [];
+      const running = auditCommand({
+        ...AUDIT_DEFAULTS,
+        key,
+        suspectOutputs: ownOutputs,
+        accounts: ownAccounts,
+        redis: redis.url(),
+        shards: 2,
+        queue,
+        log: (l) => lines.push(l),
+      }).then(() => undefined, (e: unknown) => classifyError(e));
+      await waitFor(() => lines.some((l) => l.includes("waiting for the workers' 2 account shard(s)")), 'the audit to wait for its shards', 30_000);
       // Then the files change under it: what a worker reads is no longer what the audit read.
       if (poison === 'accounts') await writeFile(ownAccounts, `${ACCOUNTS.join('\n')}\nacct-07\n`);
       else if (poison === 'outputs') await writeFile(ownOutputs, '{"response": " apple river"}\n{"response": broken\n');
       // Valid, but not what the audit read: scoring it would mix two corpora in one report.
       else await writeFile(ownOutputs, '{"response": " apple river"}\n');
       const w = startWorker(queue);
-      const r = await running;
-      expect(r.code).toBe(2);
+      const r = (await running)!;
+      expect(r.exitCode).toBe(2);
       const message = {
         accounts: /shard \d\/2 \(job [^)]+\): .*poison-accounts\.txt:41: duplicate account "acct-07"/,
         outputs: /shard \d\/2 \(job [^)]+\): .*poison-outputs\.jsonl:2: malformed JSON/,
         changed: /shard \d\/2 \(job [^)]+\): .*poison-changed\.jsonl: changed since the audit read it \(sha256 [0-9a-f]{12}…, the audit read [0-9a-f]{12}…\)/,
       }[poison];
-      expect(r.stderr).toMatch(message);
-      expect(r.stdout).toBe('');
+      expect(r.message).toMatch(message);
       // Bad input fails the same way on every attempt: no shard was started twice.
       expect(w.log()).toMatch(/: failed: /);
       expect(w.log()).not.toMatch(/started \(attempt 2\)/);
     }
   }, 120_000);
+});
+
+describe.runIf(canRunRedis)('the queued shards and the audit read the same bytes', () => {
+  it('an outputs file that changed between queueing and the audit reading it fails the run and drops its shards', async () => {
+    const queue = `t-${randomUUID()}`;
+    const master = await loadKeyFile(key);
+    const tokenizer = await getTokenizer(master.tokenizer.name);
+    const queued = await queueAccountShards({ key, suspectOutputs: outputs, accounts, alpha: 1e-3, redis: redis.url(), shards: 2, queue }, master, tokenizer);
+    const client = new Redis(redis.url());
+    try {
+      expect(await client.llen(`bull:${queue}:wait`)).toBe(2);
+      // What the audit would have read had the outputs changed after queueing: another digest.
+      const { sha256, bytes } = await sha256File(accounts);
+      const digests = [{ role: 'suspect-outputs', path: 'outputs.jsonl', sha256: '0'.repeat(64), bytes: 1 }, { role: 'accounts', path: 'accounts.txt', sha256, bytes }];
+      const inputs = { key: master, alpha: 1e-3, digests } as Partial<AuditInputs> as AuditInputs; // the scorer reads only these fields
+      await expect(queued.scorer(inputs)(ACCOUNTS, () => {})).rejects.toThrow(/outputs\.jsonl: changed while the audit was reading it/);
+      expect(await client.llen(`bull:${queue}:wait`)).toBe(0);
+    } finally {
+      client.disconnect();
+      master.secret.fill(0);
+    }
+  }, 30_000);
 });
 
 describe('Redis unavailable or misused', () => {

@@ -6,6 +6,8 @@
  * them, so the report is the single run's, every p-value to the bit. Only attribution is
  * distributed: the closed-model, supervised, open-model and fingerprint tests run in the enqueuing
  * process, as they are a single pass over the outputs while attribution is one pass per account.
+ * The shards are queued first, before this process reads and tokenizes the outputs itself, so the
+ * workers' preparation overlaps this process's own reading and tests.
  *
  * Workers read the same files by absolute path (a shared file system, or the same machine): the
  * suspect outputs must be a file (`--suspect-outputs`), not collected by this run, and the key
@@ -15,8 +17,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AccountScorer, type AuditInputs, type RawAccountScore } from '@tracemark/audit';
 import { type Tokenizer } from '@tracemark/tokenizers';
+import { type WatermarkKey } from '@tracemark/watermark';
+import { readAccounts } from '../audit-inputs.ts';
 import { InputError } from '../errors.ts';
-import { type DistributedOptions, runShards } from './run-shards.ts';
+import { sha256File } from '../io.ts';
+import { type DistributedOptions, queueShards } from './run-shards.ts';
 import { ACCOUNTS_JOB, type AccountShardJob, type WireAccountScore } from './shard-job.ts';
 import { fromWireNumber } from './wire-number.ts';
 
@@ -25,39 +30,59 @@ export interface AccountPaths {
   readonly suspectOutputs: string;
   readonly accounts: string;
   readonly tokenizer?: string;
+  readonly alpha: number;
 }
 
-/** The scorer `runAudit` calls in place of scoring here (`AuditInputs.accountScorer`). */
-export function distributedAccountScorer(o: AccountPaths & DistributedOptions, inputs: AuditInputs, tokenizer: Tokenizer): AccountScorer {
-  const digest = (role: string) => {
-    const d = inputs.digests.find((x) => x.role === role);
-    if (!d) throw new Error(`audit --redis: no ${role} digest among the inputs read`);
-    return d.sha256;
-  };
+/** Account shards on the queue, before the audit itself has read its inputs. */
+export interface QueuedAccounts {
+  /** The scorer `runAudit` calls in place of scoring here, once the audit has read `inputs`. */
+  scorer(inputs: AuditInputs): AccountScorer;
+  /** Drop the shards (the audit failed before asking for their results). */
+  cancel(): Promise<void>;
+}
+
+/** Queue the accounts file's ranges for workers; the files are hashed here, and the audit must read the same bytes. */
+export async function queueAccountShards(o: AccountPaths & DistributedOptions, key: WatermarkKey, tokenizer: Tokenizer): Promise<QueuedAccounts> {
+  const accounts = await readAccounts(o.accounts);
+  const outputsSha256 = (await sha256File(o.suspectOutputs)).sha256;
+  const accountsSha256 = (await sha256File(o.accounts)).sha256;
   // A tokenizer given as a file travels as its absolute path; a built-in name as itself.
   const tokenizerSpec = o.tokenizer === undefined ? undefined : existsSync(o.tokenizer) ? resolve(o.tokenizer) : o.tokenizer;
   const base = {
     key: resolve(o.key),
-    keyId: inputs.key.keyId,
+    keyId: key.keyId,
     ...(tokenizerSpec !== undefined ? { tokenizer: tokenizerSpec } : {}),
     tokenizerIdentity: tokenizer.identity(),
     suspectOutputs: resolve(o.suspectOutputs),
-    suspectOutputsSha256: digest('suspect-outputs'),
+    suspectOutputsSha256: outputsSha256,
     accounts: resolve(o.accounts),
-    accountsSha256: digest('accounts'),
-    alpha: inputs.alpha,
+    accountsSha256,
+    alpha: o.alpha,
   };
-  return async (accounts, onProgress) => {
-    const ranges = accountRanges(accounts.length, o.shards);
-    if (ranges.length < o.shards) o.log?.(`${accounts.length} accounts: ${ranges.length} shard(s), not ${o.shards} (a shard holds at least one account)`);
-    let done = 0;
-    const { results } = await runShards<AccountShardJob, WireAccountScore[]>(
-      { ...o, shards: ranges.length },
-      ACCOUNTS_JOB,
-      (run, index) => ({ run, options: { ...base, range: { ...ranges[index]!, total: accounts.length }, shard: { index, count: ranges.length } } }),
-      (_, scores) => onProgress((done += scores.length), accounts.length),
-    );
-    return results.flatMap((scores, index) => scores.map((s) => fromWire(s, `shard ${index}/${ranges.length}`)));
+  const ranges = accountRanges(accounts.length, o.shards);
+  if (ranges.length < o.shards) o.log?.(`${accounts.length} accounts: ${ranges.length} shard(s), not ${o.shards} (a shard holds at least one account)`);
+  const queued = await queueShards<AccountShardJob, WireAccountScore[]>({ ...o, shards: ranges.length }, ACCOUNTS_JOB, (run, index) => ({
+    run,
+    options: { ...base, range: { ...ranges[index]!, total: accounts.length }, shard: { index, count: ranges.length } },
+  }));
+  return {
+    scorer: (inputs) => async (tested, onProgress) => {
+      // The workers score the files as hashed above; the report must describe those same bytes.
+      const changed = [
+        ['suspect-outputs', o.suspectOutputs, outputsSha256],
+        ['accounts', o.accounts, accountsSha256],
+      ].find(([role, , sha256]) => inputs.digests.find((d) => d.role === role)?.sha256 !== sha256);
+      const sameAccounts = tested.length === accounts.length && tested.every((a, i) => a === accounts[i]);
+      if (changed || !sameAccounts || inputs.alpha !== o.alpha || inputs.key.keyId !== key.keyId) {
+        await queued.cancel();
+        throw new InputError(`${changed ? changed[1] : o.accounts}: changed while the audit was reading it (the queued shards score other bytes); rerun the audit`);
+      }
+      o.log?.(`read and tested the outputs here; waiting for the workers' ${ranges.length} account shard(s)`);
+      let done = 0;
+      const { results } = await queued.wait((_, scores) => onProgress((done += scores.length), accounts.length));
+      return results.flatMap((scores, index) => scores.map((s) => fromWire(s, `shard ${index}/${ranges.length}`)));
+    },
+    cancel: () => queued.cancel(),
   };
 }
 

@@ -63,6 +63,18 @@ export interface ShardReport {
   readonly stalled: number;
 }
 
+/** A run's shards, queued: their results are awaited with `wait`, or the run is dropped with `cancel`. */
+export interface QueuedShards<Result> {
+  /**
+   * Every shard's result, in shard order; `onShardDone` hears of each shard as it completes (those
+   * completed before the call first). Removes the run's jobs and closes the connections when it
+   * settles.
+   */
+  wait(onShardDone?: (index: number, result: Result) => void): Promise<{ results: Result[]; shards: ShardReport[] }>;
+  /** Remove the run's jobs and close the connections without waiting for results (the caller failed). */
+  cancel(): Promise<void>;
+}
+
 /**
  * Queue `count` jobs named `jobName` with the data `data(run, index)` gives, and return their
  * results in shard order. `run` is a fresh random id, also the prefix of every job id; the run's
@@ -74,6 +86,15 @@ export async function runShards<Data, Result>(
   data: (run: string, index: number) => Data,
   onShardDone?: (index: number, result: Result) => void,
 ): Promise<{ results: Result[]; shards: ShardReport[] }> {
+  return (await queueShards<Data, Result>(o, jobName, data)).wait(onShardDone);
+}
+
+/**
+ * The first half of `runShards`: the jobs are on the queue when this resolves, and their results
+ * are collected from then on, so the caller can do other work while workers run (`audit --redis`
+ * reads and tests the outputs locally meanwhile).
+ */
+export async function queueShards<Data, Result>(o: DistributedOptions, jobName: string, data: (run: string, index: number) => Data): Promise<QueuedShards<Result>> {
   if (!Number.isInteger(o.shards) || o.shards < 1) throw new InputError(`--shards must be a positive integer, got ${o.shards}`);
   const log = o.log ?? (() => {});
   const name = o.queue ?? DEFAULT_QUEUE;
@@ -89,6 +110,9 @@ export async function runShards<Data, Result>(
   const run = randomUUID();
   const jobs: Job[] = [];
   const watch = whenLost(connection, lossMs, o.redis);
+  let closing: Promise<void> | undefined;
+  // Once only, whichever of wait and cancel comes first.
+  const close = () => (closing ??= closeRun(jobs, queue, events, connection, watch));
   try {
     await events.waitUntilReady();
     const added = await queue.addBulk(
@@ -103,43 +127,65 @@ export async function runShards<Data, Result>(
     jobs.push(...added);
     log(`queued ${o.shards} shard(s) of run ${run} on queue "${name}"`);
     if ((await queue.getWorkersCount()) === 0) log(`no worker is connected to queue "${name}" yet; start one with: tracemark worker --redis ${o.redis}${o.queue ? ` --queue ${o.queue}` : ''}`);
-    let done = 0;
-    const results = await Promise.race([watch.lost, Promise.all(
-      jobs.map(async (job, index) => {
-        let result: Result;
-        try {
-          result = (await job.waitUntilFinished(events)) as Result;
-        } catch (e) {
-          const reason = (e as Error).message;
-          const where = `shard ${index}/${o.shards} (job ${job.id})`;
-          throw reason.startsWith(BAD_INPUT) ? new InputError(`${where}: ${reason.slice(BAD_INPUT.length)}`) : new IoError(`${where} failed: ${reason}`);
-        }
-        log(`shard ${index}/${o.shards} done (${++done}/${o.shards})`);
-        onShardDone?.(index, result);
-        return result;
-      }),
-    )]);
-    const shards: ShardReport[] = [];
-    for (const [index, job] of jobs.entries()) {
-      const j = await queue.getJob(job.id!);
-      const report = { index, started: j?.attemptsStarted ?? 1, stalled: j?.stalledCounter ?? 0 };
-      if (report.started > 1) log(`shard ${index}/${o.shards} was started ${report.started} times (${report.stalled} stalled: a worker died mid-shard); its one completed result is used`);
-      shards.push(report);
-    }
-    return { results, shards };
-  } finally {
-    watch.stop();
-    // The run's jobs are removed whether it succeeded or not: none is left for a worker to pick up.
-    // Without Redis that cannot happen: give up after a bound, and force the connections shut.
-    const cleanup = (async () => {
-      await Promise.all(jobs.map((j) => j.remove().catch(() => {})));
-      await events.close();
-      await queue.close();
-    })();
-    cleanup.catch(() => {});
-    if (watch.fired()) await Promise.race([cleanup, new Promise((r) => setTimeout(r, CLEANUP_MS).unref())]);
-    else await cleanup;
-    await Promise.all([events.disconnect(), queue.disconnect()]).catch(() => {});
-    connection.disconnect();
+  } catch (e) {
+    await close();
+    throw e;
   }
+  const finished: [number, Result][] = [];
+  let listener: ((index: number, result: Result) => void) | undefined;
+  const all = Promise.all(
+    jobs.map(async (job, index) => {
+      let result: Result;
+      try {
+        result = (await job.waitUntilFinished(events)) as Result;
+      } catch (e) {
+        const reason = (e as Error).message;
+        const where = `shard ${index}/${o.shards} (job ${job.id})`;
+        throw reason.startsWith(BAD_INPUT) ? new InputError(`${where}: ${reason.slice(BAD_INPUT.length)}`) : new IoError(`${where} failed: ${reason}`);
+      }
+      finished.push([index, result]);
+      log(`shard ${index}/${o.shards} done (${finished.length}/${o.shards})`);
+      listener?.(index, result);
+      return result;
+    }),
+  );
+  all.catch(() => {}); // observed by wait; a run cancelled first never asks
+  return {
+    async wait(onShardDone) {
+      try {
+        for (const [index, result] of finished) onShardDone?.(index, result);
+        listener = onShardDone;
+        const results = await Promise.race([watch.lost, all]);
+        const shards: ShardReport[] = [];
+        for (const [index, job] of jobs.entries()) {
+          const j = await queue.getJob(job.id!);
+          const report = { index, started: j?.attemptsStarted ?? 1, stalled: j?.stalledCounter ?? 0 };
+          if (report.started > 1) log(`shard ${index}/${o.shards} was started ${report.started} times (${report.stalled} stalled: a worker died mid-shard); its one completed result is used`);
+          shards.push(report);
+        }
+        return { results, shards };
+      } finally {
+        await close();
+      }
+    },
+    cancel: close,
+  };
+}
+
+/**
+ * The run's jobs are removed whether it succeeded or not: none is left for a worker to pick up.
+ * Without Redis that cannot happen: give up after a bound, and force the connections shut.
+ */
+async function closeRun(jobs: readonly Job[], queue: Queue, events: QueueEvents, connection: Redis, watch: ReturnType<typeof whenLost>): Promise<void> {
+  watch.stop();
+  const cleanup = (async () => {
+    await Promise.all(jobs.map((j) => j.remove().catch(() => {})));
+    await events.close();
+    await queue.close();
+  })();
+  cleanup.catch(() => {});
+  if (watch.fired()) await Promise.race([cleanup, new Promise((r) => setTimeout(r, CLEANUP_MS).unref())]);
+  else await cleanup;
+  await Promise.all([events.disconnect(), queue.disconnect()]).catch(() => {});
+  connection.disconnect();
 }
