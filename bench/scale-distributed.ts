@@ -60,6 +60,24 @@ async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
   return { url: `redis://127.0.0.1:${port}/0`, server };
 }
 
+const NO_REDIS = 'Not measured: no `redis-server` on this machine (Debian package redis-server).';
+
+/** Both sections' set-up: the input file and a fresh key; null without a redis-server binary. */
+async function setUp(bytes: number, tag: string): Promise<{ input: string; key: string } | null> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
+  const input = join(tmpdir(), `tracemark-human-${bytes}.jsonl`);
+  await buildInput(input, bytes);
+  const key = join(tmpdir(), `tracemark-scale-${tag}-key-${process.pid}.json`);
+  await cli(['keygen', '--scheme', 'kgw', '--out', key, '--force']);
+  return { input, key };
+}
+
+/** Wall times by variant, pushed run by run. */
+function timings(): { times: Record<string, number[]>; push: (variant: string, seconds: number) => void } {
+  const times: Record<string, number[]> = {};
+  return { times, push: (k, s) => void (times[k] ??= []).push(s) };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -69,15 +87,12 @@ export async function benchScaleDistributed(options: { bytes?: number; repeats?:
   const bytes = options.bytes ?? 32 * 1024 * 1024;
   const repeats = options.repeats ?? 3;
   const title = 'Distributed detection: BullMQ workers vs `--shard` by hand vs one process';
-  if (spawnSync('redis-server', ['--version']).status !== 0) return [{ title, body: 'Not measured: no `redis-server` on this machine (Debian package redis-server).' }];
-  const input = join(tmpdir(), `tracemark-human-${bytes}.jsonl`);
-  await buildInput(input, bytes);
-  const key = join(tmpdir(), `tracemark-scale-dist-key-${process.pid}.json`);
-  await cli(['keygen', '--scheme', 'kgw', '--out', key, '--force']);
+  const files = await setUp(bytes, 'dist');
+  if (!files) return [{ title, body: NO_REDIS }];
+  const { input, key } = files;
   const { url: redis, server } = await startRedis();
   const common = ['--key', key, input, '--summary', '--json', '--threads', '1'];
-  const times: Record<string, number[]> = {};
-  const push = (k: string, s: number) => (times[k] ??= []).push(s);
+  const { times, push } = timings();
   let reference = '';
   try {
     for (let r = 0; r < repeats; r++) {
@@ -141,17 +156,14 @@ export async function benchAuditDistributed(options: { accounts?: number; bytes?
   const bytes = options.bytes ?? 4 * 2 ** 20;
   const repeats = options.repeats ?? 1;
   const title = 'Distributed account attribution: `audit --accounts --redis` workers vs one process';
-  if (spawnSync('redis-server', ['--version']).status !== 0) return [{ title, body: 'Not measured: no `redis-server` on this machine (Debian package redis-server).' }];
-  const outputs = join(tmpdir(), `tracemark-human-${bytes}.jsonl`);
-  await buildInput(outputs, bytes);
-  const key = join(tmpdir(), `tracemark-scale-audit-key-${process.pid}.json`);
-  await cli(['keygen', '--scheme', 'kgw', '--out', key, '--force']);
+  const files = await setUp(bytes, 'audit');
+  if (!files) return [{ title, body: NO_REDIS }];
+  const { input: outputs, key } = files;
   const names = join(tmpdir(), `tracemark-scale-audit-accounts-${process.pid}-${accounts}.txt`);
   writeFileSync(names, Array.from({ length: accounts }, (_, i) => `account-${i}`).join('\n') + '\n');
   const { url: redis, server } = await startRedis();
   const common = ['audit', '--key', key, '--suspect-outputs', outputs, '--accounts', names, '--json'];
-  const times: Record<string, number[]> = {};
-  const push = (k: string, s: number) => (times[k] ??= []).push(s);
+  const { times, push } = timings();
   let reference = '';
   try {
     for (let r = 0; r < repeats; r++) {
