@@ -10,7 +10,7 @@
  * and spreading memory over machines, not speed. The table shows that cost and the queue's
  * overhead over the same shards run by hand.
  *
- *     pnpm bench scale
+ *     pnpm bench distributed
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
