@@ -63,3 +63,4 @@ export {
   SCRAMBLED_WORD_SHARE,
   SHOUTED_WORD_SHARE,
 } from './normalize.ts';
+export { type MergedRanges, RANGE_SUMMARY_TYPE, RangeMerger, RangeSummary, type RangeSummaryJSON } from './range-summary.ts';
