@@ -85,7 +85,7 @@ async function automaticThreads(jsonlPaths: string[]): Promise<number> {
   return bytes >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), 4) : 1;
 }
 
-function formatOf(path: string, explicit?: 'text' | 'jsonl'): 'text' | 'jsonl' {
+export function formatOf(path: string, explicit?: 'text' | 'jsonl'): 'text' | 'jsonl' {
   if (explicit) return explicit;
   return /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'text';
 }
