@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [suite…]`: runs the benchmarks and writes BENCHMARKS.md. With no argument every suite
- * runs; naming suites (watermark, models, audit, attacks, memory, gateway, scale, traffic) reruns only those and
+ * runs; naming suites (watermark, models, audit, attacks, memory, gateway, attribution, throughput,
+ * distributed, traffic) reruns only those and
  * replaces only their sections, so one slow suite can be refreshed without the rest. Each section
  * is tagged with its suite and records the machine and date of the run that produced it.
  */
@@ -13,7 +14,9 @@ import { benchMemory } from './memory.ts';
 import { benchModels } from './models.ts';
 import { benchTraffic } from './traffic.ts';
 import { benchWatermark } from './watermark.ts';
-import { benchScale } from './scale.ts';
+import { benchScaleAttribution } from './scale-attribution.ts';
+import { benchScaleDetect } from './scale-detect.ts';
+import { benchAuditDistributed, benchScaleDistributed } from './scale-distributed.ts';
 
 const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   watermark: benchWatermark,
@@ -22,9 +25,17 @@ const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   attacks: benchAttacks,
   memory: benchMemory,
   gateway: benchGateway,
-  scale: benchScale,
+  // The scale suites (issue 15); TRACEMARK_BENCH_SCALE_MB sets the detection input size in MiB.
+  attribution: benchScaleAttribution,
+  throughput: () => benchScaleDetect(scaleBytes(44)),
+  distributed: async () => [...(await benchScaleDistributed(scaleBytes(16))), ...(await benchAuditDistributed())],
   traffic: benchTraffic,
 };
+
+function scaleBytes(defaultMiB: number): { bytes: number } {
+  const mb = Number(process.env.TRACEMARK_BENCH_SCALE_MB ?? 0);
+  return { bytes: (mb > 0 ? mb : defaultMiB) * 2 ** 20 };
+}
 
 const FILE = new URL('../BENCHMARKS.md', import.meta.url);
 const TAG = /^<!-- suite: ([a-z]+) -->$/;

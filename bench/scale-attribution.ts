@@ -5,7 +5,7 @@
  * 1,000,000 distinct KGW h=1 tuples in one run; then the 24,000-account wall time, end to end
  * through `attributeAccounts` (key derivation, kernel, Holm) on a measured fraction of the accounts.
  *
- *     pnpm bench scale
+ *     pnpm bench attribution
  */
 import { attributeAccounts, prepareAttributionTuples, scoreAccountTuples } from '@tracemark/audit';
 import { createSchemeCore, deriveAccountKey, deriveSubkey, generateKey, wordsFromBytes } from '@tracemark/watermark';

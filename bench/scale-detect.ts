@@ -2,9 +2,11 @@
  * Detection at tokenizer speed: end-to-end `tracemark detect` (read the JSONL, parse, normalize,
  * tokenize, score, deduplicate globally; default normalizers on, `--summary`) beside tokenization
  * alone of the same texts (already extracted, in memory: the strictest baseline), in one process and
- * one run, alternating, median of the repeats. 1 and 2 threads.
+ * one run, alternating, median of the repeats. 1 and 2 threads. Two tokenization baselines: the
+ * encoder detection uses (tracemark's o200k_base, with its fast path) and gpt-tokenizer's `encode`,
+ * the library tracemark tokenized with before the fast path, which gives the same ids.
  *
- *     pnpm bench scale
+ *     pnpm bench throughput
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { detect } from '@tracemark/cli/commands/detect';
 import { keygen } from '@tracemark/cli/commands/keygen';
 import { getTokenizer } from '@tracemark/tokenizers';
+import { encode as gptTokenizerEncode } from 'gpt-tokenizer/encoding/o200k_base';
 import { type BenchSection, fmt, markdownTable } from './lib.ts';
 import { buildInput } from './memory.ts';
 
@@ -29,7 +32,8 @@ export async function benchScaleDetect(options: { bytes?: number; repeats?: numb
   await keygen({ scheme: 'kgw', tokenizer: 'o200k_base', params: {}, out: key, force: true });
   const texts = readFileSync(input, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { text: string }).text);
   const tokenizer = await getTokenizer('o200k_base');
-  const runs: Record<string, number[]> = { tokenize: [], detect1: [], detect2: [], tokenizeCpu: [], detect1Cpu: [] };
+  const runs: Record<string, number[]> = { tokenize: [], detect1: [], detect2: [], tokenizeCpu: [], detect1Cpu: [], library: [], libraryCpu: [] };
+  const asText = { disallowedSpecial: new Set<string>() };
   const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
   let tokens = 0;
   let scored = 0;
@@ -45,7 +49,13 @@ export async function benchScaleDetect(options: { bytes?: number; repeats?: numb
     const c2 = process.cpuUsage();
     await detect({ key, inputs: [input], alpha: 1e-3, summary: true, threads: 2, quiet: true });
     const t3 = performance.now();
-    if (r === 0) continue; // warm-up: the tokenizer's piece cache and the JIT
+    const c3 = process.cpuUsage();
+    let m = 0;
+    for (const t of texts) m += gptTokenizerEncode(t, asText).length;
+    const t4 = performance.now();
+    const c4 = process.cpuUsage();
+    if (m !== n) throw new Error(`gpt-tokenizer gave ${m} tokens, tracemark's encoder ${n}`);
+    if (r === 0) continue; // warm-up: the tokenizers' piece caches and the JIT
     tokens = n;
     scored = d1.aggregate.scored;
     runs.tokenize!.push(t1 - t0);
@@ -53,15 +63,28 @@ export async function benchScaleDetect(options: { bytes?: number; repeats?: numb
     runs.detect2!.push(t3 - t2);
     runs.tokenizeCpu!.push(cpuMs(c1) - cpuMs(c0));
     runs.detect1Cpu!.push(cpuMs(c2) - cpuMs(c1));
+    runs.library!.push(t4 - t3);
+    runs.libraryCpu!.push(cpuMs(c4) - cpuMs(c3));
   }
   const base = median(runs.tokenize!);
   const baseCpu = median(runs.tokenizeCpu!);
-  const row = (label: string, ms: number, cpu?: number) => [label, fmt(tokens / (ms / 1000)), (base / ms).toFixed(2), cpu === undefined ? '-' : fmt(tokens / (cpu / 1000)), cpu === undefined ? '-' : (baseCpu / cpu).toFixed(2)];
+  const library = median(runs.library!);
+  const libraryCpu = median(runs.libraryCpu!);
+  const row = (label: string, ms: number, cpu?: number) => [
+    label,
+    fmt(tokens / (ms / 1000)),
+    (base / ms).toFixed(2),
+    cpu === undefined ? '-' : fmt(tokens / (cpu / 1000)),
+    cpu === undefined ? '-' : (baseCpu / cpu).toFixed(2),
+    (library / ms).toFixed(2),
+    cpu === undefined ? '-' : (libraryCpu / cpu).toFixed(2),
+  ];
   const body = [
     `${(bytes / 2 ** 20).toFixed(0)} MiB JSONL of State of the Union sentences in random order (${tokens.toLocaleString('en-US')} o200k tokens, ${scored.toLocaleString('en-US')} distinct tuples); KGW h=1; default normalizers on; \`detect --summary\` called in-process (no start-up); medians of ${repeats} alternating runs after one warm-up.`,
     '',
-    markdownTable(['run', 'tokens/s, wall (median)', '÷ tokenization, wall', 'tokens/s per CPU second', '÷ tokenization, CPU'], [
-      row('tokenization alone (texts in memory), baseline', base, baseCpu),
+    markdownTable(['run', 'tokens/s, wall (median)', '÷ tokenization, wall', 'tokens/s per CPU second', '÷ tokenization, CPU', '÷ gpt-tokenizer, wall', '÷ gpt-tokenizer, CPU'], [
+      row("tokenization alone, tracemark's o200k_base (texts in memory), baseline", base, baseCpu),
+      row("tokenization alone, gpt-tokenizer's encode (same ids), second baseline", library, libraryCpu),
       row('detect, 1 thread (read + parse + normalize + tokenize + score + dedup)', median(runs.detect1!), median(runs.detect1Cpu!)),
       row('detect, 2 threads', median(runs.detect2!)),
     ]),

@@ -14,7 +14,7 @@
  * beside the single-process audit, reports checked identical (but for `createdAt`). An account
  * range does split the work (each account is scored once), so there the queue can add speed.
  *
- *     pnpm bench scale
+ *     pnpm bench distributed
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

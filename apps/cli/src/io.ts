@@ -39,8 +39,15 @@ export interface JsonlRecord {
   readonly value: Record<string, unknown>;
 }
 
-/** Stream a file's non-blank lines with their 1-based numbers (bounded memory). */
-export async function* readLines(path: string): AsyncGenerator<{ line: number; text: string }> {
+/** Part of a file that starts at a line start and ends after a newline (see `splitRanges`); `firstLine`: lines before `start`. */
+export interface LineRange {
+  readonly start: number;
+  readonly end: number;
+  readonly firstLine: number;
+}
+
+/** Stream a file's non-blank lines (or those of one range of it) with their 1-based numbers (bounded memory). */
+export async function* readLines(path: string, range?: LineRange): AsyncGenerator<{ line: number; text: string }> {
   if (path !== '-') {
     try {
       const s = await stat(path);
@@ -52,11 +59,12 @@ export async function* readLines(path: string): AsyncGenerator<{ line: number; t
   }
   // Lines are split on raw bytes and each is decoded strictly, so invalid UTF-8 is refused with its
   // line and byte offset instead of being read as U+FFFD.
-  const input = path === '-' ? process.stdin : createReadStream(path);
+  if (range && (path === '-' || range.end <= range.start)) throw new RangeError(`readLines: a range needs a file and start < end, got ${path} ${range.start}-${range.end}`);
+  const input = path === '-' ? process.stdin : createReadStream(path, range ? { start: range.start, end: range.end - 1 } : {});
   const name = path === '-' ? '(stdin)' : path;
   let pending: Buffer = Buffer.alloc(0);
-  let offset = 0;
-  let line = 0;
+  let offset = range?.start ?? 0;
+  let line = range?.firstLine ?? 0;
   // (A byte-order mark at the start is dropped by the decoder.)
   const decodeLine = (bytes: Buffer, at: number): string => {
     line++;

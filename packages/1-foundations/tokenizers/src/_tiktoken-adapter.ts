@@ -22,6 +22,7 @@
  */
 
 import { ByteTable } from './_byte-table.ts';
+import { type BytePairCore, FastO200kEncoder } from './_o200k-fast.ts';
 import { type Tokenizer, type TokenizerIdentity } from './tokenizer.ts';
 import { TokenizerError } from './tokenizer-error.ts';
 import { vocabularyHash } from './vocabulary-hash.ts';
@@ -36,7 +37,7 @@ interface TiktokenEncoding {
   readonly vocabSize: number;
   /** tiktoken's special tokens of this encoding, by id. */
   readonly specialTokens: ReadonlyMap<number, string>;
-  readonly load: () => Promise<{ encode: (text: string, options: { disallowedSpecial: Set<string> }) => number[]; ranks: readonly Rank[] }>;
+  readonly load: () => Promise<{ encode: (text: string, options: { disallowedSpecial: Set<string> }) => number[]; ranks: readonly Rank[]; core?: BytePairCore }>;
 }
 
 export const O200K_BASE: TiktokenEncoding = {
@@ -49,7 +50,9 @@ export const O200K_BASE: TiktokenEncoding = {
   ]),
   load: async () => {
     const [encoding, ranks] = await Promise.all([import('gpt-tokenizer/encoding/o200k_base'), import('gpt-tokenizer/bpeRanks/o200k_base')]);
-    return { encode: encoding.encode, ranks: ranks.default };
+    // The byte-pair core behind `encode`, for the fast path (`_o200k-fast.ts`); gpt-tokenizer is
+    // pinned to one version, and the fast path's test compares it with `encode` on every run.
+    return { encode: encoding.encode, ranks: ranks.default, core: (encoding.default as unknown as { bytePairEncodingCoreProcessor: BytePairCore }).bytePairEncodingCoreProcessor };
   },
 };
 
@@ -73,12 +76,13 @@ export const CL100K_BASE: TiktokenEncoding = {
 /** Loads a tiktoken encoding. @throws TokenizerError when the bundled rank table is not the expected size. */
 export async function loadTiktokenTokenizer(encoding: TiktokenEncoding): Promise<Tokenizer> {
   const { name, rankCount, vocabSize, specialTokens } = encoding;
-  const { encode, ranks } = await encoding.load();
+  const { encode, ranks, core } = await encoding.load();
   if (ranks.length !== rankCount) {
     throw new TokenizerError(`gpt-tokenizer's ${name} table has ${ranks.length} ranks, expected ${rankCount}; the installed gpt-tokenizer is not the one this package was built for`);
   }
   // Special-token strings in the input are text, never control tokens (and never an exception).
   const asText = { disallowedSpecial: new Set<string>() };
+  const fast = core ? new FastO200kEncoder(core) : undefined;
   let byteTable: ByteTable | undefined;
   let identity: TokenizerIdentity | undefined;
   const table = (): ByteTable => {
@@ -96,7 +100,7 @@ export async function loadTiktokenTokenizer(encoding: TiktokenEncoding): Promise
     encode(text: string): Uint32Array {
       if (typeof text !== 'string') throw new TypeError(`${name}.encode: text must be a string, got ${typeof text}`);
       // gpt-tokenizer returns number[]; one copy into a typed array costs ~1% of encoding (measured).
-      return Uint32Array.from(encode(text, asText));
+      return fast?.encode(text) ?? Uint32Array.from(encode(text, asText));
     },
     decode(ids: ArrayLike<number>): string {
       return table().decode(ids);

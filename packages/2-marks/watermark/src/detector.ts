@@ -35,12 +35,12 @@ import {
 } from '@tracemark/stats';
 import { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
-import { enabledNormalizers, type NormalizeOptions, type NormalizerName, normalizeText } from './normalize.ts';
+import { createNormalizer, enabledNormalizers, type NormalizeOptions, type NormalizeResult, type NormalizerName } from './normalize.ts';
 import { type SchemeCore, windowIdentity } from './scheme-core.ts';
 import { ExactSum } from './exact-sum.ts';
 import { mix32 } from './prf.ts';
 import { TupleSet } from './tuple-set.ts';
-import { SHARED, TupleOwners } from './tuple-owners.ts';
+import { REPEAT, SHARED, TupleOwners } from './tuple-owners.ts';
 import { type SchemeName, type WatermarkKey } from './types.ts';
 import { createSchemeCore } from './watermarker.ts';
 
@@ -359,14 +359,12 @@ interface DocumentState {
  * A detection run over many documents: one aggregate in which every distinct tuple across all
  * documents counts once, and per-document results (`documents()`) in which each document is
  * scored only on tuples no other document holds, which are final when every document has been
- * added. Memory grows with distinct tuples (12 bytes each in a TupleOwners) and, in windowed mode,
+ * added. Memory grows with distinct tuples (16 bytes each in a TupleOwners) and, in windowed mode,
  * with every document's scored positions (20 bytes each), not with input size.
  */
 export class DetectionSession {
-  private readonly owners = new TupleOwners(4096);
+  private readonly owners = new TupleOwners(1 << 16);
   private readonly excluded = new TupleSet(64);
-  /** Per-document dedup, emptied for each document (TupleSet.reset). */
-  private readonly local = new TupleSet(16);
   private readonly id = new Uint32Array(2);
   private aggScored = 0;
   private readonly aggScore = new ExactSum();
@@ -379,6 +377,7 @@ export class DetectionSession {
   readonly correction: DocumentCorrection;
   /** The normalizers applied to text inputs, in order (empty: text is scored as written). */
   readonly normalization: NormalizerName[];
+  private normalize: ((text: string) => NormalizeResult) | undefined;
   /** The normalizers that changed the text `toTokens` encoded last. */
   private lastNormalized: NormalizerName[] = [];
 
@@ -404,7 +403,8 @@ export class DetectionSession {
     if (typeof v !== 'string') return v;
     if (!this.tokenizer) throw new TypeError(`${what} is text but the detector has no tokenizer`);
     if (this.normalization.length === 0) return this.tokenizer.encode(v);
-    const normalized = normalizeText(v, this.options.normalize ?? {});
+    this.normalize ??= createNormalizer(this.options.normalize ?? {});
+    const normalized = this.normalize(v);
     this.lastNormalized = normalized.applied;
     return this.tokenizer.encode(normalized.text);
   }
@@ -473,8 +473,6 @@ export class DetectionSession {
   addPrepared(d: PreparedDocument): void {
     for (let j = 0; j < d.promptIds.length; j += 2) this.excluded.add(d.promptIds[j]!, d.promptIds[j + 1]!);
     const index = this.docs;
-    const local = this.local;
-    local.reset(Math.max(16, d.scores.length));
     const wantWindow = this.states !== undefined && this.options.window !== undefined && this.options.window !== false;
     const state: DocumentState = {
       id: d.id ?? `doc-${index + 1}`,
@@ -487,20 +485,26 @@ export class DetectionSession {
       ...(wantWindow ? { trace: new ScoredTrace() } : {}),
     };
     const states = this.states;
+    const owners = this.owners;
+    const excluded = this.excluded.size > 0 ? this.excluded : undefined;
     const restrict = this.options.restrictTo;
     const windows = this.options.restrictWindows;
     const shard = this.options.shard;
-    for (let j = 0; j < d.scores.length; j++) {
-      const lo = d.ids[2 * j]!;
-      const hi = d.ids[2 * j + 1]!;
-      const s = d.scores[j]!;
+    const trace = state.trace;
+    const ids = d.ids;
+    const scores = d.scores;
+    for (let j = 0; j < scores.length; j++) {
+      const lo = ids[2 * j]!;
+      const hi = ids[2 * j + 1]!;
       if (shard && shardOf(lo, hi, shard.count) !== shard.index) continue;
-      if (this.excluded.size > 0 && this.excluded.has(lo, hi)) continue;
+      if (excluded && excluded.has(lo, hi)) continue;
       if (restrict && !restrict.has(lo, hi)) continue;
       if (windows && (!d.windows || !windows.has(d.windows[2 * j]!, d.windows[2 * j + 1]!))) continue;
-      if (!local.add(lo, hi)) continue;
-      state.trace?.push(s, d.first + j, lo, hi);
-      const previous = this.owners.claim(lo, hi, index);
+      // One probe does both dedups: within this document (REPEAT) and across the run.
+      const previous = owners.claim(lo, hi, index);
+      if (previous === REPEAT) continue;
+      const s = scores[j]!;
+      trace?.push(s, d.first + j, lo, hi);
       if (previous === 0) {
         this.aggScored++;
         this.aggScore.add(s);

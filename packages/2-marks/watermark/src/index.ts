@@ -46,7 +46,7 @@ export {
 export { type Candidates, checkSampleOptions, drawIndex, prepareCandidates, samplePlain } from './sampling.ts';
 export { TupleSet } from './tuple-set.ts';
 export { wordsFromBytes } from './prf.ts';
-export { SHARED, TupleOwners } from './tuple-owners.ts';
+export { REPEAT, SHARED, TupleOwners } from './tuple-owners.ts';
 export { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 export { ExactSum } from './exact-sum.ts';
 export {
@@ -59,6 +59,8 @@ export {
   type NormalizerName,
   NORMALIZERS,
   normalizeText,
+  createNormalizer,
   SCRAMBLED_WORD_SHARE,
   SHOUTED_WORD_SHARE,
 } from './normalize.ts';
+export { type MergedRanges, RANGE_SUMMARY_TYPE, RangeMerger, RangeSummary, type RangeSummaryJSON } from './range-summary.ts';

@@ -19,16 +19,4 @@ describe('TupleSet', () => {
     expect(set.add(0, 0)).toBe(true);
     expect(set.has(0, 0)).toBe(true);
   });
-
-  it('reset empties the set, whether it keeps or reallocates its table', () => {
-    const set = new TupleSet(16);
-    for (const n of [10, 5000, 3, 40]) {
-      for (let i = 0; i < n; i++) expect(set.add(i, 1)).toBe(true);
-      expect(set.size).toBe(n);
-      set.reset(n);
-      expect(set.size).toBe(0);
-      expect(set.has(0, 1)).toBe(false);
-      expect([...set.entries()]).toEqual([]);
-    }
-  });
 });

@@ -15,24 +15,6 @@ export class TupleSet {
     this.slots = new Uint32Array(this.capacity * 2);
   }
 
-  /**
-   * Empty the set for reuse with room for `expected` identities without growing. Per-document dedup
-   * empties one set per document instead of allocating one: allocating and collecting a typed array
-   * per document cost half of the local dedup time on 20 MB of JSONL (measured, bench/scale-detect.ts).
-   * A set far larger than needed is reallocated, so a long document does not make every later
-   * short one pay for clearing a large table.
-   */
-  reset(expected: number): void {
-    let cap = 16;
-    while (cap < expected * 2) cap *= 2;
-    if (this.capacity >= cap && this.capacity <= cap * 4) this.slots.fill(0);
-    else {
-      this.capacity = cap;
-      this.slots = new Uint32Array(cap * 2);
-    }
-    this.used = 0;
-  }
-
   get size(): number {
     return this.used;
   }

@@ -1,0 +1,61 @@
+/**
+ * The ASCII fast path of `createNormalizer` must give exactly what the general path gives: the
+ * same text and the same list of normalizers applied, on real text and on the attacks the
+ * normalizers exist for. A difference would change which tuples are scored.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinCorpus } from '@tracemark/corpora';
+import { createRng } from '@tracemark/stats';
+import { createNormalizer, type NormalizeOptions, normalizeTextGeneral } from './normalize.ts';
+
+/** Sentences and lines of both corpora (most of them ASCII: the fast path; the rest, with dashes and accents: the general one). */
+function sentences(): string[] {
+  const out: string[] = [];
+  for (const name of ['sotu', 'moby-dick'] as const) for (const d of loadBuiltinCorpus(name)) out.push(...d.text.split(/\n+|(?<=[.!?])  ?(?=[A-Z])/).filter((p) => p.length > 0));
+  return out;
+}
+
+/** Whole documents: long texts whose few acronyms must not tip the document-level case decision. */
+const documents = () => (['sotu', 'moby-dick'] as const).flatMap((name) => loadBuiltinCorpus(name).map((d) => d.text));
+
+/** Edges of the candidate rules: capitals reached only across an apostrophe, and their absence. */
+const EDGES = ["I'M", "I'M sure; I'D say so.", "x'Y", "'A'B'C", "don'T wOn'T cAn'T", "it's O'Brien's McDonald's", "A'", "''A", 'a  b', 'a\tb', 'a\r\nb', 'a\vb\fc', ' ', ''];
+
+/** The edits the case and whitespace normalizers undo, at random places (ASCII in, ASCII out). */
+function attack(text: string, random: () => number): string {
+  const kind = Math.floor(random() * 5);
+  if (kind === 0) return text.toUpperCase();
+  if (kind === 1) return text.replace(/[a-z]/g, (c) => (random() < 0.3 ? c.toUpperCase() : c));
+  if (kind === 2) return text.replace(/ /g, () => [' ', '  ', '\t', ' \r\n', "'"][Math.floor(random() * 5)]!);
+  if (kind === 3) return text.replace(/\b[a-z]+\b/g, (w) => (random() < 0.5 ? w.toUpperCase() : w));
+  return text.replace(/[a-z]/g, (c) => (random() < 0.05 ? `'${c.toUpperCase()}` : c));
+}
+
+describe('createNormalizer: the ASCII fast path', () => {
+  const texts = sentences();
+  const random = createRng('normalize-fast-path');
+  const attacked = texts.filter((_, i) => i % 5 === 0).map((t) => attack(t, random));
+  const options: (NormalizeOptions | false)[] = [{}, false, { case: false }, { whitespace: false }, { invisible: false, homoglyphs: false, nfkc: false }];
+
+  it('exercises mostly ASCII text, and attacked text in which case and whitespace do change', () => {
+    const ascii = texts.filter((t) => /^[\x00-\x7f]*$/.test(t)).length;
+    expect(ascii).toBeGreaterThan(10_000);
+    expect(texts.length - ascii).toBeGreaterThan(500); // and the general path on the rest
+    const changed = attacked.map((t) => normalizeTextGeneral(t).applied);
+    expect(changed.filter((a) => a.includes('case')).length).toBeGreaterThan(100);
+    expect(changed.filter((a) => a.includes('whitespace')).length).toBeGreaterThan(100);
+  });
+
+  it('gives the general path\'s text and applied list on every sentence, clean and attacked, and every whole document, under every option set', () => {
+    for (const o of options) {
+      const normalize = createNormalizer(o);
+      for (const t of [...EDGES, ...texts, ...attacked, ...(o === options[0] ? documents() : [])]) {
+        const fast = normalize(t);
+        const general = normalizeTextGeneral(t, o);
+        if (fast.text !== general.text || fast.applied.join() !== general.applied.join()) {
+          expect({ options: o, text: t.slice(0, 200), fast, general }).toBeUndefined();
+        }
+      }
+    }
+  });
+});

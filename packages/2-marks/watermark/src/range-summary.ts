@@ -1,0 +1,241 @@
+/**
+ * A detection run's aggregate computed in parts over ranges of its documents (a distributed run
+ * where each worker reads only its share of the input), merged into exactly the single run's
+ * aggregate: the same distinct tuples scored, the same exact score, the same count of tuples held
+ * by more than one document.
+ *
+ * What makes it exact. In a single run (`DetectionSession.addPrepared`), a tuple's fate depends
+ * only on the documents that hold it, in input order: it is scored iff its first occurrence in a
+ * body comes before every prompt holding it (a document's prompt counts before its own body), and
+ * it is shared iff its second body occurrence, in a different document, also comes before every
+ * such prompt. So a part records, per distinct tuple, the first and second (distinct) documents
+ * whose body holds it and the first whose prompt does; a merge keeps the two smallest documents and
+ * the smallest prompt across parts, documents numbered (part, index in part). Those are minima, so
+ * parts merge in any order (as workers finish), and the test compares every count with the single
+ * run's on random splits.
+ *
+ * Scope: sessions without `restrictTo`, `restrictWindows`, `exclude` or `shard`, which is how
+ * `tracemark detect` runs; per-document results need every document's exclusive tuples and stay
+ * with tuple shards (`detect --shard`).
+ */
+import { ExactSum } from './exact-sum.ts';
+import { type PreparedDocument } from './detector.ts';
+import { homeSlot, tableCapacity } from './_tuple-table.ts';
+
+export const RANGE_SUMMARY_TYPE = 'tracemark.detect-range';
+
+/** A part's tuples as base64 typed arrays (little-endian); `NONE` marks an absent document. */
+export interface RangeSummaryJSON {
+  readonly type: typeof RANGE_SUMMARY_TYPE;
+  readonly version: 1;
+  readonly documents: number;
+  readonly tokens: number;
+  readonly tuples: number;
+  /** Uint32Array of (lo, hi) pairs. */
+  readonly ids: string;
+  /** Uint32Array each: index in the part of the first and second documents whose body holds the tuple, and of the first whose prompt does. */
+  readonly firstBody: string;
+  readonly secondBody: string;
+  readonly firstPrompt: string;
+  /** Float64Array: the tuple's score (a function of the tuple alone). */
+  readonly scores: string;
+}
+
+const NONE = 0xffffffff;
+
+/**
+ * Open addressing on 64-bit tuple identities with, per slot, three document positions and a
+ * score. Positions are doubles so that a merge can number documents (part · 2^32 + index).
+ */
+class TupleEvents {
+  keys: Uint32Array;
+  /** Per slot: first body, second body, first prompt (Infinity = none), score. */
+  vals: Float64Array;
+  capacity: number;
+  used = 0;
+
+  constructor(initial = 1 << 12) {
+    this.capacity = tableCapacity(initial);
+    this.keys = new Uint32Array(2 * this.capacity);
+    this.vals = new Float64Array(4 * this.capacity);
+  }
+
+  /** The slot of (lo, hi), created (no documents, score NaN) when absent. (0, 0) is stored as (1, 0). */
+  slot(lo: number, hi: number): number {
+    if (lo === 0 && hi === 0) lo = 1;
+    if ((this.used + 1) * 4 > this.capacity * 3) this.grow();
+    const mask = this.capacity - 1;
+    let i = homeSlot(lo, hi, mask);
+    for (;;) {
+      const a = this.keys[2 * i]!;
+      const b = this.keys[2 * i + 1]!;
+      if (a === lo && b === hi) return i;
+      if (a === 0 && b === 0) {
+        this.keys[2 * i] = lo;
+        this.keys[2 * i + 1] = hi;
+        this.vals.fill(Infinity, 4 * i, 4 * i + 3);
+        this.vals[4 * i + 3] = NaN;
+        this.used++;
+        return i;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** A body occurrence in document `doc` (documents come in increasing order within a part). */
+  body(lo: number, hi: number, doc: number, score: number): void {
+    const v = this.vals;
+    const s = 4 * this.slot(lo, hi);
+    if (Number.isNaN(v[s + 3]!)) v[s + 3] = score;
+    this.merge(s, doc, Infinity, Infinity);
+  }
+
+  prompt(lo: number, hi: number, doc: number): void {
+    const s = 4 * this.slot(lo, hi);
+    if (doc < this.vals[s + 2]!) this.vals[s + 2] = doc;
+  }
+
+  /** Fold in another record of the same tuple: keep the two smallest distinct body documents and the smallest prompt. */
+  merge(s: number, first: number, second: number, prompt: number): void {
+    this.addBody(s, first);
+    this.addBody(s, second);
+    if (prompt < this.vals[s + 2]!) this.vals[s + 2] = prompt;
+  }
+
+  private addBody(s: number, doc: number): void {
+    const v = this.vals;
+    if (doc === Infinity || doc === v[s] || doc === v[s + 1]) return;
+    if (doc < v[s]!) (v[s + 1] = v[s]!), (v[s] = doc);
+    else if (doc < v[s + 1]!) v[s + 1] = doc;
+  }
+
+  private grow(): void {
+    const { keys, vals, capacity } = this;
+    this.capacity *= 2;
+    this.keys = new Uint32Array(2 * this.capacity);
+    this.vals = new Float64Array(4 * this.capacity);
+    const mask = this.capacity - 1;
+    for (let j = 0; j < capacity; j++) {
+      const a = keys[2 * j]!;
+      const b = keys[2 * j + 1]!;
+      if (a === 0 && b === 0) continue;
+      let i = homeSlot(a, b, mask);
+      while (this.keys[2 * i] !== 0 || this.keys[2 * i + 1] !== 0) i = (i + 1) & mask;
+      this.keys[2 * i] = a;
+      this.keys[2 * i + 1] = b;
+      this.vals.set(vals.subarray(4 * j, 4 * j + 4), 4 * i);
+    }
+  }
+}
+
+const toBase64 = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+function fromBase64<T extends Uint32Array | Float64Array>(text: string, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number, what: string): T {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== length * Type.BYTES_PER_ELEMENT) throw new RangeError(`range summary: ${what} holds ${bytes.length} bytes, expected ${length * Type.BYTES_PER_ELEMENT}`);
+  // Copied into a fresh, aligned buffer.
+  return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+}
+
+/** One part's record of its documents' tuples (see the file comment). */
+export class RangeSummary {
+  private readonly events = new TupleEvents();
+  private docs = 0;
+  private tokenCount = 0;
+
+  /** Record the next document of the part, prepared by `DetectionSession.prepare`. */
+  add(d: PreparedDocument): void {
+    const doc = this.docs++;
+    this.tokenCount += d.tokens;
+    for (let j = 0; j < d.promptIds.length; j += 2) this.events.prompt(d.promptIds[j]!, d.promptIds[j + 1]!, doc);
+    for (let j = 0; j < d.scores.length; j++) this.events.body(d.ids[2 * j]!, d.ids[2 * j + 1]!, doc, d.scores[j]!);
+  }
+
+  get documents(): number {
+    return this.docs;
+  }
+
+  toJSON(): RangeSummaryJSON {
+    const { keys, vals, capacity, used } = this.events;
+    const ids = new Uint32Array(2 * used);
+    const positions = [new Uint32Array(used), new Uint32Array(used), new Uint32Array(used)] as const;
+    const scores = new Float64Array(used);
+    let k = 0;
+    for (let i = 0; i < capacity; i++) {
+      if (keys[2 * i] === 0 && keys[2 * i + 1] === 0) continue;
+      ids[2 * k] = keys[2 * i]!;
+      ids[2 * k + 1] = keys[2 * i + 1]!;
+      for (let p = 0; p < 3; p++) positions[p][k] = vals[4 * i + p] === Infinity ? NONE : vals[4 * i + p]!;
+      scores[k++] = vals[4 * i + 3]!;
+    }
+    return {
+      type: RANGE_SUMMARY_TYPE,
+      version: 1,
+      documents: this.docs,
+      tokens: this.tokenCount,
+      tuples: used,
+      ids: toBase64(ids),
+      firstBody: toBase64(positions[0]),
+      secondBody: toBase64(positions[1]),
+      firstPrompt: toBase64(positions[2]),
+      scores: toBase64(scores),
+    };
+  }
+}
+
+/** The single run's aggregate counts, from the parts. */
+export interface MergedRanges {
+  readonly documents: number;
+  readonly tokens: number;
+  readonly scored: number;
+  readonly score: ExactSum;
+  readonly sharedTuples: number;
+}
+
+/**
+ * Merges parts given in any order; `index` is each part's place in the input (its documents come
+ * after those of every part with a smaller index).
+ * @throws RangeError when a part is malformed or an index is repeated.
+ */
+export class RangeMerger {
+  private readonly events = new TupleEvents();
+  private readonly seen = new Set<number>();
+  private docs = 0;
+  private tokenCount = 0;
+
+  add(index: number, part: RangeSummaryJSON): void {
+    if (part?.type !== RANGE_SUMMARY_TYPE || part.version !== 1) throw new RangeError(`range summary ${index}: not a ${RANGE_SUMMARY_TYPE} v1 record`);
+    if (!Number.isInteger(index) || index < 0 || index >= 2 ** 20) throw new RangeError(`range summary index must be an integer in [0, 2^20), got ${index}`);
+    if (this.seen.has(index)) throw new RangeError(`range summary ${index} given twice`);
+    this.seen.add(index);
+    const n = part.tuples;
+    const ids = fromBase64(part.ids, Uint32Array, 2 * n, 'ids');
+    const [first, second, prompt] = [part.firstBody, part.secondBody, part.firstPrompt].map((t, p) => fromBase64(t, Uint32Array, n, ['firstBody', 'secondBody', 'firstPrompt'][p]!));
+    const scores = fromBase64(part.scores, Float64Array, n, 'scores');
+    const base = index * 2 ** 32;
+    const at = (d: number) => (d === NONE ? Infinity : base + d);
+    for (let k = 0; k < n; k++) {
+      const s = 4 * this.events.slot(ids[2 * k]!, ids[2 * k + 1]!);
+      if (Number.isNaN(this.events.vals[s + 3]!)) this.events.vals[s + 3] = scores[k]!;
+      this.events.merge(s, at(first![k]!), at(second![k]!), at(prompt![k]!));
+    }
+    this.docs += part.documents;
+    this.tokenCount += part.tokens;
+  }
+
+  result(): MergedRanges {
+    const { keys, vals, capacity } = this.events;
+    const score = new ExactSum();
+    let scored = 0;
+    let sharedTuples = 0;
+    for (let i = 0; i < capacity; i++) {
+      if (keys[2 * i] === 0 && keys[2 * i + 1] === 0) continue;
+      const prompt = vals[4 * i + 2]!;
+      if (!(vals[4 * i]! < prompt)) continue;
+      scored++;
+      score.add(vals[4 * i + 3]!);
+      if (vals[4 * i + 1]! < prompt) sharedTuples++;
+    }
+    return { documents: this.docs, tokens: this.tokenCount, scored, score, sharedTuples };
+  }
+}
