@@ -42,7 +42,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
   const lockMs = o.lockMs ?? 30_000;
   let processed = 0;
   const process = async (job: Job<DetectShardJob | AccountShardJob>): Promise<DetectPartial | WireAccountScore[]> => {
-    const task = shardTask(job, o.threads);
+    const task = shardTask(job, o.threads, log);
     log(`${task.label}: started (attempt ${job.attemptsStarted})`);
     try {
       const result = await task.run();
@@ -81,7 +81,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
 }
 
 /** What a job asks for, by its name; an unknown kind is bad input (a newer enqueuer?), not retried. */
-function shardTask(job: Job<DetectShardJob | AccountShardJob>, threads: number | undefined): { label: string; run: () => Promise<DetectPartial | WireAccountScore[]> } {
+function shardTask(job: Job<DetectShardJob | AccountShardJob>, threads: number | undefined, log: (line: string) => void): { label: string; run: () => Promise<DetectPartial | WireAccountScore[]> } {
   if (job.name === DETECT_JOB) {
     const { run, options } = job.data as DetectShardJob;
     return {
@@ -92,10 +92,11 @@ function shardTask(job: Job<DetectShardJob | AccountShardJob>, threads: number |
   if (job.name === ACCOUNTS_JOB) {
     const { run, options } = job.data as AccountShardJob;
     const { start, end, total } = options.range;
+    const label = `account shard ${options.shard.index}/${options.shard.count} (accounts ${start}–${end - 1} of ${total}) of run ${run}`;
     return {
-      label: `account shard ${options.shard.index}/${options.shard.count} (accounts ${start}–${end - 1} of ${total}) of run ${run}`,
+      label,
       // Loaded on first use: a worker that only ever sees detection shards does not load the audit code.
-      run: async () => (await import('../distributed/score-account-shard.ts')).scoreAccountShard(options),
+      run: async () => (await import('../distributed/score-account-shard.ts')).scoreAccountShard(options, (l) => log(`${label}: ${l}`)),
     };
   }
   throw new UnrecoverableError(`${BAD_INPUT}unknown job kind ${JSON.stringify(job.name)}`);

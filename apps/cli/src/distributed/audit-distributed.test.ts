@@ -13,7 +13,7 @@
  * Holm adjustments that matter, and null accounts beside them.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTokenizer } from '@tracemark/tokenizers';
@@ -134,7 +134,7 @@ describe('what the queue carries', () => {
 describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark workers (BullMQ)', () => {
   it('three workers: the report is the single-process audit, every account p-value to the bit', async () => {
     const queue = `t-${randomUUID()}`;
-    for (let i = 0; i < 3; i++) startWorker(queue);
+    const workers = Array.from({ length: 3 }, () => startWorker(queue));
     const single = await audit();
     expect(single.code).toBe(0);
     const r = await audit('--redis', redis.url(), '--shards', '4', '--queue', queue);
@@ -146,6 +146,17 @@ describe.runIf(canRunRedis)('audit --accounts --redis --shards with tracemark wo
     expect(got.accounts.accountsTested).toBe(40);
     expect([...got.accounts.leaked].sort()).toEqual(LEAKED);
     expect(got.accounts.accounts[0].log10PValue).toBeLessThan(-6);
+    // 4 shards on 3 workers: one worker took two, and reused the outputs it had read for the first.
+    expect(workers.some((w) => /reusing the outputs this worker read/.test(w.log()))).toBe(true);
+    // The same workers, other outputs: what a worker kept from the first run must not be scored again.
+    const fewer = join(dir, 'fewer.jsonl');
+    await writeFile(fewer, (await readFile(outputs, 'utf8')).split('\n').slice(0, 9).join('\n') + '\n');
+    const args = ['audit', '--key', key, '--suspect-outputs', fewer, '--accounts', accounts, '--json'];
+    const singleFewer = await runCli(...args);
+    const rFewer = await runCli(...args, '--redis', redis.url(), '--shards', '4', '--queue', queue);
+    expect(rFewer.code).toBe(0);
+    expect(withoutTime(rFewer.stdout)).toBe(withoutTime(singleFewer.stdout));
+    expect(JSON.parse(rFewer.stdout).accounts.scored).toBeLessThan(got.accounts.scored);
   }, 120_000);
 
   it('a worker killed with SIGKILL mid-shard: its shard is started again, counted once, same report', async () => {

@@ -5,12 +5,14 @@
  * key is read here from the shared file, checked against the id the enqueuing process loaded, and
  * zeroed when the shard ends.
  *
- * The key-independent preparation (reading and tokenizing the outputs, finding their distinct
- * tuples) is repeated by every shard: a fixed cost per shard, whatever its number of accounts, so
- * shards should hold many accounts each (a few shards per worker, not one per account).
+ * The key-independent preparation is a fixed cost per shard, whatever its number of accounts. Its
+ * larger part, reading and tokenizing the outputs, is kept for the next shard of this worker when
+ * that shard names the same bytes (the same SHA-256) under the same tokenizer: the content, not the
+ * path, decides, so a cached parse is only ever reused for the bytes it was parsed from. Finding the
+ * distinct tuples is repeated per shard (inside `scoreAccounts`).
  */
-import { scoreAccounts } from '@tracemark/audit';
-import { assertSameTokenizer } from '@tracemark/tokenizers';
+import { scoreAccounts, type SuspectOutput } from '@tracemark/audit';
+import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { readAccounts } from '../audit-inputs.ts';
 import { InputError } from '../errors.ts';
 import { sha256File } from '../io.ts';
@@ -19,19 +21,18 @@ import { readOutputsFile } from '../suspect-outputs.ts';
 import { type AccountShardJob, type WireAccountScore } from './shard-job.ts';
 import { toWireNumber } from './wire-number.ts';
 
-export async function scoreAccountShard(o: AccountShardJob['options']): Promise<WireAccountScore[]> {
+/** The last outputs this worker read, by content digest and tokenizer (one entry: shards of one run arrive together). */
+let lastOutputs: { id: string; outputs: SuspectOutput[] } | undefined;
+
+export async function scoreAccountShard(o: AccountShardJob['options'], log?: (line: string) => void): Promise<WireAccountScore[]> {
   const key = await loadKeyFile(o.key);
   try {
     if (key.keyId !== o.keyId) throw new InputError(`${o.key}: holds key ${key.keyId}, but the audit loaded ${o.keyId} from it (changed since?)`);
     const tokenizer = await tokenizerForKey(key, o.tokenizer);
     assertSameTokenizer(o.tokenizerIdentity, tokenizer.identity(), 'the queued audit');
-    // Read, then hash: a file changed before or while it was read fails the digest check below.
-    const { outputs } = await readOutputsFile(o.suspectOutputs, tokenizer);
+    const outputs = await readOutputs(o, tokenizer, log);
     const accounts = await readAccounts(o.accounts);
-    for (const [path, want] of [[o.suspectOutputs, o.suspectOutputsSha256], [o.accounts, o.accountsSha256]] as const) {
-      const { sha256 } = await sha256File(path);
-      if (sha256 !== want) throw new InputError(`${path}: changed since the audit read it (sha256 ${sha256.slice(0, 12)}…, the audit read ${want.slice(0, 12)}…)`);
-    }
+    await checkDigest(o.accounts, o.accountsSha256);
     const { start, end, total } = o.range;
     if (accounts.length !== total || !(0 <= start && start < end && end <= total)) throw new InputError(`${o.accounts}: ${accounts.length} accounts, the shard asks for [${start}, ${end}) of ${total}`);
     return scoreAccounts(key, accounts.slice(start, end), outputs, { alpha: o.alpha }).map((r) => ({
@@ -46,4 +47,24 @@ export async function scoreAccountShard(o: AccountShardJob['options']): Promise<
   } finally {
     key.secret.fill(0);
   }
+}
+
+async function readOutputs(o: AccountShardJob['options'], tokenizer: Tokenizer, log?: (line: string) => void): Promise<SuspectOutput[]> {
+  const { name, vocabSize, hash } = tokenizer.identity();
+  const id = `${o.suspectOutputsSha256} ${name} ${vocabSize} ${hash}`;
+  if (lastOutputs?.id === id) {
+    log?.(`${o.suspectOutputs}: reusing the outputs this worker read for sha256 ${o.suspectOutputsSha256.slice(0, 12)}…`);
+    return lastOutputs.outputs;
+  }
+  lastOutputs = undefined; // never held beside a second parse
+  // Read, then hash: a file changed before or while it was read fails the digest check.
+  const { outputs } = await readOutputsFile(o.suspectOutputs, tokenizer);
+  await checkDigest(o.suspectOutputs, o.suspectOutputsSha256);
+  lastOutputs = { id, outputs };
+  return outputs;
+}
+
+async function checkDigest(path: string, want: string): Promise<void> {
+  const { sha256 } = await sha256File(path);
+  if (sha256 !== want) throw new InputError(`${path}: changed since the audit read it (sha256 ${sha256.slice(0, 12)}…, the audit read ${want.slice(0, 12)}…)`);
 }
