@@ -1,7 +1,7 @@
 /**
  * `tracemark worker --redis URL`: take shards from the BullMQ queue and return their results, until
- * SIGINT or SIGTERM: detection shards (`detect --redis URL --shards N`, partial results merged by
- * the enqueuing process) and account ranges (`audit --accounts FILE --redis URL --shards N`, raw
+ * SIGINT or SIGTERM: detection shards (`detect --redis URL --shards N`: tuple shards, or with
+ * `--summary` input ranges; partial results merged by the enqueuing process) and account ranges (`audit --accounts FILE --redis URL --shards N`, raw
  * per-account scores corrected by the enqueuing process), told apart by the job's name. Start as
  * many as there are cores on as many machines as share the input files.
  *
@@ -17,6 +17,7 @@ import { parseNumber } from '../option-parsers.ts';
 import { connectRedis } from '../distributed/connect-redis.ts';
 import { ACCOUNTS_JOB, type AccountShardJob, BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob, type WireAccountScore } from '../distributed/shard-job.ts';
 import { type DetectPartial, detectPartial } from './detect.ts';
+import { DETECT_RANGE_JOB, type DetectRangeJob, type DetectRangeResult, detectRange } from '../distributed/detect-ranges.ts';
 
 export interface WorkerCommandOptions {
   redis: string;
@@ -41,7 +42,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
   const name = o.queue ?? DEFAULT_QUEUE;
   const lockMs = o.lockMs ?? 30_000;
   let processed = 0;
-  const process = async (job: Job<DetectShardJob | AccountShardJob>): Promise<DetectPartial | WireAccountScore[]> => {
+  const process = async (job: Job<DetectShardJob | AccountShardJob | DetectRangeJob>): Promise<DetectPartial | WireAccountScore[] | DetectRangeResult> => {
     const task = shardTask(job, o.threads, log);
     log(`${task.label}: started (attempt ${job.attemptsStarted})`);
     try {
@@ -57,7 +58,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
       throw e;
     }
   };
-  const w = new Worker<DetectShardJob | AccountShardJob, DetectPartial | WireAccountScore[]>(name, process, {
+  const w = new Worker<DetectShardJob | AccountShardJob | DetectRangeJob, DetectPartial | WireAccountScore[] | DetectRangeResult>(name, process, {
     connection,
     concurrency: o.concurrency ?? 1,
     lockDuration: lockMs,
@@ -81,7 +82,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
 }
 
 /** What a job asks for, by its name; an unknown kind is bad input (a newer enqueuer?), not retried. */
-function shardTask(job: Job<DetectShardJob | AccountShardJob>, threads: number | undefined, log: (line: string) => void): { label: string; run: () => Promise<DetectPartial | WireAccountScore[]> } {
+function shardTask(job: Job<DetectShardJob | AccountShardJob | DetectRangeJob>, threads: number | undefined, log: (line: string) => void): { label: string; run: () => Promise<DetectPartial | WireAccountScore[] | DetectRangeResult> } {
   if (job.name === DETECT_JOB) {
     const { run, options } = job.data as DetectShardJob;
     return {
@@ -97,6 +98,14 @@ function shardTask(job: Job<DetectShardJob | AccountShardJob>, threads: number |
       label,
       // Loaded on first use: a worker that only ever sees detection shards does not load the audit code.
       run: async () => (await import('../distributed/score-account-shard.ts')).scoreAccountShard(options, (l) => log(`${label}: ${l}`)),
+    };
+  }
+  if (job.name === DETECT_RANGE_JOB) {
+    const { run, range } = job.data as DetectRangeJob;
+    const where = range.range ? `bytes ${range.range.start}–${range.range.end - 1} of ${range.input}` : range.input;
+    return {
+      label: `range ${range.index} (${where}) of run ${run}`,
+      run: () => detectRange(job.data as DetectRangeJob),
     };
   }
   throw new UnrecoverableError(`${BAD_INPUT}unknown job kind ${JSON.stringify(job.name)}`);

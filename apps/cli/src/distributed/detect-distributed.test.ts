@@ -62,25 +62,43 @@ describe.runIf(canRun)('detect --redis --shards with tracemark workers (BullMQ)'
     expect(JSON.parse(single.stdout).documents).toHaveLength(400);
   }, 120_000);
 
-  it('a worker killed with SIGKILL mid-shard: the engine retries its shard, counted once, same result', async () => {
+  it('three workers on input ranges (--summary): each reads its own part, the merged result is bit-identical', async () => {
     const queue = `t-${randomUUID()}`;
-    const first = startWorker(queue);
-    await waitFor(() => first.log().includes('waiting for shards'), 'the first worker');
+    const ws = Array.from({ length: 3 }, () => startWorker(queue));
     const single = await runCli('detect', '--key', key, corpus, '--json', '--summary');
-    const running = detectDistributed({ key, inputs: [corpus], alpha: 1e-3, summary: true, redis: redis.url(), shards: 3, queue });
-    // The first shard a fresh worker takes includes loading the tokenizer (about a second): kill it then.
-    await waitFor(() => first.log().includes('started'), 'the first shard to start');
-    first.proc.kill('SIGKILL');
-    const killed = Number(/shard (\d+)\/3 of run [^:]+: started/.exec(first.log())![1]);
-    expect(first.log()).not.toMatch(/: done/);
-    startWorker(queue);
-    startWorker(queue);
-    const { result, shards } = await running;
-    const { detectJson } = await import('../commands/detect.ts');
-    expect(JSON.parse(JSON.stringify(detectJson(result)))).toEqual(JSON.parse(single.stdout));
-    expect(shards[killed]!.started).toBeGreaterThanOrEqual(2);
-    expect(shards.map((s) => s.index)).toEqual([0, 1, 2]);
+    expect(single.code).toBe(0);
+    const r = await runCli('detect', '--key', key, corpus, '--json', '--summary', '--redis', redis.url(), '--shards', '4', '--queue', queue);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/4 input range\(s\) of whole lines/);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(single.stdout));
+    expect(JSON.parse(single.stdout).aggregate.documents).toBe(400);
+    // Ranges, not tuple shards, and each range read once.
+    const started = ws.flatMap((w) => [...w.log().matchAll(/range (\d+) \(bytes \d+–\d+ of [^)]+\) of run [^:]+: started/g)].map((m) => Number(m[1])));
+    expect(started.sort()).toEqual([0, 1, 2, 3]);
   }, 120_000);
+
+  for (const mode of ['input ranges (--summary)', 'tuple shards'] as const) {
+    it(`a worker killed with SIGKILL mid-shard (${mode}): the engine retries its shard, counted once, same result`, async () => {
+      const summary = mode !== 'tuple shards';
+      const queue = `t-${randomUUID()}`;
+      const first = startWorker(queue);
+      await waitFor(() => first.log().includes('waiting for shards'), 'the first worker');
+      const single = await runCli('detect', '--key', key, corpus, '--json', ...(summary ? ['--summary'] : []));
+      const running = detectDistributed({ key, inputs: [corpus], alpha: 1e-3, summary, redis: redis.url(), shards: 3, queue });
+      // The first shard a fresh worker takes includes loading the tokenizer (about a second): kill it then.
+      await waitFor(() => first.log().includes('started'), 'the first shard to start');
+      first.proc.kill('SIGKILL');
+      const killed = Number((summary ? /range (\d+) .* of run [^:]+: started/ : /shard (\d+)\/3 of run [^:]+: started/).exec(first.log())![1]);
+      expect(first.log()).not.toMatch(/: done/);
+      startWorker(queue);
+      startWorker(queue);
+      const { result, shards } = await running;
+      const { detectJson } = await import('../commands/detect.ts');
+      expect(JSON.parse(JSON.stringify(detectJson(result)))).toEqual(JSON.parse(single.stdout));
+      expect(shards[killed]!.started).toBeGreaterThanOrEqual(2);
+      expect(shards.map((s) => s.index)).toEqual([0, 1, 2]);
+    }, 120_000);
+  }
 
   it('a poisoned shard (bad input) fails the run with the line at fault, without retrying forever', async () => {
     const queue = `t-${randomUUID()}`;
@@ -90,6 +108,10 @@ describe.runIf(canRun)('detect --redis --shards with tracemark workers (BullMQ)'
     const r = await runCli('detect', '--key', key, bad, '--json', '--redis', redis.url(), '--shards', '2', '--queue', queue);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/shard \d\/2 .*bad\.jsonl:2/);
+    // An input range fails the same way, naming the same line.
+    const ranges = await runCli('detect', '--key', key, bad, '--json', '--summary', '--redis', redis.url(), '--shards', '2', '--queue', queue);
+    expect(ranges.code).toBe(2);
+    expect(ranges.stderr).toMatch(/bad\.jsonl:2: malformed JSON/);
     // Each shard was started at most once: no retry of bad input.
     expect((w.log().match(/started \(attempt 2\)/g) ?? []).length).toBe(0);
   }, 120_000);

@@ -132,32 +132,48 @@ export async function detectRange(job: DetectRangeJob): Promise<DetectRangeResul
 }
 
 /**
- * The single run's result from every range's part: the parts' tuples merged (`RangeMerger`), then
+ * The single run's result from every range's part, merged as the parts arrive (`RangeMerger`), then
  * the p-value computed once, through the same `mergePartials` that `tracemark merge` uses.
  */
-export function mergeRanges(ranges: readonly DetectRange[], results: Iterable<DetectRangeResult>, inputs: readonly string[]): DetectCommandResult {
-  const merger = new RangeMerger();
-  const documentsPerInput = new Map<string, number>();
-  let meta: DetectRangeResult['meta'] | undefined;
-  let seen = 0;
-  for (const r of results) {
-    const range = ranges[r.index];
+export class RangeResults {
+  private readonly merger = new RangeMerger();
+  private readonly documentsPerInput = new Map<string, number>();
+  private meta: DetectRangeResult['meta'] | undefined;
+  private seen = 0;
+
+  constructor(private readonly ranges: readonly DetectRange[]) {}
+
+  /** Merge one range's part; its tuples can be dropped afterwards. */
+  add(r: DetectRangeResult): void {
+    const range = this.ranges[r.index];
     if (!range) throw new IoError(`range ${r.index}: not a range of this run`);
-    if (meta === undefined) meta = r.meta;
-    else if (JSON.stringify(r.meta) !== JSON.stringify(meta)) throw new IoError(`range ${r.index} (${range.input}) was scored with another key, tokenizer, alpha or normalization than range ${ranges.find(Boolean)!.index}; are the workers running different tracemark versions?`);
-    merger.add(r.index, r.summary);
-    documentsPerInput.set(range.input, (documentsPerInput.get(range.input) ?? 0) + r.summary.documents);
-    seen++;
+    if (this.meta === undefined) this.meta = r.meta;
+    else if (JSON.stringify(r.meta) !== JSON.stringify(this.meta)) throw new IoError(`range ${r.index} (${range.input}) was scored with another key, tokenizer, alpha or normalization than the ranges before it; are the workers running different tracemark versions?`);
+    this.merger.add(r.index, r.summary);
+    this.documentsPerInput.set(range.input, (this.documentsPerInput.get(range.input) ?? 0) + r.summary.documents);
+    this.seen++;
   }
-  if (meta === undefined || seen !== ranges.length) throw new IoError(`${seen} of ${ranges.length} ranges returned a result`);
-  for (const input of new Set(ranges.map((r) => r.input))) if (!documentsPerInput.get(input)) throw new InputError(`${input}: no documents (the file is empty)`);
-  const m = merger.result();
-  const partial: DetectPartial = {
-    ...meta,
-    shard: { index: 0, count: 1 },
-    inputs: inputs.map((i) => basename(i)),
-    documents: [],
-    aggregate: { documents: m.documents, tokens: m.tokens, scored: m.scored, scoreUnits: m.score.toJSON(), sharedTuples: m.sharedTuples },
-  };
-  return { ...mergePartials([{ path: 'merged ranges', doc: partial }]), inputs: [...inputs] };
+
+  /** The single run's result; `inputs` as the user named them. */
+  result(inputs: readonly string[]): DetectCommandResult {
+    const ranges = this.ranges;
+    if (this.meta === undefined || this.seen !== ranges.length) throw new IoError(`${this.seen} of ${ranges.length} ranges returned a result`);
+    for (const input of new Set(ranges.map((r) => r.input))) if (!this.documentsPerInput.get(input)) throw new InputError(`${input}: no documents (the file is empty)`);
+    const m = this.merger.result();
+    const partial: DetectPartial = {
+      ...this.meta,
+      shard: { index: 0, count: 1 },
+      inputs: inputs.map((i) => basename(i)),
+      documents: [],
+      aggregate: { documents: m.documents, tokens: m.tokens, scored: m.scored, scoreUnits: m.score.toJSON(), sharedTuples: m.sharedTuples },
+    };
+    return { ...mergePartials([{ path: 'merged ranges', doc: partial }]), inputs: [...inputs] };
+  }
+}
+
+/** `RangeResults` for parts already in hand. */
+export function mergeRanges(ranges: readonly DetectRange[], results: Iterable<DetectRangeResult>, inputs: readonly string[]): DetectCommandResult {
+  const merged = new RangeResults(ranges);
+  for (const r of results) merged.add(r);
+  return merged.result(inputs);
 }
