@@ -11,7 +11,7 @@
  * path, decides, so a cached parse is only ever reused for the bytes it was parsed from. Finding the
  * distinct tuples is repeated per shard (inside `scoreAccounts`).
  */
-import { scoreAccounts, type SuspectOutput } from '@tracemark/audit';
+import { type RawAccountScore, prepareAccountScoring, type SuspectOutput } from '@tracemark/audit';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { readAccounts } from '../audit-inputs.ts';
 import { InputError } from '../errors.ts';
@@ -20,6 +20,9 @@ import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { readOutputsFile } from '../suspect-outputs.ts';
 import { type AccountShardJob, type WireAccountScore } from './shard-job.ts';
 import { toWireNumber } from './wire-number.ts';
+
+/** Longest stretch of scoring between two turns of the event loop; far below the 1 s minimum --lock-ms. */
+const YIELD_MS = 100;
 
 /** The last outputs this worker read, by content digest and tokenizer (one entry: shards of one run arrive together). */
 let lastOutputs: { id: string; outputs: SuspectOutput[] } | undefined;
@@ -35,18 +38,35 @@ export async function scoreAccountShard(o: AccountShardJob['options'], log?: (li
     await checkDigest(o.accounts, o.accountsSha256);
     const { start, end, total } = o.range;
     if (accounts.length !== total || !(0 <= start && start < end && end <= total)) throw new InputError(`${o.accounts}: ${accounts.length} accounts, the shard asks for [${start}, ${end}) of ${total}`);
-    return scoreAccounts(key, accounts.slice(start, end), outputs, { alpha: o.alpha }).map((r) => ({
-      account: r.account,
-      keyId: r.keyId,
-      scored: toWireNumber(r.scored),
-      score: toWireNumber(r.score),
-      rate: toWireNumber(r.rate),
-      pValue: toWireNumber(r.tail.pValue),
-      log10PValue: toWireNumber(r.tail.log10PValue),
-    }));
+    const score = prepareAccountScoring(key, outputs, { alpha: o.alpha });
+    const scores: WireAccountScore[] = [];
+    let since = performance.now();
+    for (const account of accounts.slice(start, end)) {
+      scores.push(toWire(score(account)));
+      // Scoring is synchronous; BullMQ renews the job's lock on this event loop. A shard that held
+      // the loop past --lock-ms would be taken for a dead worker's and run again (seen with 2,000
+      // accounts × 206k tuples under --lock-ms 1000: stalled until the run failed).
+      if (performance.now() - since > YIELD_MS) {
+        await new Promise((r) => setImmediate(r));
+        since = performance.now();
+      }
+    }
+    return scores;
   } finally {
     key.secret.fill(0);
   }
+}
+
+function toWire(r: RawAccountScore): WireAccountScore {
+  return {
+    account: r.account,
+    keyId: r.keyId,
+    scored: toWireNumber(r.scored),
+    score: toWireNumber(r.score),
+    rate: toWireNumber(r.rate),
+    pValue: toWireNumber(r.tail.pValue),
+    log10PValue: toWireNumber(r.tail.log10PValue),
+  };
 }
 
 async function readOutputs(o: AccountShardJob['options'], tokenizer: Tokenizer, log?: (line: string) => void): Promise<SuspectOutput[]> {

@@ -4,6 +4,7 @@ export { chernoffUpperTail, type NullDistribution } from './chernoff-tail.ts';
 export { type NextTokenPredictor, openModelTest, type OpenModelOptions, type OpenModelResult } from './open-model-test.ts';
 export { type AccountResult, attributeAccounts, type AttributionResult } from './attribute-accounts.ts';
 export { scoreAccounts } from './score-accounts.ts';
+export { prepareAccountScoring } from './prepare-account-scoring.ts';
 export { rankAccounts, type RawAccountScore } from './rank-accounts.ts';
 export { type BehaviourEvidence, type BehaviourLine, combineVerdict, type OverallVerdict } from './combine-verdict.ts';
 export { collectTuples, collectWindows } from './tuples.ts';
