@@ -147,5 +147,10 @@ describe('Redis unavailable', () => {
     expect(w.code).toBe(3);
     expect(w.stderr).toMatch(/cannot reach Redis/);
     expect((await runCli('detect', '--key', key, corpus, '--shards', '2')).code).toBe(2);
+    // Input ranges give the aggregate only; asked for without --summary, the usage error comes before any connection.
+    const ranges = await runCli('detect', '--key', key, corpus, '--redis', url, '--shards', '2', '--shard-by', 'input');
+    expect(ranges.code).toBe(2);
+    expect(ranges.stderr).toMatch(/--shard-by input gives the aggregate only: add --summary/);
+    expect((await runCli('detect', '--key', key, corpus, '--shard-by', 'tuples')).code).toBe(2);
   }, 30_000);
 });

@@ -25,14 +25,17 @@ import { DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob } from './shard-job.ts';
 
 export type { DistributedOptions, ShardReport } from './run-shards.ts';
 
-export async function detectDistributed(o: DetectCommandOptions & DistributedOptions): Promise<{ result: DetectCommandResult; shards: ShardReport[] }> {
+export async function detectDistributed(o: DetectCommandOptions & DistributedOptions & { shardBy?: 'input' | 'tuples' }): Promise<{ result: DetectCommandResult; shards: ShardReport[] }> {
+  const shardBy = o.shardBy ?? (o.summary ? 'input' : 'tuples');
+  if (shardBy === 'input' && !o.summary) throw new InputError('--shard-by input gives the aggregate only: add --summary, or use --shard-by tuples for per-document results');
   if (o.shard) throw new InputError('--shard and --shards exclude each other (--shards splits the run itself)');
   if (o.inputs.length === 0 || o.inputs.includes('-')) throw new InputError('--redis needs input files that every worker can read (not stdin)');
   const key = resolve(o.key);
   const inputs = o.inputs.map((p) => resolve(p));
   for (const p of [key, ...inputs]) await access(p).catch(() => Promise.reject(new InputError(`${p}: no such file (workers read the same paths)`)));
-  const { redis: _r, shards: _s, queue: _q, log: _l, redisLossMs: _m, quiet: _quiet, ...detectOptions } = o;
-  if (o.summary && !o.window) {
+  const { redis: _r, shards: _s, queue: _q, log: _l, redisLossMs: _m, quiet: _quiet, shardBy: _b, ...detectOptions } = o;
+  if (shardBy === 'input') {
+    if (o.window) throw new InputError('--window needs every scored position of each document; it cannot be combined with --redis');
     const ranges = await splitRanges(inputs, o.shards, o.format);
     const { inputs: _i, threads: _t, ...rangeOptions } = detectOptions;
     (o.log ?? (() => {}))(`${ranges.length} input range(s) of whole lines; each worker reads only its own`);
