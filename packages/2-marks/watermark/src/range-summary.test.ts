@@ -11,16 +11,16 @@ const tokenizer = { name: 'test', vocabSize: 60, hash: 'sha256:test' };
  * Documents over a small vocabulary, so tuples repeat within and across documents, with prompts
  * that sometimes hold tuples earlier or later bodies hold too, and some exact copies (shared text).
  */
-function corpus(seed: string, count: number): DocumentInput[] {
+function corpus(seed: string, count: number, vocab = 12, length = 40): DocumentInput[] {
   const random = createRng(seed);
-  const tokens = (n: number) => Uint32Array.from({ length: n }, () => Math.floor(random() * 12));
+  const tokens = (n: number) => Uint32Array.from({ length: n }, () => Math.floor(random() * vocab));
   const docs: DocumentInput[] = [];
   for (let i = 0; i < count; i++) {
     if (i > 0 && random() < 0.1) {
       docs.push(docs[Math.floor(random() * i)]!);
       continue;
     }
-    const body = tokens(1 + Math.floor(random() * 40));
+    const body = tokens(1 + Math.floor(random() * length));
     docs.push(random() < 0.4 ? { tokens: body, prompt: tokens(Math.floor(random() * 10)) } : { tokens: body });
   }
   return docs;
@@ -54,6 +54,25 @@ describe('RangeSummary and RangeMerger', () => {
       }
     });
   }
+
+  it('stays exact when its tables grow many times over (tens of thousands of distinct tuples)', () => {
+    const key = generateKey({ scheme: 'kgw', tokenizer, secret: new Uint8Array(32).fill(9), params: {}, createdAt: new Date(0) });
+    const detector = createDetector(key);
+    const docs = corpus('large', 400, 50_000, 400);
+    const single = detector.session({ documents: false });
+    for (const d of docs) single.add(d);
+    const merger = new RangeMerger();
+    const parts = [[0, 150], [150, 151], [151, 400]].map(([from, to]) => {
+      const session = detector.session({ documents: false });
+      const summary = new RangeSummary();
+      for (const d of docs.slice(from, to)) summary.add(session.prepare(d));
+      return summary.toJSON();
+    });
+    for (const index of [2, 0, 1]) merger.add(index, parts[index]!);
+    const got = merger.result();
+    expect(got.scored).toBeGreaterThan(50_000);
+    expect({ documents: got.documents, tokens: got.tokens, scored: got.scored, scoreUnits: got.score.toJSON(), sharedTuples: got.sharedTuples }).toEqual(single.partialAggregate());
+  });
 
   it('exercises prompts that exclude tuples and documents that share them', () => {
     const key = generateKey({ scheme: 'kgw', tokenizer, secret: new Uint8Array(32).fill(7), params: {}, createdAt: new Date(0) });

@@ -84,8 +84,9 @@ class TupleEvents {
 
   /** A body occurrence in document `doc` (documents come in increasing order within a part). */
   body(lo: number, hi: number, doc: number, score: number): void {
-    const v = this.vals;
     const s = 4 * this.slot(lo, hi);
+    // Read the arrays after `slot`, which may have grown them.
+    const v = this.vals;
     if (Number.isNaN(v[s + 3]!)) v[s + 3] = score;
     this.merge(s, doc, Infinity, Infinity);
   }
