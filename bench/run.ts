@@ -28,7 +28,7 @@ const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   // The scale suites (issue 15); TRACEMARK_BENCH_SCALE_MB sets the detection input size in MiB.
   attribution: benchScaleAttribution,
   throughput: () => benchScaleDetect(scaleBytes(44)),
-  distributed: async () => [...(await benchScaleDistributed(scaleBytes(16))), ...(await benchAuditDistributed())],
+  distributed: async () => [...(await benchScaleDistributed(scaleBytes(1024))), ...(await benchAuditDistributed())],
   traffic: benchTraffic,
 };
 

@@ -29,3 +29,6 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The largest input range of `detect --summary --redis` (for benchmarks that report how many ranges a run makes). */
+export { MAX_RANGE_BYTES } from './distributed/detect-ranges.ts';
