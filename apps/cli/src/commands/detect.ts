@@ -172,10 +172,10 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
   } };
 }
 
-type Scoring = Awaited<ReturnType<typeof openScoring>>;
+export type Scoring = Awaited<ReturnType<typeof openScoring>>;
 
 /** The key's detector and one scoring session; the key's secret is zeroed once both exist. */
-async function openScoring(o: DetectCommandOptions) {
+export async function openScoring(o: DetectCommandOptions) {
   // The window search needs every scored position of a document, which a shard does not have.
   if (o.shard && o.window) throw new InputError('--window cannot be combined with --shard (a shard scores only part of each document); run --window without sharding');
   const key = await loadKeyFile(o.key);
@@ -194,8 +194,8 @@ async function openScoring(o: DetectCommandOptions) {
   return { tokenizer, detector, core, session };
 }
 
-/** One shard's counts, with everything `merge` checks before adding shards up. */
-function shardResult({ tokenizer, detector, core, session }: Scoring, shard: { index: number; count: number }, inputs: string[]): DetectPartial {
+/** What `merge` checks is the same in every part before adding parts up: key, scheme, tokenizer, alpha, normalization, correction. */
+export function partialSetUp({ tokenizer, detector, core, session }: Scoring): Omit<DetectPartial, 'shard' | 'inputs' | 'documents' | 'aggregate'> {
   return {
     type: PARTIAL_TYPE,
     version: 1,
@@ -207,8 +207,16 @@ function shardResult({ tokenizer, detector, core, session }: Scoring, shard: { i
     tokenizer: tokenizer.identity(),
     alpha: session.alpha,
     normalization: session.normalization,
-    shard,
     correction: session.correction,
+  };
+}
+
+/** One shard's counts, with everything `merge` checks before adding shards up. */
+function shardResult(scoring: Scoring, shard: { index: number; count: number }, inputs: string[]): DetectPartial {
+  const { session } = scoring;
+  return {
+    ...partialSetUp(scoring),
+    shard,
     inputs: inputs.map((i) => basename(i)),
     documents: session.partialDocuments(),
     aggregate: session.partialAggregate(),

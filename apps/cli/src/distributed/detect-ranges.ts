@@ -9,13 +9,12 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createDetector, createSchemeCore, RangeMerger, RangeSummary, type RangeSummaryJSON } from '@tracemark/watermark';
-import { type DetectCommandOptions, type DetectCommandResult, type DetectPartial, formatOf, PARTIAL_TYPE } from '../commands/detect.ts';
+import { RangeMerger, RangeSummary, type RangeSummaryJSON } from '@tracemark/watermark';
+import { type DetectCommandOptions, type DetectCommandResult, type DetectPartial, formatOf, openScoring, partialSetUp } from '../commands/detect.ts';
 import { mergePartials } from '../commands/merge.ts';
 import { InputError, IoError } from '../errors.ts';
 import { type LineRange, parseJsonlLine, readLines, readTextInput } from '../io.ts';
 import { jsonlDocument } from '../jsonl-document.ts';
-import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 
 /**
  * A range is at most this large, whatever --shards says, so one job's result (its distinct tuples,
@@ -95,12 +94,8 @@ async function lineRanges(path: string, size: number, target: number): Promise<L
 /** A worker's part: read the range, score its documents as `detect` does, and record their tuples. */
 export async function detectRange(job: DetectRangeJob): Promise<DetectRangeResult> {
   const { options: o, range } = job;
-  const key = await loadKeyFile(o.key);
-  const tokenizer = await tokenizerForKey(key, o.tokenizer);
-  const detector = createDetector(key, { tokenizer });
-  const core = createSchemeCore(key);
-  key.secret.fill(0);
-  const session = detector.session({ alpha: o.alpha, documents: false, ...(o.normalize === false ? { normalize: false as const } : {}) });
+  const scoring = await openScoring({ ...o, inputs: [range.input], summary: true });
+  const { session } = scoring;
   const summary = new RangeSummary();
   const promptField = o.promptField ?? 'prompt';
   if (range.format === 'text' || !range.range) {
@@ -112,23 +107,7 @@ export async function detectRange(job: DetectRangeJob): Promise<DetectRangeResul
       summary.add(session.prepare(jsonlDocument(range.input, line, parseJsonlLine(range.input, line, text), o.field, promptField)));
     }
   }
-  return {
-    index: range.index,
-    meta: {
-      type: PARTIAL_TYPE,
-      version: 1,
-      keyId: detector.keyId,
-      scheme: detector.scheme,
-      statistic: core.statistic,
-      trialsPerTuple: core.trialsPerTuple,
-      nullProbability: core.statistic === 'binomial' ? core.nullProbability : null,
-      tokenizer: tokenizer.identity(),
-      alpha: session.alpha,
-      normalization: session.normalization,
-      correction: session.correction,
-    },
-    summary: summary.toJSON(),
-  };
+  return { index: range.index, meta: partialSetUp(scoring), summary: summary.toJSON() };
 }
 
 /**
