@@ -137,9 +137,14 @@ function supported(text: string, classes: Uint8Array): boolean {
   return true;
 }
 
-/** Bounds of the piece cache: about 48 MiB at most, however much text goes through. */
+/**
+ * Bounds of the piece cache, however much text goes through: 2^20 pieces (14 MiB of entries, at
+ * most 16 MiB of slots), 2^23 chars (16 MiB) and 2^23 ids (32 MiB), so at most about 80 MiB; a
+ * piece seen once the cache is full is encoded by gpt-tokenizer every time.
+ */
 const MAX_PIECES = 1 << 20;
 const MAX_POOL_CHARS = 1 << 23;
+const MAX_POOL_IDS = 1 << 23;
 const MAX_CACHED_LENGTH = 64;
 
 /**
@@ -203,7 +208,9 @@ export class FastO200kEncoder {
     const pieceIds = rank === undefined ? this.core.bytePairEncode(piece) : [rank];
     if (written + pieceIds.length > this.out.length) this.out = grow(this.out, written + pieceIds.length);
     for (let k = 0; k < pieceIds.length; k++) this.out[written + k] = pieceIds[k]!;
-    if (length <= MAX_CACHED_LENGTH && pieceIds.length < 256 && this.entries < MAX_PIECES && this.charsUsed + length <= MAX_POOL_CHARS) this.remember(text, start, length, h, slot, pieceIds);
+    if (length <= MAX_CACHED_LENGTH && pieceIds.length < 256 && this.entries < MAX_PIECES && this.charsUsed + length <= MAX_POOL_CHARS && this.idsUsed + pieceIds.length <= MAX_POOL_IDS) {
+      this.remember(text, start, length, h, slot, pieceIds);
+    }
     return written + pieceIds.length;
   }
 
