@@ -82,13 +82,17 @@ class TupleEvents {
     }
   }
 
-  /** A body occurrence in document `doc` (documents come in increasing order within a part). */
+  /** A body occurrence in document `doc`; a part's documents come in increasing order. */
   body(lo: number, hi: number, doc: number, score: number): void {
     const s = 4 * this.slot(lo, hi);
     // Read the arrays after `slot`, which may have grown them.
     const v = this.vals;
-    if (Number.isNaN(v[s + 3]!)) v[s + 3] = score;
-    this.merge(s, doc, Infinity, Infinity);
+    const first = v[s]!;
+    if (first === doc) return;
+    if (first === Infinity) {
+      v[s] = doc;
+      v[s + 3] = score;
+    } else if (v[s + 1] === Infinity) v[s + 1] = doc;
   }
 
   prompt(lo: number, hi: number, doc: number): void {
