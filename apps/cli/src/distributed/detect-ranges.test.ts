@@ -87,5 +87,6 @@ describe('detect input ranges', () => {
     expect(() => mergeRanges(ranges, results, [blank])).toThrow(/blank\.jsonl: no documents/);
     await writeFile(blank, '');
     await expect(splitRanges([blank], 2)).rejects.toThrow(/no documents/);
+    await expect(splitRanges([dir], 2)).rejects.toThrow(/is a directory/);
   });
 });

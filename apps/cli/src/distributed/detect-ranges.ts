@@ -52,7 +52,13 @@ export interface DetectRangeResult {
  * counts the lines before each cut, so a worker's errors name the true line number.
  */
 export async function splitRanges(inputs: readonly string[], count: number, format?: 'text' | 'jsonl'): Promise<DetectRange[]> {
-  const sizes = await Promise.all(inputs.map(async (p) => (await stat(p)).size));
+  const sizes = await Promise.all(
+    inputs.map(async (p) => {
+      const s = await stat(p).catch((e: NodeJS.ErrnoException) => Promise.reject(new InputError(`${p}: cannot read (${e.code ?? e.message})`)));
+      if (s.isDirectory()) throw new InputError(`${p}: is a directory, expected a file`);
+      return s.size;
+    }),
+  );
   const jsonlBytes = inputs.reduce((sum, p, i) => sum + (formatOf(p, format) === 'jsonl' ? sizes[i]! : 0), 0);
   const target = Math.max(1, Math.min(MAX_RANGE_BYTES, Math.ceil(jsonlBytes / Math.max(1, count))));
   const ranges: DetectRange[] = [];
