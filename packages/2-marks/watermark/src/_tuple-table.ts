@@ -1,6 +1,8 @@
 /**
- * What `TupleSet` and `TupleOwners` share: open-addressing tables of 64-bit tuple identities (two
- * 32-bit lanes) with linear probing, sized to a power of two at most 3/4 full.
+ * What the tuple tables share (`TupleSet`, `TupleOwners`, the range tables of range-summary.ts):
+ * open addressing on 64-bit tuple identities with linear probing, sized to a power of two at most
+ * 3/4 full, each slot `stride` 32-bit lanes of one typed array, the identity (lo, hi) first and
+ * (0, 0) meaning empty.
  */
 
 /** The table capacity (a power of two ≥ 16) for `initialCapacity` entries at ≤ 1/2 load. */
@@ -13,4 +15,19 @@ export function tableCapacity(initialCapacity: number): number {
 /** The home slot of (lo, hi) in a table of `mask + 1` slots. */
 export function homeSlot(lo: number, hi: number, mask: number): number {
   return (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+}
+
+/** The table `old` (slots of `stride` lanes) regrown to `capacity` slots: every entry reinserted at its home slot, its other lanes carried along. */
+export function rehashTable(old: Uint32Array, stride: number, capacity: number): Uint32Array {
+  const next = new Uint32Array(capacity * stride);
+  const mask = capacity - 1;
+  for (let j = 0; j < old.length; j += stride) {
+    const a = old[j]!;
+    const b = old[j + 1]!;
+    if (a === 0 && b === 0) continue;
+    let i = homeSlot(a, b, mask);
+    while (next[i * stride] !== 0 || next[i * stride + 1] !== 0) i = (i + 1) & mask;
+    next.set(old.subarray(j, j + stride), i * stride);
+  }
+  return next;
 }

@@ -20,7 +20,7 @@
  */
 import { ExactSum } from './exact-sum.ts';
 import { type PreparedDocument } from './detector.ts';
-import { homeSlot, tableCapacity } from './_tuple-table.ts';
+import { homeSlot, rehashTable, tableCapacity } from './_tuple-table.ts';
 
 export const RANGE_SUMMARY_TYPE = 'tracemark.detect-range';
 
@@ -44,40 +44,42 @@ export interface RangeSummaryJSON {
 const NONE = 0xffffffff;
 
 /**
- * The merge's table: open addressing on 64-bit tuple identities with, per slot, three document
- * positions and a score. Positions are doubles so that documents can be numbered across parts
- * (part · 2^32 + index).
+ * The merge's table: one 48-byte entry per slot, (lo, hi, –, –) then four doubles: first body,
+ * second body, first prompt (Infinity = none) and score. Positions are doubles so that documents
+ * can be numbered across parts (part · 2^32 + index).
  */
 class TupleEvents {
-  keys: Uint32Array;
-  /** Per slot: first body, second body, first prompt (Infinity = none), score. */
+  lanes: Uint32Array;
   vals: Float64Array;
   capacity: number;
-  used = 0;
+
+  private used = 0;
 
   constructor(initial = 1 << 12) {
     this.capacity = tableCapacity(initial);
-    this.keys = new Uint32Array(2 * this.capacity);
-    this.vals = new Float64Array(4 * this.capacity);
+    this.lanes = new Uint32Array(12 * this.capacity);
+    this.vals = new Float64Array(this.lanes.buffer);
   }
 
-  /** The slot of (lo, hi), created (no documents, score NaN) when absent. (0, 0) is stored as (1, 0). */
+  /** The index in `vals` of (lo, hi)'s first value, its entry created (no documents, score NaN) when absent. (0, 0) is stored as (1, 0). */
   slot(lo: number, hi: number): number {
     if (lo === 0 && hi === 0) lo = 1;
     if ((this.used + 1) * 4 > this.capacity * 3) this.grow();
+    const lanes = this.lanes;
     const mask = this.capacity - 1;
     let i = homeSlot(lo, hi, mask);
     for (;;) {
-      const a = this.keys[2 * i]!;
-      const b = this.keys[2 * i + 1]!;
-      if (a === lo && b === hi) return i;
+      const a = lanes[12 * i]!;
+      const b = lanes[12 * i + 1]!;
+      if (a === lo && b === hi) return 6 * i + 2;
       if (a === 0 && b === 0) {
-        this.keys[2 * i] = lo;
-        this.keys[2 * i + 1] = hi;
-        this.vals.fill(Infinity, 4 * i, 4 * i + 3);
-        this.vals[4 * i + 3] = NaN;
+        lanes[12 * i] = lo;
+        lanes[12 * i + 1] = hi;
+        const v = 6 * i + 2;
+        this.vals.fill(Infinity, v, v + 3);
+        this.vals[v + 3] = NaN;
         this.used++;
-        return i;
+        return v;
       }
       i = (i + 1) & mask;
     }
@@ -98,21 +100,9 @@ class TupleEvents {
   }
 
   private grow(): void {
-    const { keys, vals, capacity } = this;
     this.capacity *= 2;
-    this.keys = new Uint32Array(2 * this.capacity);
-    this.vals = new Float64Array(4 * this.capacity);
-    const mask = this.capacity - 1;
-    for (let j = 0; j < capacity; j++) {
-      const a = keys[2 * j]!;
-      const b = keys[2 * j + 1]!;
-      if (a === 0 && b === 0) continue;
-      let i = homeSlot(a, b, mask);
-      while (this.keys[2 * i] !== 0 || this.keys[2 * i + 1] !== 0) i = (i + 1) & mask;
-      this.keys[2 * i] = a;
-      this.keys[2 * i + 1] = b;
-      this.vals.set(vals.subarray(4 * j, 4 * j + 4), 4 * i);
-    }
+    this.lanes = rehashTable(this.lanes, 12, this.capacity);
+    this.vals = new Float64Array(this.lanes.buffer);
   }
 }
 
@@ -132,20 +122,15 @@ function fromBase64<T extends Uint32Array | Float64Array>(text: string, Type: { 
  * slower than a plain run's dedup).
  */
 class PartEvents {
-  lanes!: Uint32Array;
-  scores!: Float64Array;
+  lanes: Uint32Array;
+  scores: Float64Array;
   capacity: number;
   used = 0;
 
   constructor(initial = 1 << 12) {
     this.capacity = tableCapacity(initial);
-    this.allocate();
-  }
-
-  private allocate(): void {
-    const buffer = new ArrayBuffer(32 * this.capacity);
-    this.lanes = new Uint32Array(buffer);
-    this.scores = new Float64Array(buffer);
+    this.lanes = new Uint32Array(8 * this.capacity);
+    this.scores = new Float64Array(this.lanes.buffer);
   }
 
   /** The lane index (slot × 8) of (lo, hi), created with no documents when absent. (0, 0) is stored as (1, 0). */
@@ -192,20 +177,11 @@ class PartEvents {
   }
 
   private grow(): void {
-    const old = this.lanes;
-    const oldCapacity = this.capacity;
     this.capacity *= 2;
-    this.allocate();
-    const mask = this.capacity - 1;
-    for (let j = 0; j < oldCapacity; j++) {
-      const a0 = old[8 * j]!;
-      const a1 = old[8 * j + 1]!;
-      if (a0 === 0 && a1 === 0) continue;
-      let i = homeSlot(a0, a1, mask);
-      while (this.lanes[8 * i] !== 0 || this.lanes[8 * i + 1] !== 0) i = (i + 1) & mask;
-      this.lanes.set(old.subarray(8 * j, 8 * j + 8), 8 * i);
-    }
+    this.lanes = rehashTable(this.lanes, 8, this.capacity);
+    this.scores = new Float64Array(this.lanes.buffer);
   }
+
 }
 
 /** One part's record of its documents' tuples (see the file comment). */
@@ -288,7 +264,7 @@ export class RangeMerger {
     const base = index * 2 ** 32;
     const at = (d: number) => (d === NONE ? Infinity : base + d);
     for (let k = 0; k < n; k++) {
-      const s = 4 * this.events.slot(ids[2 * k]!, ids[2 * k + 1]!);
+      const s = this.events.slot(ids[2 * k]!, ids[2 * k + 1]!);
       if (Number.isNaN(this.events.vals[s + 3]!)) this.events.vals[s + 3] = scores[k]!;
       this.events.merge(s, at(first![k]!), at(second![k]!), at(prompt![k]!));
     }
@@ -297,17 +273,18 @@ export class RangeMerger {
   }
 
   result(): MergedRanges {
-    const { keys, vals, capacity } = this.events;
+    const { lanes, vals, capacity } = this.events;
     const score = new ExactSum();
     let scored = 0;
     let sharedTuples = 0;
     for (let i = 0; i < capacity; i++) {
-      if (keys[2 * i] === 0 && keys[2 * i + 1] === 0) continue;
-      const prompt = vals[4 * i + 2]!;
-      if (!(vals[4 * i]! < prompt)) continue;
+      if (lanes[12 * i] === 0 && lanes[12 * i + 1] === 0) continue;
+      const v = 6 * i + 2;
+      const prompt = vals[v + 2]!;
+      if (!(vals[v]! < prompt)) continue;
       scored++;
-      score.add(vals[4 * i + 3]!);
-      if (vals[4 * i + 1]! < prompt) sharedTuples++;
+      score.add(vals[v + 3]!);
+      if (vals[v + 1]! < prompt) sharedTuples++;
     }
     return { documents: this.docs, tokens: this.tokenCount, scored, score, sharedTuples };
   }

@@ -11,7 +11,7 @@
  * Open addressing with linear probing in one Uint32Array of (lo, hi, owner, last) quadruples,
  * 16 bytes per distinct tuple.
  */
-import { homeSlot, tableCapacity } from './_tuple-table.ts';
+import { homeSlot, rehashTable, tableCapacity } from './_tuple-table.ts';
 
 export const SHARED = 0xffffffff;
 /** `claim`'s answer for a tuple the same document already claimed. */
@@ -93,18 +93,7 @@ export class TupleOwners {
   }
 
   private grow(): void {
-    const old = this.slots;
-    const oldCap = this.capacity;
     this.capacity *= 2;
-    this.slots = new Uint32Array(this.capacity * 4);
-    const mask = this.capacity - 1;
-    for (let j = 0; j < oldCap; j++) {
-      const a = old[4 * j]!;
-      const b = old[4 * j + 1]!;
-      if (a === 0 && b === 0) continue;
-      let i = homeSlot(a, b, mask);
-      while (this.slots[4 * i] !== 0 || this.slots[4 * i + 1] !== 0) i = (i + 1) & mask;
-      this.slots.set(old.subarray(4 * j, 4 * j + 4), 4 * i);
-    }
+    this.slots = rehashTable(this.slots, 4, this.capacity);
   }
 }

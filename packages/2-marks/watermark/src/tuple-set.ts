@@ -3,7 +3,7 @@
  * Uint32Array. Global dedup over an audit corpus holds millions of tuples; a JS Set of strings
  * would cost ~10x the memory and time (measured in bench/watermark.ts).
  */
-import { homeSlot, tableCapacity } from './_tuple-table.ts';
+import { homeSlot, rehashTable, tableCapacity } from './_tuple-table.ts';
 
 export class TupleSet {
   private slots: Uint32Array;
@@ -70,15 +70,7 @@ export class TupleSet {
   }
 
   private grow(): void {
-    const old = this.slots;
-    const oldCap = this.capacity;
     this.capacity *= 2;
-    this.slots = new Uint32Array(this.capacity * 2);
-    this.used = 0;
-    for (let i = 0; i < oldCap; i++) {
-      const a = old[2 * i]!;
-      const b = old[2 * i + 1]!;
-      if (a !== 0 || b !== 0) this.insert(a, b);
-    }
+    this.slots = rehashTable(this.slots, 2, this.capacity);
   }
 }
