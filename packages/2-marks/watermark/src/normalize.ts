@@ -104,14 +104,6 @@ export function normalizeText(text: string, options: NormalizeOptions | false = 
  */
 export function createNormalizer(options: NormalizeOptions | false = {}): (text: string) => NormalizeResult {
   const enabled = enabledNormalizers(options);
-  const general = (text: string, applied: NormalizerName[], names: readonly NormalizerName[]): NormalizeResult => {
-    let out = text;
-    for (const name of names) {
-      const next = NORMALIZER_FUNCTIONS[name](out);
-      if (next !== out) (applied.push(name), (out = next));
-    }
-    return { text: out, applied };
-  };
   const firstThree = enabled.filter((n) => n !== 'case' && n !== 'whitespace');
   const lastTwo = enabled.filter((n) => n === 'case' || n === 'whitespace');
   const caseOn = enabled.includes('case');
@@ -145,15 +137,19 @@ export function createNormalizer(options: NormalizeOptions | false = {}): (text:
   };
 }
 
-/** The general path alone (no fast path), for the test that checks the two agree. */
-export function normalizeTextGeneral(text: string, options: NormalizeOptions | false = {}): NormalizeResult {
-  const applied: NormalizerName[] = [];
+/** Run `names` in order, noting in `applied` (added to) those that changed the text. */
+function general(text: string, applied: NormalizerName[], names: readonly NormalizerName[]): NormalizeResult {
   let out = text;
-  for (const name of enabledNormalizers(options)) {
+  for (const name of names) {
     const next = NORMALIZER_FUNCTIONS[name](out);
     if (next !== out) (applied.push(name), (out = next));
   }
   return { text: out, applied };
+}
+
+/** The general path alone (no fast path), for the test that checks the two agree. */
+export function normalizeTextGeneral(text: string, options: NormalizeOptions | false = {}): NormalizeResult {
+  return general(text, [], enabledNormalizers(options));
 }
 
 const CASE_CANDIDATE_BIT = 1;
