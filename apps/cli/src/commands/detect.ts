@@ -106,7 +106,10 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
   const scoring = await openScoring(o);
   const { tokenizer, detector, session } = scoring;
   let count = 0;
-  const addDoc = (doc: { id: string; text: string; prompt?: string }) => addPrepared(session.prepare(doc));
+  const addDoc = (doc: { id: string; text: string; prompt?: string }) => {
+    session.add(doc);
+    count++;
+  };
   const addPrepared = (doc: PreparedDocument) => {
     session.addPrepared(doc);
     count++;

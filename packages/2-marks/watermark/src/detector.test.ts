@@ -254,3 +254,23 @@ describe('prompts and windows', () => {
     expect(short.verdict).toMatchObject({ tests: 1, log10PValue: short.log10PValue });
   });
 });
+
+describe('add (scratch arrays) and prepare + addPrepared (arrays of its own) give the same run', () => {
+  for (const scheme of SCHEMES) {
+    it(`${scheme}: short and long documents (the scratch regrows), prompts, windows`, () => {
+      const key = keyFor(scheme, 77);
+      const wm = createWatermarker(key);
+      // 3000 positions outgrow the first scratch size; the short ones after it reuse the larger arrays.
+      const docs = [generate(40, 1), generate(3000, 2, wm), generate(30, 3), generate(600, 4), generate(2, 5), generate(1200, 6, wm)];
+      const inputs = docs.map((tokens, i) => (i % 2 === 1 ? { id: `d${i}`, tokens, prompt: docs[(i + 2) % docs.length]!.subarray(0, 20) } : { tokens }));
+      const viaAdd = createDetector(key).session({ window: true, correction: 'holm' });
+      const viaPrepare = createDetector(key).session({ window: true, correction: 'holm' });
+      const kept = inputs.map((d) => viaPrepare.prepare(d));
+      for (const d of inputs) viaAdd.add(d);
+      for (const p of kept) viaPrepare.addPrepared(p);
+      expect(viaAdd.documents()).toEqual(viaPrepare.documents());
+      expect(viaAdd.aggregate()).toEqual(viaPrepare.aggregate());
+      expect(viaAdd.aggregate().detected).toBe(true);
+    });
+  }
+});
