@@ -5,10 +5,8 @@
  * the single-threaded result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDetector, type PreparedDocument } from '@tracemark/watermark';
-import { InputError } from './errors.ts';
-import { parseJsonlLine } from './io.ts';
-import { jsonlDocument } from './jsonl-document.ts';
+import { createDetector } from '@tracemark/watermark';
+import { prepareJsonlLines } from './prepare-jsonl-lines.ts';
 import { type DetectBatch, type DetectWorkerData, type DetectWorkerMessage } from './detect-worker-protocol.ts';
 import { loadKeyFile, tokenizerForKey } from './keys.ts';
 
@@ -20,18 +18,8 @@ try {
   const session = createDetector(key, { tokenizer }).session(data.normalize ? {} : { normalize: false });
   key.secret.fill(0);
   port.on('message', (batch: DetectBatch) => {
-    const prepared: PreparedDocument[] = [];
-    let inputError: string | undefined;
     try {
-      for (const { line, text } of batch.lines) {
-        try {
-          prepared.push(session.prepare(jsonlDocument(batch.path, line, parseJsonlLine(batch.path, line, text), data.field, data.promptField)));
-        } catch (e) {
-          if (!(e instanceof InputError)) throw e;
-          inputError = e.message;
-          break;
-        }
-      }
+      const { prepared, inputError } = prepareJsonlLines(session, batch.path, batch.lines, data.field, data.promptField);
       const transfer = prepared.flatMap((p) => [p.ids.buffer, p.scores.buffer, p.promptIds.buffer] as ArrayBuffer[]);
       port.postMessage({ index: batch.index, prepared, ...(inputError ? { inputError } : {}) } satisfies DetectWorkerMessage, transfer);
     } catch (e) {

@@ -11,6 +11,7 @@ import { ExitCode, InputError } from '../errors.ts';
 import { formatPValue, formatRate, renderTable } from '../format.ts';
 import { parseJsonlLine, readLines, readTextInput } from '../io.ts';
 import { jsonlDocument } from '../jsonl-document.ts';
+import { prepareJsonlLines } from '../prepare-jsonl-lines.ts';
 import { loadKeyFile, tokenizerForKey } from '../keys.ts';
 import { createProgress } from '../progress.ts';
 import { argument, defineCommand, flag, option } from '../command.ts';
@@ -35,7 +36,7 @@ export interface DetectCommandOptions {
   summary?: boolean;
   /** false: score text exactly as written (default: the detection-side normalizers). */
   normalize?: boolean;
-  /** Worker threads for JSONL inputs; undefined = automatic (all cores, up to 4, from 64 MiB of JSONL). */
+  /** Threads for JSONL inputs, this one included (n - 1 workers); undefined = automatic (all cores, up to 4, from 64 MiB of JSONL). */
   threads?: number;
   quiet?: boolean;
 }
@@ -117,7 +118,13 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
   const threads = o.threads ?? (await automaticThreads(o.inputs.filter((p) => formatOf(p, o.format) === 'jsonl')));
   const promptField = o.promptField ?? 'prompt';
   const workerData = { key: o.key, normalize: o.normalize !== false, promptField, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), ...(o.field ? { field: o.field } : {}) };
-  const pool = threads > 1 ? await DetectPool.start(threads, workerData, (docs) => docs.forEach(addPrepared)) : undefined;
+  const addLine = (path: string, line: number, text: string) => addDoc(jsonlDocument(path, line, parseJsonlLine(path, line, text), o.field, promptField));
+  const pool = threads > 1
+    ? DetectPool.start(threads, workerData, (docs) => docs.forEach(addPrepared), {
+        add: (path, lines) => lines.forEach(({ line, text }) => addLine(path, line, text)),
+        prepare: (path, lines) => prepareJsonlLines(session, path, lines, o.field, promptField),
+      })
+    : undefined;
   let batch: { line: number; text: string }[] = [];
   let batchPath = '';
   const flush = async () => {
@@ -145,7 +152,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
           // Workers parse, tokenize and score; this thread keeps reading and deduplicating.
           batch.push({ line, text });
           if (batch.length >= BATCH_DOCUMENTS) await flush();
-        } else addDoc(jsonlDocument(path, line, parseJsonlLine(path, line, text), o.field, promptField));
+        } else addLine(path, line, text);
         inFile++;
         progress.update(count);
       }
@@ -318,7 +325,7 @@ export const command = defineCommand({
     failOnDetect: flag('--fail-on-detect', 'exit 1 when the aggregate is detected'),
     shard: option('--shard <i/N>', 'score only the tuples routed to shard i of N and print a partial result for `tracemark merge`', { parse: parseShard }),
     summary: flag('--summary', 'keep no per-document results (bounded memory on very large inputs)'),
-    threads: option('--threads <n>', 'worker threads for JSONL input (default: all cores, up to 4, from 64 MiB of JSONL; 1 = this thread only)', { parse: parseNumber('threads', 1, 64, true) }),
+    threads: option('--threads <n>', 'threads for JSONL input, this one included (default: all cores, up to 4, from 64 MiB of JSONL; 1 = this thread only)', { parse: parseNumber('threads', 1, 64, true) }),
     normalize: flag('--no-normalize', 'score text exactly as written (default: remove invisible characters, fold look-alike letters, NFKC forms, shouted or scrambled case and odd whitespace first)'),
     json: flag('--json', 'print JSON instead of a table'),
   },

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBuiltinCorpus } from '@tracemark/corpora';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keygen } from './commands/keygen.ts';
+import { openScoring } from './commands/detect.ts';
+import { BATCH_DOCUMENTS, DetectPool } from './detect-pool.ts';
+import { InputError } from './errors.ts';
+import { parseJsonlLine } from './io.ts';
+import { jsonlDocument } from './jsonl-document.ts';
+import { prepareJsonlLines } from './prepare-jsonl-lines.ts';
+
+let dir: string;
+let key: string;
+/** 700 JSONL lines of State of the Union text, sentences recurring across documents (shared tuples). */
+let lines: { line: number; text: string }[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tracemark-pool-'));
+  key = join(dir, 'kgw.json');
+  await keygen({ scheme: 'kgw', tokenizer: 'o200k_base', params: {}, out: key, force: true });
+  const sentences = loadBuiltinCorpus('sotu').flatMap((d) => d.text.split(/(?<=[.!?])\s+/)).slice(0, 900);
+  lines = Array.from({ length: 700 }, (_, i) => ({
+    line: i + 1,
+    text: JSON.stringify({ id: `d${i}`, text: Array.from({ length: 4 }, (_, j) => sentences[(i * 13 + j * 101) % sentences.length]).join(' '), ...(i % 9 === 0 ? { prompt: sentences[i % 50] } : {}) }),
+  }));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const options = () => ({ key, inputs: ['corpus.jsonl'], alpha: 1e-3, correct: 'holm' as const });
+
+/** The run as one thread scores it: every line through `session.add`, in order. */
+async function singleThreaded(input: { line: number; text: string }[]) {
+  const { session } = await openScoring(options());
+  for (const { line, text } of input) session.add(jsonlDocument('corpus.jsonl', line, parseJsonlLine('corpus.jsonl', line, text), undefined, 'prompt'));
+  return session;
+}
+
+/** The same lines through a pool of this thread + one worker, submitted without yielding so every route is taken. */
+async function pooled(input: { line: number; text: string }[], batch: number) {
+  const { session } = await openScoring(options());
+  const pool = DetectPool.start(2, { key, normalize: true, promptField: 'prompt' }, (docs) => docs.forEach((d) => session.addPrepared(d)), {
+    add: (path, ls) => ls.forEach(({ line, text }) => session.add(jsonlDocument(path, line, parseJsonlLine(path, line, text), undefined, 'prompt'))),
+    prepare: (path, ls) => prepareJsonlLines(session, path, ls, undefined, 'prompt'),
+  });
+  try {
+    await pool.whenReady();
+    for (let i = 0; i < input.length; i += batch) await pool.submit('corpus.jsonl', input.slice(i, i + batch));
+    await pool.drain();
+  } finally {
+    await pool.close();
+  }
+  return { session, routed: pool.routed };
+}
+
+describe('DetectPool (this thread + workers)', () => {
+  it('gives exactly the single-threaded run, whichever thread scored each batch', async () => {
+    const one = await singleThreaded(lines);
+    const { session: two, routed } = await pooled(lines, 10);
+    // Each route was taken: a worker, this thread adding at once, this thread holding for order.
+    expect(routed.worker).toBeGreaterThan(0);
+    expect(routed.held).toBeGreaterThan(0);
+    expect(routed.worker + routed.added + routed.held).toBe(70);
+    expect(two.documents()).toEqual(one.documents());
+    expect(two.aggregate()).toEqual(one.aggregate());
+    expect(one.documentTest().sharedTuples).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('fails on the first bad line in input order, naming it, after the documents before it', async () => {
+    const bad = lines.slice(0, 300).map((l) => (l.line === 257 ? { ...l, text: '{"text": oops}' } : l));
+    const before = await singleThreaded(bad.slice(0, 256));
+    const { session } = await openScoring(options());
+    const pool = DetectPool.start(2, { key, normalize: true, promptField: 'prompt' }, (docs) => docs.forEach((d) => session.addPrepared(d)), {
+      add: (path, ls) => ls.forEach(({ line, text }) => session.add(jsonlDocument(path, line, parseJsonlLine(path, line, text), undefined, 'prompt'))),
+      prepare: (path, ls) => prepareJsonlLines(session, path, ls, undefined, 'prompt'),
+    });
+    let error: unknown;
+    try {
+      await pool.whenReady();
+      for (let i = 0; i < bad.length; i += BATCH_DOCUMENTS / 8) await pool.submit('corpus.jsonl', bad.slice(i, i + BATCH_DOCUMENTS / 8));
+      await pool.drain();
+    } catch (e) {
+      error = e;
+    } finally {
+      await pool.close();
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/^corpus\.jsonl:257: malformed JSON/);
+    expect(session.aggregate()).toEqual(before.aggregate());
+  }, 60_000);
+});
