@@ -36,7 +36,7 @@ import {
 import { correctAcrossDocuments, DOCUMENT_CORRECTIONS, type DocumentCorrection } from './correct-across-documents.ts';
 import { assertSameTokenizer, type Tokenizer } from '@tracemark/tokenizers';
 import { createNormalizer, enabledNormalizers, type NormalizeOptions, type NormalizeResult, type NormalizerName } from './normalize.ts';
-import { type SchemeCore, windowIdentity } from './scheme-core.ts';
+import { type SchemeCore, scoreRange, windowIdentity } from './scheme-core.ts';
 import { ExactSum } from './exact-sum.ts';
 import { mix32 } from './prf.ts';
 import { TupleSet } from './tuple-set.ts';
@@ -473,12 +473,10 @@ export class DetectionSession {
       scores = new Float64Array(n);
     }
     const windows = this.options.restrictWindows ? new Uint32Array(2 * n) : undefined;
-    const win = new Uint32Array(2);
-    for (let i = first, j = 0; i < all.length; i++, j++) {
-      scores[j] = core.scoreAt(all, i, this.id);
-      ids[2 * j] = this.id[0]!;
-      ids[2 * j + 1] = this.id[1]!;
-      if (windows) {
+    scoreRange(core, all, first, all.length, ids, scores);
+    if (windows) {
+      const win = new Uint32Array(2);
+      for (let i = first, j = 0; i < all.length; i++, j++) {
         windowIdentity(all, i, h, win);
         windows[2 * j] = win[0]!;
         windows[2 * j + 1] = win[1]!;

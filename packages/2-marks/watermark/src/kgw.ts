@@ -12,7 +12,7 @@
 import { deriveSubkey } from './key.ts';
 import { greenThreshold, mix32, seedContext, thresholdProbability, tokenHash32, wordsFromBytes } from './prf.ts';
 import { prepareCandidates, drawIndex, samplePlain } from './sampling.ts';
-import { type SchemeCore, tupleIdentity } from './scheme-core.ts';
+import { type SchemeCore, tupleIdentity, UNKEYED } from './scheme-core.ts';
 import { type KgwParams, type SampleOptions, type WatermarkKey } from './types.ts';
 
 /**
@@ -121,5 +121,41 @@ export function createKgwCore(key: WatermarkKey): SchemeCore {
       seedContext(kg, tokens, i, h, lanes);
       return tokenHash32(lanes[0]!, lanes[1]!, c) < threshold ? 1 : 0;
     },
+    // Detection's hot loop (left-hash, h ≥ 1): `tupleIdentity` and `seedContext` inlined, the lanes
+    // in locals instead of scratch arrays (measured on the 8.85 M positions of 44 MiB of JSONL: 130 ms against 260–360 ms through `scoreAt`).
+    ...(selfhash || h === 0
+      ? {}
+      : {
+          scoreRange(tokens: Uint32Array, from: number, to: number, ids: Uint32Array, scores: Float64Array): void {
+            const u0 = UNKEYED[0]!;
+            const u1 = UNKEYED[1]!;
+            const u2 = UNKEYED[2]!;
+            const u3 = UNKEYED[3]!;
+            const k0 = kg[0]!;
+            const k1 = kg[1]!;
+            const k2 = kg[2]!;
+            const k3 = kg[3]!;
+            for (let i = from, j = 0; i < to; i++, j++) {
+              let t = tokens[i - h]!;
+              let g = Math.imul(t + 1, 0x9e3779b9);
+              let a = mix32((u0 ^ g) + u2);
+              let b = mix32((u1 + Math.imul(t ^ u3, 0x85ebca6b)) ^ 0x27d4eb2f);
+              let ka = mix32((k0 ^ g) + k2);
+              let kb = mix32((k1 + Math.imul(t ^ k3, 0x85ebca6b)) ^ 0x27d4eb2f);
+              for (let m = i - h + 1; m < i; m++) {
+                t = tokens[m]!;
+                g = Math.imul(t + 1, 0x9e3779b9);
+                a = mix32((a ^ g) + u2);
+                b = mix32((b + Math.imul(t ^ u3, 0x85ebca6b)) ^ 0x27d4eb2f);
+                ka = mix32((ka ^ g) + k2);
+                kb = mix32((kb + Math.imul(t ^ k3, 0x85ebca6b)) ^ 0x27d4eb2f);
+              }
+              const c = tokens[i]!;
+              ids[2 * j] = mix32(a ^ Math.imul(c + 1, 0x9e3779b9));
+              ids[2 * j + 1] = mix32(b + Math.imul(c ^ 0x7f4a7c15, 0xcc9e2d51));
+              scores[j] = tokenHash32(ka, kb, c) < threshold ? 1 : 0;
+            }
+          },
+        }),
   };
 }

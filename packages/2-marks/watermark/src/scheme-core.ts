@@ -21,10 +21,27 @@ export interface SchemeCore extends Watermarker {
   readonly nullProbability: number;
   /** Score position `i` (`i ≥ contextWidth`); writes the PRF input's 64-bit identity into `keyOut`. */
   scoreAt(tokens: Uint32Array, i: number, keyOut: Uint32Array): number;
+  /**
+   * Optional batch form of `scoreAt` for positions `from … to-1` (`from ≥ contextWidth`): position
+   * `from + j` writes its identity to `ids[2j], ids[2j+1]` and its score to `scores[j]`, exactly
+   * the values `scoreAt` gives (`scheme-core.test.ts` compares both).
+   */
+  scoreRange?(tokens: Uint32Array, from: number, to: number, ids: Uint32Array, scores: Float64Array): void;
+}
+
+/** `core.scoreRange`, or `scoreAt` position by position for a scheme without the batch form. */
+export function scoreRange(core: SchemeCore, tokens: Uint32Array, from: number, to: number, ids: Uint32Array, scores: Float64Array): void {
+  if (core.scoreRange) return core.scoreRange(tokens, from, to, ids, scores);
+  const id = new Uint32Array(2);
+  for (let i = from, j = 0; i < to; i++, j++) {
+    scores[j] = core.scoreAt(tokens, i, id);
+    ids[2 * j] = id[0]!;
+    ids[2 * j + 1] = id[1]!;
+  }
 }
 
 /** Fixed words (hex digits of π) for the unkeyed tuple identity: the same for every key. */
-const UNKEYED = Uint32Array.of(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344);
+export const UNKEYED = Uint32Array.of(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344);
 
 /** Unkeyed 64-bit identity of the window tokens[i-h..i-1] alone (the context that seeds position i). */
 export function windowIdentity(tokens: Uint32Array, i: number, h: number, out: Uint32Array): void {
