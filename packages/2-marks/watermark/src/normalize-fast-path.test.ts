@@ -59,3 +59,25 @@ describe('createNormalizer: the ASCII fast path', () => {
     }
   });
 });
+
+describe('createNormalizer: the ASCII candidate automaton', () => {
+  it('agrees with the general path on random strings of the characters its states tell apart', () => {
+    // Letters of both cases, apostrophes, spaces, odd spaces, newlines and other characters, with
+    // a character beyond ASCII at the end of some (the automaton hands over to the general loop).
+    const alphabet = ['a', 'b', 'A', 'B', 'I', "'", ' ', ' ', '\t', '\r', '\v', '\f', '\n', '.', '1', '-'];
+    const random = createRng('ascii-automaton');
+    const normalize = createNormalizer({});
+    let changed = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let t = '';
+      const length = 1 + Math.floor(random() * 24);
+      for (let j = 0; j < length; j++) t += alphabet[Math.floor(random() * alphabet.length)];
+      if (k % 7 === 0) t += '’';
+      const fast = normalize(t);
+      const general = normalizeTextGeneral(t);
+      if (fast.text !== general.text || fast.applied.join() !== general.applied.join()) expect({ text: t, fast, general }).toBeUndefined();
+      if (general.applied.length > 0) changed++;
+    }
+    expect(changed).toBeGreaterThan(5_000);
+  });
+});

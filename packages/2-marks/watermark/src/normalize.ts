@@ -196,6 +196,23 @@ function classOf(unit: number): number {
  * `detect`'s CPU time, 80 µs per 3 KB document with a curly quote.
  */
 function scanCandidates(text: string): number {
+  // ASCII first, through a small automaton (two table lookups per character, no branch on the
+  // character's class: 4.5 → 1.6 ns per character, measured on 44 MiB of JSONL); at the first
+  // code unit beyond ASCII the general loop below starts over.
+  asciiAutomaton ??= buildAsciiAutomaton();
+  const { kind: ASCII_KIND, found: ASCII_FOUND, next: ASCII_NEXT } = asciiAutomaton;
+  let state = 0;
+  let found = 0;
+  const n = text.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) break;
+    const k = (state << 3) | ASCII_KIND[unit]!;
+    found |= ASCII_FOUND[k]!;
+    state = ASCII_NEXT[k]!;
+  }
+  if (i === n) return found;
   let bits = 0;
   let prev = 0;
   let prevPrev = 0;
@@ -214,6 +231,45 @@ function scanCandidates(text: string): number {
     prevUnit = unit;
   }
   return bits;
+}
+
+/**
+ * The ASCII automaton of `scanCandidates`. Kinds of a character: 0 other, 1 lower-case letter,
+ * 2 capital, 3 space (U+0020), 4 apostrophe, 5 odd space (\r \t \v \f: what `IS_ODD_SPACE` marks
+ * in ASCII). A state is the previous character's kind × 2 + whether the one before it was a
+ * letter; `found[state × 8 + kind]` holds the candidate bits the general loop sets there and
+ * `next` the next state.
+ */
+interface AsciiAutomaton {
+  readonly kind: Uint8Array;
+  readonly found: Uint8Array;
+  readonly next: Uint8Array;
+}
+let asciiAutomaton: AsciiAutomaton | undefined;
+
+/** Built on first use: `classOf` needs `WHITESPACE_CANDIDATE`, defined further down. */
+function buildAsciiAutomaton(): AsciiAutomaton {
+  const kind = new Uint8Array(128);
+  const found = new Uint8Array(12 * 8);
+  const next = new Uint8Array(12 * 8);
+  for (let u = 0; u < 128; u++) {
+    const c = classOf(u);
+    kind[u] = c & IS_LOWER ? 1 : c & IS_UPPER ? 2 : u === 0x20 ? 3 : c & IS_APOSTROPHE ? 4 : c & IS_ODD_SPACE ? 5 : 0;
+  }
+  for (let prevKind = 0; prevKind < 6; prevKind++) {
+    for (let prevPrevLetter = 0; prevPrevLetter < 2; prevPrevLetter++) {
+      const state = prevKind * 2 + prevPrevLetter;
+      const prevLetter = prevKind === 1 || prevKind === 2;
+      for (let k = 0; k < 6; k++) {
+        let bits = 0;
+        if (k === 2 && (prevLetter || (prevKind === 4 && prevPrevLetter === 1))) bits = CASE_CANDIDATE_BIT;
+        else if (k === 5 || (k === 3 && prevKind === 3)) bits = WHITESPACE_CANDIDATE_BIT;
+        found[(state << 3) | k] = bits;
+        next[(state << 3) | k] = k * 2 + (prevLetter ? 1 : 0);
+      }
+    }
+  }
+  return { kind, found, next };
 }
 
 /**
