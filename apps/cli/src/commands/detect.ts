@@ -149,7 +149,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
       batchPath = path;
       for await (const { line, text } of readLines(path)) {
         if (pool) {
-          // Workers parse, tokenize and score; this thread keeps reading and deduplicating.
+          // The pool scores the batch on a worker, or here when the workers are busy; this thread also reads and deduplicates.
           batch.push({ line, text });
           if (batch.length >= BATCH_DOCUMENTS) await flush();
         } else addLine(path, line, text);
