@@ -80,4 +80,21 @@ describe('createNormalizer: the ASCII candidate automaton', () => {
     }
     expect(changed).toBeGreaterThan(5_000);
   });
+
+  it('agrees on long documents with more case candidates than it records (4096), and around that count', () => {
+    const ascii = documents().filter((d) => /^[\x00-\x7f]*$/.test(d) && d.length > 20_000).slice(0, 3);
+    expect(ascii.length).toBe(3);
+    const normalize = createNormalizer({});
+    for (const d of ascii) {
+      const upper = d.toUpperCase();
+      // Shouted from some point on: candidate counts from a few up to tens of thousands.
+      const partly = [1000, 4000, 4100, 5000, 12_000].map((cut) => d.slice(0, d.length - cut) + upper.slice(d.length - cut));
+      for (const t of [upper, ...partly]) {
+        const fast = normalize(t);
+        const general = normalizeTextGeneral(t);
+        expect(fast.applied).toEqual(general.applied);
+        expect(fast.text === general.text).toBe(true);
+      }
+    }
+  });
 });
