@@ -74,9 +74,10 @@ export type DetectCommandResult = DetectionResult & {
 };
 
 /**
- * Below 64 MiB of JSONL, starting workers (each loads the tokenizer's rank table and warms its own
- * piece cache) costs more than it saves on two cores. Measured with the fast o200k_base encoder,
- * 1 vs 2 threads: 16 MiB 1.9 vs 2.6 s, 44 MiB 3.7 vs 3.6 s, 160 MiB 10.4 vs 7.8 s.
+ * Below 64 MiB of JSONL, starting workers (each loads its modules and the tokenizer's rank table,
+ * ≈0.8 s of CPU from the TypeScript sources, then runs cold code for its first batches) costs more
+ * than it saves on two cores. Measured in-process, 1 thread vs this thread + 1 worker, wall time on
+ * the shared 2-core machine: 16 MiB 0.8 vs 1.6 s, 44 MiB 1.8 vs 1.9 s, 160 MiB 7.6 vs 5.4 s.
  */
 const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
