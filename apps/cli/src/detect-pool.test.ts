@@ -65,9 +65,34 @@ describe('DetectPool (this thread + workers)', () => {
     expect(routed.worker).toBeGreaterThan(0);
     expect(routed.held).toBeGreaterThan(0);
     expect(routed.worker + routed.added + routed.held).toBe(70);
+    expect(routed.stolen).toBeLessThanOrEqual(routed.worker);
     expect(two.documents()).toEqual(one.documents());
     expect(two.aggregate()).toEqual(one.aggregate());
     expect(one.documentTest().sharedTuples).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('takes over a batch a worker still has when the run waits for it, and drops the worker\'s copy', async () => {
+    const one = await singleThreaded(lines.slice(0, 200));
+    const { session } = await openScoring(options());
+    const pool = DetectPool.start(2, { key, normalize: true, promptField: 'prompt' }, (docs) => docs.forEach((d) => session.addPrepared(d)), {
+      add: (path, ls) => ls.forEach(({ line, text }) => session.add(jsonlDocument(path, line, parseJsonlLine(path, line, text), undefined, 'prompt'))),
+      prepare: (path, ls) => prepareJsonlLines(session, path, ls, undefined, 'prompt'),
+    });
+    try {
+      await pool.whenReady();
+      // Sent to the worker, then drained at once: the worker cannot have answered yet (its message
+      // needs a turn of this thread's event loop), so this thread scores the batch itself.
+      await pool.submit('corpus.jsonl', lines.slice(0, 20));
+      await pool.drain();
+      expect(pool.routed).toMatchObject({ worker: 1, stolen: 1 });
+      // The worker's late copy of that batch arrives during these and must change nothing.
+      for (let i = 20; i < 200; i += 20) await pool.submit('corpus.jsonl', lines.slice(i, i + 20));
+      await pool.drain();
+    } finally {
+      await pool.close();
+    }
+    expect(session.documents()).toEqual(one.documents());
+    expect(session.aggregate()).toEqual(one.aggregate());
   }, 60_000);
 
   it('fails on the first bad line in input order, naming it, after the documents before it', async () => {

@@ -5,10 +5,12 @@
  *
  * The calling thread is one of the pool's threads: `threads` = this thread + `threads - 1` workers.
  * When every worker has its two batches, the next batch is scored here instead of waiting (through
- * `local`), so no core idles and the workers' start-up (loading the tokenizer, ≈0.3 s) is covered by
- * work done here. Measured on 44 MiB of JSONL, 2 cores: two workers with this thread only reading
- * and deduplicating took 3.3 s wall against 2.5 s for one thread; this thread plus one worker,
- * both scoring, see BENCHMARKS.md ("Detection ÷ tokenization").
+ * `local`), and when the run waits for a batch a worker still has, this thread scores it too (the
+ * worker's copy is dropped), so no core idles: not while the workers start (≈0.8 s of CPU each
+ * from the TypeScript sources: modules, the tokenizer's rank table), not while they run cold code,
+ * not at the end. Measured on 44 MiB of JSONL, 2 cores: two workers with this thread only reading
+ * and deduplicating took 3.3 s wall against 2.5 s for one thread; for this design see BENCHMARKS.md
+ * ("Detection ÷ tokenization").
  */
 import { Worker } from 'node:worker_threads';
 import { type PreparedDocument } from '@tracemark/watermark';
@@ -35,8 +37,10 @@ export class DetectPool {
   private readonly waiters: (() => void)[] = [];
   private readonly inFlight: number[] = [];
   private readonly ready: boolean[] = [];
-  /** Where the batches went: to a worker, scored here and added at once, scored here and held for order. */
-  readonly routed = { worker: 0, added: 0, held: 0 };
+  /** Where the batches went: to a worker, scored here and added at once, scored here and held for order; and how many sent to a worker were then scored here. */
+  readonly routed = { worker: 0, added: 0, held: 0, stolen: 0 };
+  /** Batches at a worker, not yet back (what `steal` may take over). */
+  private readonly posted = new Map<number, { path: string; lines: DetectBatch['lines'] }>();
   private nextToSend = 0;
   private nextToDeliver = 0;
   private failure: Error | null = null;
@@ -68,7 +72,8 @@ export class DetectPool {
         else if ('error' in m) pool.fail(new IoError(`detection worker: ${m.error}`));
         else {
           pool.inFlight[slot]!--;
-          pool.receive(m.index, m.prepared, m.inputError);
+          // A batch this thread took over meanwhile (`steal`) is already delivered: drop the copy.
+          if (pool.posted.delete(m.index)) pool.receive(m.index, m.prepared, m.inputError);
         }
       });
       w.on('error', (e) => pool.fail(new IoError(`detection worker: ${e.message}`)));
@@ -83,6 +88,10 @@ export class DetectPool {
 
   private receive(index: number, prepared: PreparedDocument[], inputError: string | undefined): void {
     this.pending.set(index, { prepared, inputError });
+    this.deliver();
+  }
+
+  private deliver(): void {
     // Deliver strictly in input order; the first bad line in input order fails the run, after the
     // documents before it — exactly where a single-threaded run stops.
     while (!this.failure && this.pending.has(this.nextToDeliver)) {
@@ -92,6 +101,44 @@ export class DetectPool {
       if (batch.inputError) this.fail(new InputError(batch.inputError));
     }
     for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /**
+   * Score here the batch the run waits for when a worker still has it (cold workers are slow on
+   * their first batches, and this thread would otherwise sit idle); its documents are added now and
+   * the worker's copy is dropped when it comes. False when that batch is not at a worker.
+   */
+  private steal(): boolean {
+    const index = this.nextToDeliver;
+    const batch = this.posted.get(index);
+    if (!batch) return false;
+    this.posted.delete(index);
+    this.routed.stolen++;
+    this.addHere(batch.path, batch.lines);
+    this.deliver();
+    return true;
+  }
+
+  /** Add a batch here, the next one in order. */
+  private addHere(path: string, lines: DetectBatch['lines']): void {
+    this.nextToDeliver++;
+    try {
+      this.local.add(path, lines);
+    } catch (e) {
+      // Nothing after the bad line may be delivered, as when a worker's batch fails.
+      this.fail(e as Error);
+      throw e;
+    }
+  }
+
+  /** Wait until `condition`, scoring the batch the run waits for here rather than idling (`steal`). */
+  private async settle(condition: () => boolean): Promise<void> {
+    while (!condition()) {
+      if (this.failure) throw this.failure;
+      if (this.steal()) continue;
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+    if (this.failure) throw this.failure;
   }
 
   private async wait(condition: () => boolean): Promise<void> {
@@ -112,26 +159,20 @@ export class DetectPool {
     for (let k = 0; k < this.workers.length; k++) if (this.ready[k] && this.inFlight[k]! < 2 && (worker < 0 || this.inFlight[k]! < this.inFlight[worker]!)) worker = k;
     if (worker < 0 && this.nextToSend - this.nextToDeliver >= MAX_AHEAD_PER_WORKER * this.workers.length) {
       // Batches scored here wait for the workers' earlier ones: bound how many (memory).
-      await this.wait(() => this.nextToSend - this.nextToDeliver < MAX_AHEAD_PER_WORKER * this.workers.length);
+      await this.settle(() => this.nextToSend - this.nextToDeliver < MAX_AHEAD_PER_WORKER * this.workers.length);
     }
     const index = this.nextToSend++;
     if (worker >= 0) {
       this.routed.worker++;
       this.inFlight[worker]!++;
+      this.posted.set(index, { path, lines });
       this.workers[worker]!.postMessage({ index, path, lines } satisfies DetectBatch);
       return;
     }
     if (index === this.nextToDeliver) {
       // Nothing before this batch is waiting: add its documents straight away (no prepared copies).
       this.routed.added++;
-      this.nextToDeliver++;
-      try {
-        this.local.add(path, lines);
-      } catch (e) {
-        // Nothing after the bad line may be delivered, as when a worker's batch fails.
-        this.fail(e as Error);
-        throw e;
-      }
+      this.addHere(path, lines);
       return;
     }
     this.routed.held++;
@@ -147,7 +188,7 @@ export class DetectPool {
 
   /** Wait until every submitted batch has been delivered. */
   async drain(): Promise<void> {
-    await this.wait(() => this.nextToDeliver === this.nextToSend);
+    await this.settle(() => this.nextToDeliver === this.nextToSend);
   }
 
   /** Stop the workers (always call it, also after an error). */
