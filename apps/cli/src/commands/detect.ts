@@ -105,7 +105,23 @@ export async function detectPartial(o: DetectCommandOptions & { shard: { index: 
 }
 
 async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; result: DetectCommandResult } | { kind: 'partial'; partial: DetectPartial }> {
-  const scoring = await openScoring(o);
+  // Workers start first: their start-up (modules, tokenizer) overlaps this thread's own.
+  const threads = o.threads ?? (await automaticThreads(o.inputs.filter((p) => formatOf(p, o.format) === 'jsonl')));
+  const promptField = o.promptField ?? 'prompt';
+  const workerData = { key: o.key, normalize: o.normalize !== false, promptField, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), ...(o.field ? { field: o.field } : {}) };
+  const pool = threads > 1
+    ? DetectPool.start(threads, workerData, (docs) => docs.forEach(addPrepared), {
+        add: (path, lines) => lines.forEach(({ line, text }) => addLine(path, line, text)),
+        prepare: (path, lines) => prepareJsonlLines(session, path, lines, o.field, promptField),
+      })
+    : undefined;
+  let scoring: Scoring;
+  try {
+    scoring = await openScoring(o);
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
   const { tokenizer, detector, session } = scoring;
   let count = 0;
   const addDoc = (doc: { id: string; text: string; prompt?: string }) => {
@@ -116,16 +132,7 @@ async function runDetect(o: DetectCommandOptions): Promise<{ kind: 'full'; resul
     session.addPrepared(doc);
     count++;
   };
-  const threads = o.threads ?? (await automaticThreads(o.inputs.filter((p) => formatOf(p, o.format) === 'jsonl')));
-  const promptField = o.promptField ?? 'prompt';
-  const workerData = { key: o.key, normalize: o.normalize !== false, promptField, ...(o.tokenizer ? { tokenizer: o.tokenizer } : {}), ...(o.field ? { field: o.field } : {}) };
   const addLine = (path: string, line: number, text: string) => addDoc(jsonlDocument(path, line, parseJsonlLine(path, line, text), o.field, promptField));
-  const pool = threads > 1
-    ? DetectPool.start(threads, workerData, (docs) => docs.forEach(addPrepared), {
-        add: (path, lines) => lines.forEach(({ line, text }) => addLine(path, line, text)),
-        prepare: (path, lines) => prepareJsonlLines(session, path, lines, o.field, promptField),
-      })
-    : undefined;
   let batch: { line: number; text: string }[] = [];
   let batchPath = '';
   const flush = async () => {
