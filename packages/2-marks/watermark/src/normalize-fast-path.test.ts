@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCorpus } from '@tracemark/corpora';
 import { createRng } from '@tracemark/stats';
-import { createNormalizer, type NormalizeOptions, normalizeTextGeneral } from './normalize.ts';
+import { createNormalizer, type NormalizeOptions, normalizeTextGeneral, passesNormalizersUnchanged } from './normalize.ts';
 
 /** Sentences and lines of both corpora (most of them ASCII: the fast path; the rest, with dashes and accents: the general one). */
 function sentences(): string[] {
@@ -95,6 +95,55 @@ describe('createNormalizer: the ASCII candidate automaton', () => {
         expect(fast.applied).toEqual(general.applied);
         expect(fast.text === general.text).toBe(true);
       }
+    }
+  });
+});
+
+describe('passesNormalizersUnchanged: the punctuation the fast path lets through', () => {
+  const accepted: string[] = [];
+  for (let u = 0; u < 0x10000; u++) if (passesNormalizersUnchanged(u)) accepted.push(String.fromCharCode(u));
+
+  it('takes the punctuation of everyday text and none of what a normalizer changes', () => {
+    for (const c of ['’', '“', '”', '—', '–', '•', '§', '©', '€', '‘']) expect(accepted).toContain(c);
+    // NFKC changes these (… → ...); invisible removes the soft hyphen; letters, spaces and marks never pass.
+    for (const c of ['…', '™', '½', '‥', '\u00ad', '\u00a0', '\u2028', 'é', 'а', '\u0301', '\u200b', '＂']) expect(accepted).not.toContain(c);
+    expect(accepted.length).toBeGreaterThan(1000);
+  });
+
+  it('no accepted character composes with the one before it or reorders with marks (combining class 0)', () => {
+    const set = new Set(accepted);
+    // Canonical composition only forms characters whose NFD has the second character after a first.
+    for (let u = 0; u < 0x10000; u++) {
+      if (u >= 0xd800 && u <= 0xdfff) continue;
+      const nfd = String.fromCharCode(u).normalize('NFD');
+      for (const c of Array.from(nfd).slice(1)) if (set.has(c)) expect({ composes: String.fromCharCode(u), with: c }).toBeUndefined();
+    }
+    // A nonzero combining class would reorder against one of these marks (classes 1 and 230).
+    for (const c of accepted) {
+      for (const m of ['\u0334', '\u0301']) {
+        if ((c + m).normalize('NFKC') !== c + m || (m + c).normalize('NFKC') !== m + c) expect({ reorders: c, with: m }).toBeUndefined();
+      }
+    }
+  });
+
+  it('every accepted character survives invisible, homoglyphs and nfkc in ASCII context, and the normalizer agrees with the general path on random mixes', () => {
+    const firstThree = { case: false, whitespace: false };
+    for (const c of accepted) {
+      for (const t of [`a${c}b`, `${c}${c}`, `A${c}B c`, `x ${c}`]) {
+        const r = normalizeTextGeneral(t, firstThree);
+        if (r.text !== t || r.applied.length > 0) expect({ c, t, r }).toBeUndefined();
+      }
+    }
+    const random = createRng('punctuation-mix');
+    const pieces = ['a', 'B', 'I', "'", '’', ' ', '  ', '\t', 'x', 'Y', 'é', '\u00a0', '\u200b', 'а', ...accepted.filter((_, i) => i % 40 === 0)];
+    const normalize = createNormalizer({});
+    for (let k = 0; k < 20_000; k++) {
+      let t = '';
+      const length = 1 + Math.floor(random() * 30);
+      for (let j = 0; j < length; j++) t += pieces[Math.floor(random() * pieces.length)];
+      const fast = normalize(t);
+      const general = normalizeTextGeneral(t);
+      if (fast.text !== general.text || fast.applied.join() !== general.applied.join()) expect({ text: t, fast, general }).toBeUndefined();
     }
   });
 });

@@ -115,7 +115,8 @@ export function createNormalizer(options: NormalizeOptions | false = {}): (text:
     // Text outside the Basic Multilingual Plane (emoji, mathematical letters): the general path.
     if (scan < 0) return general(text, applied, enabled);
     if (scan & NON_ASCII_BIT) {
-      // invisible, homoglyphs and nfkc leave ASCII text as it is; others decide quickly (one
+      // invisible, homoglyphs and nfkc leave ASCII text as it is (and the punctuation the
+      // automaton takes: NON_ASCII is not set for it); others decide quickly (one
       // regular-expression test or ICU's quick check), and if they change the text the rest
       // runs on the changed text, whose candidates the scan did not see.
       const first = general(text, applied, firstThree);
@@ -124,7 +125,7 @@ export function createNormalizer(options: NormalizeOptions | false = {}): (text:
     // The scan's candidates decide whether case and whitespace can change the text; the result
     // is the general path's (normalize-fast-path.test.ts compares both on both corpora, clean and attacked).
     let out = text;
-    // ASCII text: the words the scan counted and the candidates it found, without another pass.
+    // Text the automaton took whole: the words it counted and the candidates it found, without another pass.
     if (caseOn && scan & CASE_CANDIDATE_BIT && (scan & NON_ASCII_BIT || asciiScan.overflow ? caseAttacked(text) : asciiCaseAttacked(text))) {
       out = restoreCase(text);
       if (out !== text) applied.push('case');
@@ -197,34 +198,32 @@ function classOf(unit: number): number {
  * `detect`'s CPU time, 80 µs per 3 KB document with a curly quote.
  */
 function scanCandidates(text: string): number {
-  // ASCII first, through a small automaton (two table lookups per character, no branch on the
-  // character's class: 4.5 → 1.6 ns per character, measured on 44 MiB of JSONL); at the first
-  // code unit beyond ASCII the general loop below starts over.
+  // ASCII (and the punctuation no normalizer changes, see `automatonKind`) first, through a small
+  // automaton (two table lookups per character, no branch on the character's class: 4.5 → 1.6 ns
+  // per character, measured on 44 MiB of JSONL); at the first other code unit the general loop
+  // below starts over.
   asciiAutomaton ??= buildAsciiAutomaton();
-  const { kind: ASCII_KIND, step: ASCII_STEP } = asciiAutomaton;
+  const { wide: WIDE_KIND, step: ASCII_STEP } = asciiAutomaton;
   const scan = asciiScan;
-  const positions = scan.candidates;
-  let state = 0;
-  let found = 0;
-  let words = 0;
-  let count = 0;
+  scan.state = 0;
+  scan.found = 0;
+  scan.words = 0;
+  scan.count = 0;
   const n = text.length;
   let i = 0;
-  for (; i < n; i++) {
+  for (;;) {
+    i = asciiRun(text, i, asciiAutomaton, scan);
+    if (i === n) break;
     const unit = text.charCodeAt(i);
-    if (unit >= 0x80) break;
-    const step = ASCII_STEP[(state << 3) | ASCII_KIND[unit]!]!;
-    words += (step >>> 5) & 1;
-    const f = step >>> 6;
-    if (f !== 0) {
-      found |= f;
-      if (f === CASE_CANDIDATE_BIT && count <= positions.length) positions[count++] = i;
-    }
-    state = step & 31;
+    let kind = WIDE_KIND[unit]!;
+    if (kind === 0) kind = WIDE_KIND[unit] = automatonKind(unit);
+    if (kind === NOT_HANDLED) break;
+    // Punctuation (kind 0) or ’ (4): never a word start nor a candidate.
+    scan.state = ASCII_STEP[(scan.state << 3) | (kind - 1)]! & 31;
+    i++;
   }
-  scan.words = words;
-  scan.count = count;
-  scan.overflow = count > positions.length;
+  scan.overflow = scan.count > scan.candidates.length;
+  const found = scan.found;
   if (i === n) return found;
   let bits = 0;
   let prev = 0;
@@ -247,6 +246,39 @@ function scanCandidates(text: string): number {
 }
 
 /**
+ * The automaton over the ASCII run of `text` from `from`: updates `scan` and returns where the run
+ * ends (the text's length, or a code unit beyond ASCII). Its own function, so that the hot loop
+ * stays small (measured: with the other code units handled inside it, ASCII text ran 40% slower).
+ */
+function asciiRun(text: string, from: number, automaton: AsciiAutomaton, scan: typeof asciiScan): number {
+  const { kind: ASCII_KIND, step: ASCII_STEP } = automaton;
+  const positions = scan.candidates;
+  let state = scan.state;
+  let found = scan.found;
+  let words = scan.words;
+  let count = scan.count;
+  const n = text.length;
+  let i = from;
+  for (; i < n; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) break;
+    const step = ASCII_STEP[(state << 3) | ASCII_KIND[unit]!]!;
+    words += (step >>> 5) & 1;
+    const f = step >>> 6;
+    if (f !== 0) {
+      found |= f;
+      if (f === CASE_CANDIDATE_BIT && count <= positions.length) positions[count++] = i;
+    }
+    state = step & 31;
+  }
+  scan.state = state;
+  scan.found = found;
+  scan.words = words;
+  scan.count = count;
+  return i;
+}
+
+/**
  * The ASCII automaton of `scanCandidates`. Kinds of a character: 0 other, 1 lower-case letter,
  * 2 capital, 3 space (U+0020), 4 apostrophe, 5 odd space (\r \t \v \f: what `IS_ODD_SPACE` marks
  * in ASCII). A state is 12 × whether the previous character is inside a word + the previous
@@ -254,18 +286,51 @@ function scanCandidates(text: string): number {
  * the next state, whether a word starts there, and the candidate bits the general loop sets there.
  */
 interface AsciiAutomaton {
+  /** Kind of each ASCII code unit. */
   readonly kind: Uint8Array;
+  /** Beyond ASCII: 1 + the kind of a code unit the automaton takes, `NOT_HANDLED`, or 0 before its first sight. */
+  readonly wide: Uint8Array;
   /** Per state × 8 + kind, packed into one load: next state | word starts here << 5 | candidate bits << 6. */
   readonly step: Uint8Array;
 }
 let asciiAutomaton: AsciiAutomaton | undefined;
 
+/** A code unit the automaton hands over to the general loop. */
+const NOT_HANDLED = 7;
+const PUNCTUATION_OR_SYMBOL = /[\p{P}\p{S}]/u;
+
 /**
- * What the last `scanCandidates` of ASCII text found for the case decision: its words, and where
+ * Beyond ASCII the automaton also takes the punctuation and symbols that no normalizer can change
+ * (curly quotes, dashes, ellipsis, bullets …: see `passesNormalizersUnchanged`), as kind 0, or
+ * 4 for ’; text made of these and ASCII skips invisible, homoglyphs and nfkc altogether.
+ */
+function automatonKind(unit: number): number {
+  return passesNormalizersUnchanged(unit) ? 1 + (classOf(unit) & IS_APOSTROPHE ? 4 : 0) : NOT_HANDLED;
+}
+
+/**
+ * True for a code unit beyond ASCII that `invisible`, `homoglyphs` and `nfkc` leave as it is in any
+ * text of it and ASCII: a punctuation mark or symbol of the BMP (never a letter, mark, space or
+ * surrogate), not default-ignorable, not a look-alike, its own NFKC form. Such a text is NFKC:
+ * every character is NFKC_QC=Yes with combining class 0, the quick check's definitive "yes" (UAX
+ * #15 §9; the characters that may compose with the one before them, NFKC_QC=Maybe, are marks and
+ * Hangul jamo). `normalize.test.ts` checks all of this over every code unit it accepts.
+ */
+export function passesNormalizersUnchanged(unit: number): boolean {
+  if (unit < 0x80 || unit > 0xffff) return false;
+  const c = classOf(unit);
+  if (c & (IS_SURROGATE | IS_LETTER | IS_MARK | IS_UPPER | IS_LOWER | IS_ODD_SPACE)) return false;
+  const ch = String.fromCharCode(unit);
+  return PUNCTUATION_OR_SYMBOL.test(ch) && !IGNORABLE.test(ch) && HOMOGLYPH_FOLDS[ch] === undefined && ch.normalize('NFKC') === ch;
+}
+
+/**
+ * What the last `scanCandidates` of text the automaton took whole (ASCII and `automatonKind`'s
+ * punctuation) found for the case decision, and the automaton's state: its words, and where
  * its case candidates are (the capital of each), up to 4096 of them (beyond: `overflow`, and
  * `caseAttacked` decides). Reused from text to text; valid until the next scan.
  */
-const asciiScan = { words: 0, count: 0, overflow: false, candidates: new Int32Array(4096) };
+const asciiScan = { state: 0, found: 0, words: 0, count: 0, overflow: false, candidates: new Int32Array(4096) };
 
 /** Built on first use: `classOf` needs `WHITESPACE_CANDIDATE`, defined further down. */
 function buildAsciiAutomaton(): AsciiAutomaton {
@@ -293,7 +358,7 @@ function buildAsciiAutomaton(): AsciiAutomaton {
       }
     }
   }
-  return { kind, step };
+  return { kind, wide: new Uint8Array(65536), step };
 }
 
 /**
@@ -334,9 +399,9 @@ function caseAttacked(text: string): boolean {
 }
 
 /**
- * `caseAttacked` for ASCII text from what `scanCandidates` recorded (`asciiScan`): the word count,
- * and the words around the candidates, each word once (in ASCII a word is a letter, then letters
- * and apostrophes). Measured on 44 MiB of JSONL: the second pass over 4,423 documents with a
+ * `caseAttacked` for text the automaton took whole, from what `scanCandidates` recorded
+ * (`asciiScan`): the word count, and the words around the candidates, each word once (in such
+ * text a word is an ASCII letter, then letters and apostrophes, ' or ’). Measured on 44 MiB of JSONL: the second pass over 4,423 documents with a
  * candidate cost 80–100 ms; this costs a few.
  */
 function asciiCaseAttacked(text: string): boolean {
@@ -349,7 +414,7 @@ function asciiCaseAttacked(text: string): boolean {
     if (at < end) continue; // in the word already counted
     let start = at;
     while (start > 0 && isAsciiWordChar(text.charCodeAt(start - 1))) start--;
-    while (text.charCodeAt(start) === 0x27) start++; // a word starts at a letter
+    while (text.charCodeAt(start) === 0x27 || text.charCodeAt(start) === 0x2019) start++; // a word starts at a letter
     end = at + 1;
     while (end < text.length && isAsciiWordChar(text.charCodeAt(end))) end++;
     const word = text.slice(start, end);
@@ -360,8 +425,9 @@ function asciiCaseAttacked(text: string): boolean {
   return verdict.shouted || verdict.attacked;
 }
 
+/** A letter or apostrophe of the text the automaton handles: ASCII letters, ' and ’. */
 function isAsciiWordChar(u: number): boolean {
-  return (u >= 0x61 && u <= 0x7a) || (u >= 0x41 && u <= 0x5a) || u === 0x27;
+  return (u >= 0x61 && u <= 0x7a) || (u >= 0x41 && u <= 0x5a) || u === 0x27 || u === 0x2019;
 }
 
 /** A document-level decision: a few acronyms and odd names are normal; many are an attack. */
