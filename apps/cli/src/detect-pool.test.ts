@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBuiltinCorpus } from '@tracemark/corpora';
+import { type DetectionSession } from '@tracemark/watermark';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keygen } from './commands/keygen.ts';
 import { openScoring } from './commands/detect.ts';
@@ -40,13 +41,18 @@ async function singleThreaded(input: { line: number; text: string }[]) {
   return session;
 }
 
-/** The same lines through a pool of this thread + one worker, submitted without yielding so every route is taken. */
-async function pooled(input: { line: number; text: string }[], batch: number) {
-  const { session } = await openScoring(options());
-  const pool = DetectPool.start(2, { key, normalize: true, promptField: 'prompt' }, (docs) => docs.forEach((d) => session.addPrepared(d)), {
+/** A pool of this thread + one worker scoring into `session`, as `detect` sets it up. */
+function startPool(session: DetectionSession): DetectPool {
+  return DetectPool.start(2, { key, normalize: true, promptField: 'prompt' }, (docs) => docs.forEach((d) => session.addPrepared(d)), {
     add: (path, ls) => ls.forEach(({ line, text }) => session.add(jsonlDocument(path, line, parseJsonlLine(path, line, text), undefined, 'prompt'))),
     prepare: (path, ls) => prepareJsonlLines(session, path, ls, undefined, 'prompt'),
   });
+}
+
+/** The same lines through a pool of this thread + one worker, submitted without yielding so every route is taken. */
+async function pooled(input: { line: number; text: string }[], batch: number) {
+  const { session } = await openScoring(options());
+  const pool = startPool(session);
   try {
     await pool.whenReady();
     for (let i = 0; i < input.length; i += batch) await pool.submit('corpus.jsonl', input.slice(i, i + batch));
@@ -74,10 +80,7 @@ describe('DetectPool (this thread + workers)', () => {
   it('takes over a batch a worker still has when the run waits for it, and drops the worker\'s copy', async () => {
     const one = await singleThreaded(lines.slice(0, 200));
     const { session } = await openScoring(options());
-    const pool = DetectPool.start(2, { key, normalize: true, promptField: 'prompt' }, (docs) => docs.forEach((d) => session.addPrepared(d)), {
-      add: (path, ls) => ls.forEach(({ line, text }) => session.add(jsonlDocument(path, line, parseJsonlLine(path, line, text), undefined, 'prompt'))),
-      prepare: (path, ls) => prepareJsonlLines(session, path, ls, undefined, 'prompt'),
-    });
+    const pool = startPool(session);
     try {
       await pool.whenReady();
       // Sent to the worker, then drained at once: the worker cannot have answered yet (its message
@@ -99,10 +102,7 @@ describe('DetectPool (this thread + workers)', () => {
     const bad = lines.slice(0, 300).map((l) => (l.line === 257 ? { ...l, text: '{"text": oops}' } : l));
     const before = await singleThreaded(bad.slice(0, 256));
     const { session } = await openScoring(options());
-    const pool = DetectPool.start(2, { key, normalize: true, promptField: 'prompt' }, (docs) => docs.forEach((d) => session.addPrepared(d)), {
-      add: (path, ls) => ls.forEach(({ line, text }) => session.add(jsonlDocument(path, line, parseJsonlLine(path, line, text), undefined, 'prompt'))),
-      prepare: (path, ls) => prepareJsonlLines(session, path, ls, undefined, 'prompt'),
-    });
+    const pool = startPool(session);
     let error: unknown;
     try {
       await pool.whenReady();

@@ -368,8 +368,7 @@ function buildAsciiAutomaton(): AsciiAutomaton {
  */
 function caseAttacked(text: string): boolean {
   let words = 0;
-  let caps = 0;
-  let scrambled = 0;
+  const candidateWords: string[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -389,8 +388,16 @@ function caseAttacked(text: string): boolean {
       prev = c;
     }
     words++;
-    if (!candidate) continue;
-    const word = text.slice(start, i);
+    if (candidate) candidateWords.push(text.slice(start, i));
+  }
+  return wordsAttacked(words, candidateWords);
+}
+
+/** The document decision from its word count and the words holding a case candidate. */
+function wordsAttacked(words: number, candidateWords: readonly string[]): boolean {
+  let caps = 0;
+  let scrambled = 0;
+  for (const word of candidateWords) {
     if (isAllCaps(word)) caps++;
     else if (isScrambled(word)) scrambled++;
   }
@@ -401,13 +408,12 @@ function caseAttacked(text: string): boolean {
 /**
  * `caseAttacked` for text the automaton took whole, from what `scanCandidates` recorded
  * (`asciiScan`): the word count, and the words around the candidates, each word once (in such
- * text a word is an ASCII letter, then letters and apostrophes, ' or ’). Measured on 44 MiB of JSONL: the second pass over 4,423 documents with a
- * candidate cost 80–100 ms; this costs a few.
+ * text a word is an ASCII letter, then letters and apostrophes, ' or ’). Measured on 44 MiB of
+ * JSONL: the second pass over 4,423 documents with a candidate cost 80–100 ms; this costs a few.
  */
 function asciiCaseAttacked(text: string): boolean {
   const { words, count, candidates } = asciiScan;
-  let caps = 0;
-  let scrambled = 0;
+  const candidateWords: string[] = [];
   let end = -1;
   for (let c = 0; c < count; c++) {
     const at = candidates[c]!;
@@ -417,12 +423,9 @@ function asciiCaseAttacked(text: string): boolean {
     while (text.charCodeAt(start) === 0x27 || text.charCodeAt(start) === 0x2019) start++; // a word starts at a letter
     end = at + 1;
     while (end < text.length && isAsciiWordChar(text.charCodeAt(end))) end++;
-    const word = text.slice(start, end);
-    if (isAllCaps(word)) caps++;
-    else if (isScrambled(word)) scrambled++;
+    candidateWords.push(text.slice(start, end));
   }
-  const verdict = caseVerdict(words, caps, scrambled);
-  return verdict.shouted || verdict.attacked;
+  return wordsAttacked(words, candidateWords);
 }
 
 /** A letter or apostrophe of the text the automaton handles: ASCII letters, ' and ’. */
