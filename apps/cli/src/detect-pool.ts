@@ -5,10 +5,10 @@
  *
  * The calling thread is one of the pool's threads: `threads` = this thread + `threads - 1` workers.
  * When every worker has its two batches, the next batch is scored here instead of waiting (through
- * `local`), and when the run waits for a batch a worker still has, this thread scores it too (the
- * worker's copy is dropped), so no core idles: not while the workers start (≈0.8 s of CPU each
- * from the TypeScript sources: modules, the tokenizer's rank table), not while they run cold code,
- * not at the end. Measured on 44 MiB of JSONL, 2 cores: two workers with this thread only reading
+ * `local`), and at the end, when the run waits for a batch a worker still has, this thread scores
+ * it too (the worker's copy is dropped), so this thread does not idle: not while the workers start
+ * (≈0.8 s of CPU each from the TypeScript sources: modules, the tokenizer's rank table), not while
+ * they run cold code, not at the end. Measured on 44 MiB of JSONL, 2 cores: two workers with this thread only reading
  * and deduplicating took 3.3 s wall against 2.5 s for one thread; for this design see BENCHMARKS.md
  * ("Detection ÷ tokenization").
  */
@@ -131,7 +131,7 @@ export class DetectPool {
     }
   }
 
-  /** Wait until `condition`, scoring the batch the run waits for here rather than idling (`steal`). */
+  /** Wait until `condition`, scoring the batch the run waits for here rather than idling (`steal`): at the end of the run, where this thread has nothing else to do. */
   private async settle(condition: () => boolean): Promise<void> {
     while (!condition()) {
       if (this.failure) throw this.failure;
@@ -159,7 +159,9 @@ export class DetectPool {
     for (let k = 0; k < this.workers.length; k++) if (this.ready[k] && this.inFlight[k]! < 2 && (worker < 0 || this.inFlight[k]! < this.inFlight[worker]!)) worker = k;
     if (worker < 0 && this.nextToSend - this.nextToDeliver >= MAX_AHEAD_PER_WORKER * this.workers.length) {
       // Batches scored here wait for the workers' earlier ones: bound how many (memory).
-      await this.settle(() => this.nextToSend - this.nextToDeliver < MAX_AHEAD_PER_WORKER * this.workers.length);
+      // (Waiting, not taking over a worker's batch: the worker computes it anyway, so that would
+      // be work done twice while the worker is busy.)
+      await this.wait(() => this.nextToSend - this.nextToDeliver < MAX_AHEAD_PER_WORKER * this.workers.length);
     }
     const index = this.nextToSend++;
     if (worker >= 0) {
