@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { bhAdjust, holmAdjust, type PValue, pValueFromLog10, pValueFromProbability } from '@tracemark/stats';
-import { accountFeaturesSql } from './account-features-sql.ts';
+import { accountFeaturesSql, COMPLETION_TOKENS_SQL } from './account-features-sql.ts';
 import { CONTENT_LEVELS, contentTest, coordinationTest, extractionShape } from './cluster-tests.ts';
 import { conformalPValues } from './conformal-p-values.ts';
 import { clusterSharedValuesSql, coordinationEdgesSql, coordinationValuesSql } from './coordination-sql.ts';
@@ -165,7 +165,7 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
     }
     const volume = await rows<{ cluster: number; exchanges: number; tokens: number; key_ids: (string | null)[]; first: string; last: string }>(
       c,
-      `SELECT m.cluster, count(*)::DOUBLE AS exchanges, coalesce(sum(completion_tokens), 0)::DOUBLE AS tokens, list(DISTINCT key_id ORDER BY key_id) AS key_ids,
+      `SELECT m.cluster, count(*)::DOUBLE AS exchanges, coalesce(sum(${COMPLETION_TOKENS_SQL}), 0)::DOUBLE AS tokens, list(DISTINCT key_id ORDER BY key_id) AS key_ids,
         strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last
        FROM scanned JOIN members m USING (account) GROUP BY m.cluster`,
     );
