@@ -14,7 +14,6 @@ import { TRAFFIC_PREDICATE_TYPE, TRAFFIC_REPORT_TYPE } from '@tracemark/traffic/
 import { InputError } from './errors.ts';
 import { readTextInput } from './io.ts';
 
-
 export interface ScanClusterOptions {
   /** Test these cluster ids (else every flagged cluster). */
   readonly cluster?: readonly number[];

@@ -28,6 +28,7 @@ import {
   type AccountResult,
   type ClusterResult,
   FLAG_MEANING,
+  type IngestParameters,
   type ReportInput,
   TRAFFIC_REPORT_TYPE,
   TRAFFIC_REPORT_VERSION,
@@ -43,6 +44,8 @@ export interface ScanOptions {
   readonly onProgress?: (message: string) => void;
   /** DuckDB memory limit (default 2GB: well inside the 4 GiB budget, DuckDB spills beyond it). */
   readonly memoryLimit?: string;
+  /** How the logs were read, recorded in the report so that it can be recomputed. */
+  readonly ingest?: IngestParameters;
 }
 
 const report10 = (log10PValue: number) => ({ pValue: 10 ** log10PValue, log10PValue });
@@ -245,6 +248,7 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
       type: TRAFFIC_REPORT_TYPE,
       version: TRAFFIC_REPORT_VERSION,
       alpha: o.alpha,
+      ...(o.ingest ? { ingest: o.ingest } : {}),
       correction: 'holm',
       calibration: refFeatures
         ? { mode: 'reference', statement: `per-account p-values are conformal against the ${refFeatures.length} accounts of the reference log(s), exactly valid when a benign scanned account is exchangeable with them; cluster content tests pool the reference accounts with the members; coordination is calibrated on random groups of the scanned log's ${N} accounts` }
