@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { type Statement } from '@tracemark/evidence';
 import { TRAFFIC_REPORT_TYPE, type TrafficReport } from '@tracemark/traffic/report';
 import { sha256File } from './io.ts';
-import { type VerifyCheck } from './commands/verify.ts';
+import { type VerifyCheck } from './verify-check.ts';
 
 /** The report, if the statement holds one whose fields a verification reads; else why not. */
 function readReport(statement: Statement<unknown>): TrafficReport | string {

@@ -26,6 +26,7 @@ import { readTextInput, sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { auditWithKey } from './audit.ts';
 import { argument, defineCommand, flag, listOption, option } from '../command.ts';
+import { type VerifyCheck } from '../verify-check.ts';
 
 export interface VerifyOptions {
   file: string;
@@ -35,12 +36,7 @@ export interface VerifyOptions {
   quiet?: boolean;
 }
 
-/** One line of the verification: what was checked, whether it held, and the evidence. */
-export interface VerifyCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-}
+export { type VerifyCheck } from '../verify-check.ts';
 
 export interface VerifyResult {
   file: string;
