@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [suite…]`: runs the benchmarks and writes BENCHMARKS.md. With no argument every suite
  * runs; naming suites (watermark, models, audit, attacks, memory, gateway, attribution, throughput,
- * distributed, traffic) reruns only those and
+ * distributed, traffic, traffic-distributed) reruns only those and
  * replaces only their sections, so one slow suite can be refreshed without the rest. Each section
  * is tagged with its suite and records the machine and date of the run that produced it.
  */
@@ -13,6 +13,7 @@ import { benchGateway } from './gateway.ts';
 import { benchMemory } from './memory.ts';
 import { benchModels } from './models.ts';
 import { benchTraffic } from './traffic.ts';
+import { benchTrafficDistributed } from './traffic-distributed.ts';
 import { benchWatermark } from './watermark.ts';
 import { benchScaleAttribution } from './scale-attribution.ts';
 import { benchScaleDetect } from './scale-detect.ts';
@@ -30,6 +31,7 @@ const SUITES: Record<string, () => Promise<BenchSection[]>> = {
   throughput: () => benchScaleDetect(scaleBytes(44)),
   distributed: async () => [...(await benchScaleDistributed(scaleBytes(1024))), ...(await benchAuditDistributed())],
   traffic: benchTraffic,
+  'traffic-distributed': benchTrafficDistributed,
 };
 
 function scaleBytes(defaultMiB: number): { bytes: number } {
@@ -38,7 +40,7 @@ function scaleBytes(defaultMiB: number): { bytes: number } {
 }
 
 const FILE = new URL('../BENCHMARKS.md', import.meta.url);
-const TAG = /^<!-- suite: ([a-z]+) -->$/;
+const TAG = /^<!-- suite: ([a-z-]+) -->$/;
 
 /** The existing file's sections per suite, as text blocks (untagged sections are dropped). */
 function existingSections(): Map<string, string[]> {

@@ -28,7 +28,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = ['--import', 'tsx', 'apps/cli/src/bin.ts'];
 
 /** Run the CLI; resolve with stdout and wall seconds, reject on a non-zero exit. */
-function cli(args: string[]): Promise<{ stdout: string; seconds: number }> {
+export function cli(args: string[]): Promise<{ stdout: string; seconds: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -40,7 +40,7 @@ function cli(args: string[]): Promise<{ stdout: string; seconds: number }> {
   });
 }
 
-function startWorker(redis: string, queue: string): Promise<ChildProcess> {
+export function startWorker(redis: string, queue: string): Promise<ChildProcess> {
   const p = spawn(process.execPath, [...CLI, 'worker', '--redis', redis, '--queue', queue, '--threads', '1'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
@@ -53,14 +53,14 @@ function startWorker(redis: string, queue: string): Promise<ChildProcess> {
 }
 
 /** Start a loopback redis-server on a free port and wait for its PONG. */
-async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
+export async function startRedis(): Promise<{ url: string; server: ChildProcess }> {
   const port = await freePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 50 && spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
   return { url: `redis://127.0.0.1:${port}/0`, server };
 }
 
-const NO_REDIS = 'Not measured: no `redis-server` on this machine (Debian package redis-server).';
+export const NO_REDIS = 'Not measured: no `redis-server` on this machine (Debian package redis-server).';
 
 /** Both sections' set-up: the input file and a fresh key; null without a redis-server binary. */
 async function setUp(bytes: number, tag: string): Promise<{ input: string; key: string } | null> {
@@ -78,7 +78,7 @@ function timings(): { times: Record<string, number[]>; push: (variant: string, s
   return { times, push: (k, s) => void (times[k] ??= []).push(s) };
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }

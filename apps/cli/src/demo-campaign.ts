@@ -12,7 +12,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseConfig, startGateway } from '@tracemark/gateway';
-import { parseFieldMapping, scanLogs, writeSimulation } from '@tracemark/traffic';
 import { audit } from './commands/audit.ts';
 import { train } from './commands/train.ts';
 import { builtinPrompts } from '@tracemark/corpora';
@@ -30,6 +29,8 @@ export interface DemoCampaign {
 const DISTILLER = Array.from({ length: 6 }, (_, i) => `harvest-${i + 1}`);
 
 export async function demoCampaign(dir: string, quiet: boolean): Promise<DemoCampaign> {
+  // Loaded when the demo runs: the traffic package loads DuckDB, which other commands do not need.
+  const { parseFieldMapping, scanLogs, writeSimulation } = await import('@tracemark/traffic');
   const f = (name: string) => join(dir, name);
   const keys = Object.fromEntries(DISTILLER.map((a) => [a, `sk-${a}-${randomBytes(12).toString('hex')}`]));
   const config = parseConfig(

@@ -9,10 +9,10 @@
 import { basename } from 'node:path';
 import { type TrafficCluster, type TrafficScanSource } from '@tracemark/audit';
 import { openEnvelope, parseEnvelope, parsePublicKey } from '@tracemark/evidence';
-import { TRAFFIC_PREDICATE_TYPE, TRAFFIC_REPORT_TYPE } from '@tracemark/traffic';
+// The report's constants only: the package's index loads DuckDB, which reading a report does not need.
+import { TRAFFIC_PREDICATE_TYPE, TRAFFIC_REPORT_TYPE } from '@tracemark/traffic/report';
 import { InputError } from './errors.ts';
 import { readTextInput } from './io.ts';
-
 
 export interface ScanClusterOptions {
   /** Test these cluster ids (else every flagged cluster). */

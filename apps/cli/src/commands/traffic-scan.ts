@@ -10,6 +10,7 @@ import { InputError } from '../errors.ts';
 import { formatPValue, renderTable } from '../format.ts';
 import { checkOutput, type OutputFile, sha256File, writeOutputs } from '../io.ts';
 import { parseAlpha } from '../option-parsers.ts';
+import { distributedOptions, isDistributed } from '../distributed/distributed-options.ts';
 import { note } from '../progress.ts';
 import { loadSigner } from './signer.ts';
 
@@ -24,6 +25,12 @@ export interface TrafficScanOptions {
   readonly map?: string;
   readonly format?: 'jsonl' | 'csv' | 'parquet' | undefined;
   readonly quiet?: boolean;
+  /** Ingest the logs on `tracemark worker`s through this Redis (BullMQ), in up to `shards` jobs. */
+  readonly redis?: string;
+  readonly shards?: number;
+  readonly queue?: string;
+  /** Progress lines of the distributed ingest (stderr in the CLI). */
+  readonly log?: (line: string) => void;
 }
 
 export interface TrafficScanResult {
@@ -45,6 +52,19 @@ export async function trafficScan(o: TrafficScanOptions): Promise<TrafficScanRes
   // A scan report is replaced when it exists, as before (a rescan refreshes it).
   for (const path of [o.out, o.html]) if (path) await checkOutput(path, { force: true });
   // Signed reports name every input by the digest of the whole file.
+  if (isDistributed(o)) {
+    const { ingestDistributed } = await import('../distributed/traffic-ingest.ts');
+    await ingestDistributed({
+      redis: o.redis!,
+      shards: o.shards!,
+      ...(o.queue ? { queue: o.queue } : {}),
+      ...(o.log ? { log: o.log } : {}),
+      logs: all,
+      mapping,
+      skipBadLines: o.skipBadLines === true,
+      ...(o.format ? { format: o.format } : {}),
+    });
+  }
   const sha256 = o.sign ? new Map(await Promise.all(all.map(async (p) => [p, (await sha256File(p)).sha256] as const))) : undefined;
   const report = await scanLogs(o.logs, {
     alpha: o.alpha,
@@ -136,9 +156,10 @@ export const command = defineCommand({
     html: option('--html <file>', 'write a self-contained HTML page of the report'),
     sign: option('--sign <signer.json>', 'sign the report (in-toto statement in a DSSE envelope); needs --out'),
     json: flag('--json', 'print the report as JSON'),
+    ...distributedOptions('the ingest of the logs', ' (workers write LOG.duckdb beside each log; the scan runs here)'),
   },
-  async run({ json, ...o }, { emit }) {
-    const r = await trafficScan({ ...o, references: o.references ?? [], quiet: json });
+  async run({ json, ...o }, { emit, io }) {
+    const r = await trafficScan({ ...o, references: o.references ?? [], quiet: json, log: (l) => io.stderr(`${l}\n`) });
     emit(json, trafficScanJson(r), renderTrafficScan(r));
   },
 });

@@ -20,11 +20,13 @@ import {
   verifyCommitment,
 } from '@tracemark/evidence';
 import { extractEnvelopeJson } from '@tracemark/report-html';
+import { TRAFFIC_PREDICATE_TYPE } from '@tracemark/traffic/report';
 import { ExitCode, InputError } from '../errors.ts';
 import { readTextInput, sha256File } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { auditWithKey } from './audit.ts';
 import { argument, defineCommand, flag, listOption, option } from '../command.ts';
+import { type VerifyCheck } from '../verify-check.ts';
 
 export interface VerifyOptions {
   file: string;
@@ -34,16 +36,11 @@ export interface VerifyOptions {
   quiet?: boolean;
 }
 
-/** One line of the verification: what was checked, whether it held, and the evidence. */
-export interface VerifyCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-}
+export { type VerifyCheck } from '../verify-check.ts';
 
 export interface VerifyResult {
   file: string;
-  kind: 'commitment' | 'audit-report';
+  kind: 'commitment' | 'audit-report' | 'traffic-report';
   signer: string;
   verified: boolean;
   checks: VerifyCheck[];
@@ -57,9 +54,10 @@ export interface VerifyResult {
 
 export interface VerifySigned {
   signerId: string;
-  /** The report's `createdAt`, or the commitment's `committedAt`. */
-  createdAt: string;
-  keyId: string;
+  /** The report's `createdAt`, or the commitment's `committedAt` (a traffic report has none). */
+  createdAt?: string;
+  /** The watermark key's id (a traffic report has none: a scan uses no key). */
+  keyId?: string;
   suspect?: string;
   verdict?: { detected: boolean; basis: string; log10PValue: number; statement: string };
 }
@@ -77,7 +75,7 @@ export function extractEnvelope(text: string, source: string): Envelope {
   return parseEnvelope(json, `${source} (embedded envelope)`);
 }
 
-async function findInput(name: string, places: string[]): Promise<string | undefined> {
+async function findInput(name: string, places: readonly string[]): Promise<string | undefined> {
   for (const place of places) {
     const s = await stat(place).catch(() => undefined);
     if (!s) throw new InputError(`${place}: no such file or directory (given with --inputs)`);
@@ -119,6 +117,12 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
       key?.secret.fill(0);
     }
     return { file: o.file, kind: 'commitment', signer: signerId, verified: true, checks, signed };
+  }
+  if (statement.predicateType === TRAFFIC_PREDICATE_TYPE) {
+    const { verifyTrafficReport } = await import('../verify-traffic-report.ts');
+    const envelopeJson = text.trimStart().startsWith('<') ? extractEnvelopeJson(text)! : text;
+    checks.push(...(await verifyTrafficReport(statement, text, envelopeJson, o.inputs, findInput, o.quiet ?? true)));
+    return { file: o.file, kind: 'traffic-report', signer: signerId, verified: checks.every((c) => c.ok), checks, signed: { signerId } };
   }
   if (statement.predicateType !== AUDIT_PREDICATE_TYPE) return failed('statement', new EvidenceError(`${o.file}: unknown predicate type ${statement.predicateType}`));
   let report: AuditReport;
@@ -227,7 +231,9 @@ export function renderVerify(r: VerifyResult): string {
   const s = r.signed;
   const head = s
     ? [
-        `signed by ${s.signerId} · ${r.kind === 'commitment' ? 'committed' : 'created'} ${s.createdAt} · key ${s.keyId}` +
+        `signed by ${s.signerId}` +
+          (s.createdAt !== undefined ? ` · ${r.kind === 'commitment' ? 'committed' : 'created'} ${s.createdAt}` : '') +
+          (s.keyId !== undefined ? ` · key ${s.keyId}` : '') +
           (s.suspect !== undefined ? ` · suspect ${s.suspect}` : ''),
         ...(s.verdict ? [`signed verdict: ${s.verdict.detected ? 'DETECTED' : 'not detected'} (${s.verdict.basis}, log10 p ${s.verdict.log10PValue.toFixed(2)}): ${s.verdict.statement}`] : []),
         '',
@@ -240,7 +246,7 @@ export function renderVerify(r: VerifyResult): string {
 
 export const command = defineCommand({
   name: 'verify',
-  description: 'verify a signed commitment or audit report (JSON or HTML); with --key and --inputs, recompute every statistic',
+  description: 'verify a signed commitment, audit report or traffic scan report (JSON or HTML); with --inputs (and --key for an audit), recompute every statistic',
   options: {
     file: argument('<file>', 'commitment.json, report.json or report.html'),
     publicKey: option('--public-key <file>', "the signer's public key file (or the signer file)").required(),
@@ -249,7 +255,8 @@ export const command = defineCommand({
     json: flag('--json', 'print the checks as JSON'),
   },
   async run({ json, ...o }, { emit, setExit }) {
-    const r = await verify({ ...o, quiet: true });
+    // Recomputing a large audit or scan takes minutes: progress on stderr, unless --json.
+    const r = await verify({ ...o, quiet: json });
     emit(json, r, renderVerify(r));
     if (!r.verified) setExit(ExitCode.verificationFailed);
   },

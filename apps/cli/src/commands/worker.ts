@@ -2,7 +2,8 @@
  * `tracemark worker --redis URL`: take shards from the BullMQ queue and return their results, until
  * SIGINT or SIGTERM: detection shards (`detect --redis URL --shards N`: tuple shards, or with
  * `--summary` input ranges; partial results merged by the enqueuing process) and account ranges (`audit --accounts FILE --redis URL --shards N`, raw
- * per-account scores corrected by the enqueuing process), told apart by the job's name. Start as
+ * per-account scores corrected by the enqueuing process) and log ingests (`traffic scan LOG…
+ * --redis URL --shards N`, databases the enqueuing process scans), told apart by the job's name. Start as
  * many as there are cores on as many machines as share the input files.
  *
  * A job's lock is renewed while it runs; if this process dies (kill -9, machine lost) the lock
@@ -18,6 +19,7 @@ import { connectRedis } from '../distributed/connect-redis.ts';
 import { ACCOUNTS_JOB, type AccountShardJob, BAD_INPUT, DEFAULT_QUEUE, DETECT_JOB, type DetectShardJob, type WireAccountScore } from '../distributed/shard-job.ts';
 import { type DetectPartial, detectPartial } from './detect.ts';
 import { DETECT_RANGE_JOB, type DetectRangeJob, type DetectRangeResult, detectRange } from '../distributed/detect-ranges.ts';
+import { ingestLogs, TRAFFIC_INGEST_JOB, type TrafficIngestJob, type TrafficIngestResult } from '../distributed/traffic-ingest.ts';
 
 export interface WorkerCommandOptions {
   redis: string;
@@ -33,6 +35,9 @@ export interface WorkerCommandOptions {
   signal?: AbortSignal;
 }
 
+type ShardJob = DetectShardJob | AccountShardJob | DetectRangeJob | TrafficIngestJob;
+type ShardResult = DetectPartial | WireAccountScore[] | DetectRangeResult | TrafficIngestResult;
+
 /** A shard may stall (its worker died) this many times before the run fails. */
 const MAX_STALLS = 3;
 
@@ -42,7 +47,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
   const name = o.queue ?? DEFAULT_QUEUE;
   const lockMs = o.lockMs ?? 30_000;
   let processed = 0;
-  const process = async (job: Job<DetectShardJob | AccountShardJob | DetectRangeJob>): Promise<DetectPartial | WireAccountScore[] | DetectRangeResult> => {
+  const process = async (job: Job<ShardJob>): Promise<ShardResult> => {
     const task = shardTask(job, o.threads, log);
     log(`${task.label}: started (attempt ${job.attemptsStarted})`);
     try {
@@ -58,7 +63,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
       throw e;
     }
   };
-  const w = new Worker<DetectShardJob | AccountShardJob | DetectRangeJob, DetectPartial | WireAccountScore[] | DetectRangeResult>(name, process, {
+  const w = new Worker<ShardJob, ShardResult>(name, process, {
     connection,
     concurrency: o.concurrency ?? 1,
     lockDuration: lockMs,
@@ -82,7 +87,7 @@ export async function worker(o: WorkerCommandOptions): Promise<{ processed: numb
 }
 
 /** What a job asks for, by its name; an unknown kind is bad input (a newer enqueuer?), not retried. */
-function shardTask(job: Job<DetectShardJob | AccountShardJob | DetectRangeJob>, threads: number | undefined, log: (line: string) => void): { label: string; run: () => Promise<DetectPartial | WireAccountScore[] | DetectRangeResult> } {
+function shardTask(job: Job<ShardJob>, threads: number | undefined, log: (line: string) => void): { label: string; run: () => Promise<ShardResult> } {
   if (job.name === DETECT_JOB) {
     const { run, options } = job.data as DetectShardJob;
     return {
@@ -108,12 +113,20 @@ function shardTask(job: Job<DetectShardJob | AccountShardJob | DetectRangeJob>, 
       run: () => detectRange(job.data as DetectRangeJob),
     };
   }
+  if (job.name === TRAFFIC_INGEST_JOB) {
+    const { run, options } = job.data as TrafficIngestJob;
+    const label = `ingest of ${options.logs.length} log(s) of run ${run}`;
+    return {
+      label,
+      run: () => ingestLogs(job.data as TrafficIngestJob, (l) => log(`${label}: ${l}`)),
+    };
+  }
   throw new UnrecoverableError(`${BAD_INPUT}unknown job kind ${JSON.stringify(job.name)}`);
 }
 
 export const command = defineCommand({
   name: 'worker',
-  description: 'process shards queued by `detect --redis URL --shards N` or `audit --accounts FILE --redis URL --shards N` (BullMQ), until SIGINT/SIGTERM',
+  description: 'process shards queued by `detect`, `audit --accounts FILE` or `traffic scan` with --redis URL --shards N (BullMQ), until SIGINT/SIGTERM',
   options: {
     redis: option('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379/0').required(),
     queue: option('--queue <name>', 'BullMQ queue name (default: tracemark)'),

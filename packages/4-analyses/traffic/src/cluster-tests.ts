@@ -64,7 +64,8 @@ export function coordinationTest(shared: readonly { kind: string; value: string;
   let strongest: SharedValue | null = null;
   for (const s of shared) {
     const ln = hypergeometricUpperTailLn(s.x, N, s.k, m);
-    if (strongest === null || ln < bestLn) {
+    // Ties go to the first value in (kind, value) order, whatever order `shared` came in.
+    if (strongest === null || ln < bestLn || (ln === bestLn && (s.kind < strongest.kind || (s.kind === strongest.kind && s.value < strongest.value)))) {
       bestLn = ln;
       strongest = { kind: s.kind, value: s.value, members: s.x, holders: s.k };
     }

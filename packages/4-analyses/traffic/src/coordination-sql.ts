@@ -44,7 +44,12 @@ export function coordinationValuesSql(relation: string): string[] {
   ];
 }
 
-/** SQL returning edges (a, b, infra, templates) between accounts that share values held by ≤ cap accounts. */
+/**
+ * SQL returning edges (a, b, infra, templates) between accounts that share values held by ≤ cap
+ * accounts, ordered by (a, b): Louvain's result and each account's degree (a floating-point sum)
+ * depend on the order edges arrive in, and DuckDB's grouping returns rows in whatever order its
+ * threads finish.
+ */
 export function coordinationEdgesSql(cap: number): string {
   return `WITH g AS (SELECT * FROM grp WHERE k <= ${cap}),
   pairs AS (
@@ -54,15 +59,16 @@ export function coordinationEdgesSql(cap: number): string {
     SELECT least(g.hub, v.account), greatest(g.hub, v.account), g.kind FROM g JOIN vals v USING (kind, value)
       WHERE g.k > ${CLIQUE_MAX} AND v.account <> g.hub
   )
-  SELECT a, b, count(*) FILTER (WHERE kind <> 'template')::INTEGER AS infra, count(*) FILTER (WHERE kind = 'template')::INTEGER AS templates,
-    list(DISTINCT kind) AS kinds
+  SELECT a, b, count(*) FILTER (WHERE kind <> 'template')::INTEGER AS infra, count(*) FILTER (WHERE kind = 'template')::INTEGER AS templates
   FROM pairs GROUP BY a, b
-  HAVING count(*) FILTER (WHERE kind <> 'template') > 0 OR count(*) FILTER (WHERE kind = 'template') >= ${TEMPLATE_MIN_SHARED}`;
+  HAVING count(*) FILTER (WHERE kind <> 'template') > 0 OR count(*) FILTER (WHERE kind = 'template') >= ${TEMPLATE_MIN_SHARED}
+  ORDER BY a, b`;
 }
 
-/** SQL returning, per cluster and value held by ≥ 2 members, (cluster, kind, value, x, k). Needs `members(account, cluster)`. */
+/** SQL returning, per cluster and value held by ≥ 2 members, (cluster, kind, value, x, k), in that order. Needs `members(account, cluster)`. */
 export function clusterSharedValuesSql(cap: number): string {
   return `SELECT m.cluster, v.kind, v.value, count(*)::INTEGER AS x, any_value(g.k) AS k
     FROM members m JOIN vals v USING (account) JOIN grp g USING (kind, value)
-    WHERE g.k <= ${cap} GROUP BY m.cluster, v.kind, v.value HAVING count(*) >= 2`;
+    WHERE g.k <= ${cap} GROUP BY m.cluster, v.kind, v.value HAVING count(*) >= 2
+    ORDER BY m.cluster, v.kind, v.value`;
 }

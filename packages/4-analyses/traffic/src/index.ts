@@ -16,10 +16,12 @@ export { CONTENT_LEVELS, contentTest, coordinationTest, extractionShape } from '
 export { type CoordinationEdge, findClusters } from './find-clusters.ts';
 export { type ScanOptions, scanTraffic } from './scan-traffic.ts';
 export { scanLogs, type ScanLogsOptions } from './scan-logs.ts';
+export { compareScanReports, type RescanCheck, rescanReport } from './rescan-report.ts';
 export {
   type AccountResult,
   type ClusterResult,
   FLAG_MEANING,
+  type IngestParameters,
   type ReportInput,
   type ReportPValue,
   TRAFFIC_PREDICATE_TYPE,

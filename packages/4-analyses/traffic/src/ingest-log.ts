@@ -12,7 +12,9 @@
  * and listed in the result, never dropped silently.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PROBLEM_SQL, FEATURES_VERSION, featuresSql, sqlLiteral } from './exchange-sql.ts';
 import { CANONICAL_FIELDS, type CanonicalField, type FieldMapping } from './field-mapping.ts';
@@ -166,7 +168,8 @@ export async function ingestLog(path: string, o: IngestOptions): Promise<Ingeste
   }
   if (bytes === 0) throw new TrafficInputError(`${path}: empty log (no exchanges)`);
   o.onProgress?.(`${path}: ingesting ${(bytes / 2 ** 20).toFixed(1)} MiB (${format})…`);
-  const tmp = `${database}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await removeStaleTemporaries(database);
+  const tmp = `${temporaryPrefix(database)}${process.pid}-${randomBytes(4).toString('hex')}`;
   let instance: DuckDBInstance | undefined;
   let done = false;
   try {
@@ -220,7 +223,44 @@ export async function ingestLog(path: string, o: IngestOptions): Promise<Ingeste
     return { log: path, database, exchanges: valid, reused: false, badLines, badLineExamples, format, headSha256, bytes };
   } finally {
     instance?.closeSync();
-    if (!done) await Promise.all([rm(tmp, { force: true }), rm(`${tmp}.wal`, { force: true })]);
+    if (!done) await Promise.all([rm(tmp, { force: true }), rm(`${tmp}.wal`, { force: true }), rm(`${tmp}.tmp`, { recursive: true, force: true })]);
+  }
+}
+
+/**
+ * A half-built database is named `DB.tmp-HOST-PID-RANDOM`: the host and process that build it. A
+ * process killed while ingesting (kill -9, a lost worker whose job the queue retried) leaves it
+ * behind; it never looks finished (the name differs), but it takes disk space.
+ */
+const temporaryPrefix = (database: string) => `${database}.tmp-${hostname()}-`;
+
+/**
+ * Remove the half-built databases of `database` (and DuckDB's `.wal` and spill folder beside them)
+ * left by processes of this host that no longer run. Other hosts' are left alone: whether their
+ * process lives cannot be known from here.
+ */
+async function removeStaleTemporaries(database: string): Promise<void> {
+  const prefix = basename(temporaryPrefix(database));
+  let names: string[];
+  try {
+    names = await readdir(dirname(database));
+  } catch {
+    return; // the folder's problems surface when the database is created
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-[0-9a-f]+(\.wal|\.tmp)?$/.exec(name.slice(prefix.length))?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    await rm(join(dirname(database), name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }
 

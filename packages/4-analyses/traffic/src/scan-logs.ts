@@ -19,10 +19,12 @@ export interface ScanLogsOptions {
 }
 
 export async function scanLogs(logs: readonly string[], o: ScanLogsOptions): Promise<TrafficReport> {
-  const ingest = (path: string) => ingestLog(path, { mapping: o.mapping, ...(o.skipBadLines ? { skipBadLines: true } : {}), ...(o.format ? { format: o.format } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  const ingestOne = (path: string) => ingestLog(path, { mapping: o.mapping, ...(o.skipBadLines ? { skipBadLines: true } : {}), ...(o.format ? { format: o.format } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
   const scanned = [];
-  for (const path of logs) scanned.push(await ingest(path));
+  for (const path of logs) scanned.push(await ingestOne(path));
   const references = [];
-  for (const path of o.references ?? []) references.push(await ingest(path));
-  return scanTraffic(scanned, { alpha: o.alpha, references, ...(o.sha256 ? { sha256: o.sha256 } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  for (const path of o.references ?? []) references.push(await ingestOne(path));
+  // Recorded in the report: with the files, all a recomputation needs (`tracemark verify`).
+  const ingest = { mapping: o.mapping, skipBadLines: o.skipBadLines === true, format: o.format ?? null };
+  return scanTraffic(scanned, { alpha: o.alpha, references, ingest, ...(o.sha256 ? { sha256: o.sha256 } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
 }

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { bhAdjust, holmAdjust, type PValue, pValueFromLog10, pValueFromProbability } from '@tracemark/stats';
-import { accountFeaturesSql } from './account-features-sql.ts';
+import { accountFeaturesSql, COMPLETION_TOKENS_SQL } from './account-features-sql.ts';
 import { CONTENT_LEVELS, contentTest, coordinationTest, extractionShape } from './cluster-tests.ts';
 import { conformalPValues } from './conformal-p-values.ts';
 import { clusterSharedValuesSql, coordinationEdgesSql, coordinationValuesSql } from './coordination-sql.ts';
@@ -28,6 +28,7 @@ import {
   type AccountResult,
   type ClusterResult,
   FLAG_MEANING,
+  type IngestParameters,
   type ReportInput,
   TRAFFIC_REPORT_TYPE,
   TRAFFIC_REPORT_VERSION,
@@ -43,6 +44,8 @@ export interface ScanOptions {
   readonly onProgress?: (message: string) => void;
   /** DuckDB memory limit (default 2GB: well inside the 4 GiB budget, DuckDB spills beyond it). */
   readonly memoryLimit?: string;
+  /** How the logs were read, recorded in the report so that it can be recomputed. */
+  readonly ingest?: IngestParameters;
 }
 
 const report10 = (log10PValue: number) => ({ pValue: 10 ** log10PValue, log10PValue });
@@ -165,7 +168,7 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
     }
     const volume = await rows<{ cluster: number; exchanges: number; tokens: number; key_ids: (string | null)[]; first: string; last: string }>(
       c,
-      `SELECT m.cluster, count(*)::DOUBLE AS exchanges, coalesce(sum(completion_tokens), 0)::DOUBLE AS tokens, list(DISTINCT key_id ORDER BY key_id) AS key_ids,
+      `SELECT m.cluster, count(*)::DOUBLE AS exchanges, coalesce(sum(${COMPLETION_TOKENS_SQL}), 0)::DOUBLE AS tokens, list(DISTINCT key_id ORDER BY key_id) AS key_ids,
         strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last
        FROM scanned JOIN members m USING (account) GROUP BY m.cluster`,
     );
@@ -245,6 +248,7 @@ export async function scanTraffic(logs: readonly IngestedLog[], o: ScanOptions):
       type: TRAFFIC_REPORT_TYPE,
       version: TRAFFIC_REPORT_VERSION,
       alpha: o.alpha,
+      ...(o.ingest ? { ingest: o.ingest } : {}),
       correction: 'holm',
       calibration: refFeatures
         ? { mode: 'reference', statement: `per-account p-values are conformal against the ${refFeatures.length} accounts of the reference log(s), exactly valid when a benign scanned account is exchangeable with them; cluster content tests pool the reference accounts with the members; coordination is calibrated on random groups of the scanned log's ${N} accounts` }

@@ -3,6 +3,8 @@
  * cluster's evidence, and in words what a flag means and does not mean. The JSON printed by
  * `tracemark traffic scan --json` and signed by `--sign` is this object.
  */
+import { type FieldMapping } from './field-mapping.ts';
+import { type LogFormat } from './ingest-log.ts';
 import { type SignalName } from './signals.ts';
 
 export const TRAFFIC_REPORT_TYPE = 'tracemark/traffic-scan-report';
@@ -72,10 +74,20 @@ export interface ClusterResult extends ReportPValue {
   readonly last: string;
 }
 
+/** How the logs were read: what a recomputation (`tracemark verify`) needs besides the files. */
+export interface IngestParameters {
+  readonly mapping: FieldMapping;
+  readonly skipBadLines: boolean;
+  /** `--format`, or null when each log's format came from its extension. */
+  readonly format: LogFormat | null;
+}
+
 export interface TrafficReport {
   readonly type: typeof TRAFFIC_REPORT_TYPE;
   readonly version: typeof TRAFFIC_REPORT_VERSION;
   readonly alpha: number;
+  /** Absent from reports written before it was recorded; such a report cannot be recomputed. */
+  readonly ingest?: IngestParameters;
   readonly correction: 'holm';
   readonly calibration: { readonly mode: 'reference' | 'population'; readonly statement: string };
   readonly meaning: string;

@@ -6,7 +6,8 @@
  * Content-Security-Policy, every report string escaped through the `html` tag (account names, user
  * agents and addresses come from the log, i.e. from whoever sent the traffic).
  */
-import { type ClusterResult, TRAFFIC_REPORT_TYPE, type TrafficReport } from '@tracemark/traffic';
+// The report's types and constants only: the package's index loads DuckDB, which a page does not need.
+import { type ClusterResult, TRAFFIC_REPORT_TYPE, type TrafficReport } from '@tracemark/traffic/report';
 import { renderPage } from './_page.ts';
 import { embedEnvelope } from './embed-envelope.ts';
 import { formatCount, formatPValue } from './format-p-value.ts';
