@@ -8,9 +8,9 @@
  * `local`), and at the end, when the run waits for a batch a worker still has, this thread scores
  * it too (the worker's copy is dropped), so this thread does not idle: not while the workers start
  * (≈0.8 s of CPU each from the TypeScript sources: modules, the tokenizer's rank table), not while
- * they run cold code, not at the end. Measured on 44 MiB of JSONL, 2 cores: two workers with this thread only reading
- * and deduplicating took 3.3 s wall against 2.5 s for one thread; for this design see BENCHMARKS.md
- * ("Detection ÷ tokenization").
+ * they run cold code, not at the end. Measured on 44 MiB of JSONL, 2 cores: two workers with this
+ * thread only reading and deduplicating took 3.3 s wall against 2.5 s for one thread; for this
+ * design see BENCHMARKS.md ("Detection ÷ tokenization").
  */
 import { Worker } from 'node:worker_threads';
 import { type PreparedDocument } from '@tracemark/watermark';
@@ -73,8 +73,7 @@ export class DetectPool {
         if ('ready' in m) {
           pool.ready[slot] = true;
           for (const wake of pool.waiters.splice(0)) wake();
-        }
-        else if ('error' in m) pool.fail(new IoError(`detection worker: ${m.error}`));
+        } else if ('error' in m) pool.fail(new IoError(`detection worker: ${m.error}`));
         else {
           pool.inFlight[slot]!--;
           // A batch this thread took over meanwhile (`steal`) is already delivered: drop the copy.
