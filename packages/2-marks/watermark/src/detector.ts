@@ -45,6 +45,8 @@ import { type SchemeName, type WatermarkKey } from './types.ts';
 import { createSchemeCore } from './watermarker.ts';
 
 export const DEFAULT_ALPHA = 1e-3;
+/** Positions up to which `add` prepares into the session's scratch arrays (at most 16 MiB of them). */
+const MAX_SCRATCH = 1 << 20;
 export const DEFAULT_WINDOW_SIZES: readonly number[] = [32, 64, 128, 256, 512];
 
 export interface WindowOptions {
@@ -459,7 +461,9 @@ export class DetectionSession {
     const n = Math.max(0, all.length - first);
     let ids: Uint32Array;
     let scores: Float64Array;
-    if (scratch) {
+    // A document beyond MAX_SCRATCH positions gets arrays of its own, so that one huge document
+    // does not leave the session holding 16 bytes per position of it for the rest of the run.
+    if (scratch && n <= MAX_SCRATCH) {
       if (this.scratchScores.length < n) {
         let size = this.scratchScores.length * 2;
         while (size < n) size *= 2;
