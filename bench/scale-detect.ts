@@ -117,7 +117,7 @@ export async function benchScaleDetect(options: { bytes?: number; repeats?: numb
       ['tokenize (the baseline above)', ...share(baseCpu)],
       ['normalize + tokenize + score (`session.prepare`, new arrays per document)', ...share(median(runs.prepare!))],
       ['+ dedup and aggregate (`session.add`, scratch arrays)', ...share(median(runs.add!))],
-      ['+ read, decode and parse the lines: fresh text, where the stages above reuse texts already in memory (`detect`, 1 thread)', ...share(median(runs.detect1Cpu!))],
+      ['+ read, decode and parse the lines, on fresh text (`detect`, 1 thread; the stages above reuse texts already in memory)', ...share(median(runs.detect1Cpu!))],
     ]),
     '',
     `Load average after the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores (the machine is shared; CPU-time ratios are the steadier figure).`,
