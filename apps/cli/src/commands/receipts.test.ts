@@ -111,6 +111,12 @@ describe('tracemark receipts', () => {
     await expect(receipts({ log })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: `${log}:2: malformed line (not JSON) that no gateway restart accounts for` });
     const endsGarbled = await write('garbled-end.jsonl', `${chain([open()])}not json\n`);
     await expect(receipts({ log: endsGarbled })).rejects.toThrow(`${endsGarbled}:2: malformed line (not JSON)`);
+    // A byte that is not UTF-8 in a complete line: malformed, not a record with U+FFFD in its account name.
+    const bytes = Buffer.from(chain([open(), response(1, 'alice', '2026-01-01T00:00:00.000Z'), response(2, 'bob', '2026-01-01T00:00:00.000Z')]));
+    bytes[bytes.indexOf('alice')] = 0xff;
+    const notUtf8 = await write('not-utf8.jsonl', '');
+    await writeFile(notUtf8, bytes);
+    await expect(receipts({ log: notUtf8 })).rejects.toThrow(`${notUtf8}:2: malformed line (not JSON) that no gateway restart accounts for`);
     const badField = await write('bad-field.jsonl', chain([open(), response(1, 'a', '2026-01-01T00:00:00.000Z', { completionTokens: -1 })]));
     await expect(receipts({ log: badField })).rejects.toThrow(`${badField}:2: invalid response receipt: "completionTokens" must be a non-negative integer below 2^53`);
     const absurd = await write('absurd.jsonl', chain([open(), response(1, 'a', '2026-01-01T00:00:00.000Z', { promptTokens: 1e300 })]));

@@ -7,8 +7,9 @@
  * discipline as probe transcripts (transcript-writer.ts).
  */
 import { constants as fsConstants } from 'node:fs';
-import { open, readFile, truncate } from 'node:fs/promises';
+import { open, truncate } from 'node:fs/promises';
 import { InputError } from '@tracemark/errors';
+import { readResumable } from './read-resumable.ts';
 import { createTranscriptFile } from './transcript-writer.ts';
 
 export const PREDICTION_CACHE_FORMAT = 'tracemark.prediction-cache';
@@ -75,16 +76,11 @@ const IDENTITY_FIELDS = ['endpoint', 'model', 'kind', 'topK', 'window'] as const
  *   InputError naming file:line for a malformed complete line.
  */
 export async function openPredictionCache(path: string, header: PredictionCacheHeader): Promise<OpenedPredictionCache> {
-  let text = '';
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  const lines = text.split('\n');
+  const file = await readResumable(path);
+  const lines = file ? file.complete.split('\n') : [];
+  lines.pop();
   // A final line without its newline is what a crash mid-write leaves: cut it off.
-  const torn = lines.pop()!;
-  if (torn !== '') await truncate(path, Buffer.byteLength(text) - Buffer.byteLength(torn));
+  if (file && file.tailBytes > 0) await truncate(path, file.completeBytes);
   if (lines.length === 0) {
     await createTranscriptFile(path, header as unknown as Record<string, unknown>);
     return { records: [], resumed: false, append: appender(path) };
@@ -99,7 +95,9 @@ export async function openPredictionCache(path: string, header: PredictionCacheH
 
 /** Read a cache without changing it (a torn final line is ignored): its header and records. */
 export async function readPredictionCache(path: string): Promise<{ header: PredictionCacheHeader; records: PredictionRecord[] }> {
-  const lines = (await readFile(path, 'utf8')).split('\n');
+  const file = await readResumable(path);
+  if (!file) throw new InputError(`${path}: no such file (a prediction cache written by --cache)`);
+  const lines = file.complete.split('\n');
   lines.pop();
   if (lines.length === 0) throw new InputError(`${path}: an empty prediction cache`);
   return parseLines(lines, path);

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,25 @@ describe('runProbe', () => {
     expect(t.records).toHaveLength(30);
     const third = await runProbe({ endpoint: s.url, model: 'm', suite: smallSuite(10), samples: 3, seed: 1, out: path, retry: fast });
     expect(third.recorded).toBe(0);
+  });
+
+  it('a line torn inside a character is cut off; a complete line that is not UTF-8 is refused, naming its line', async () => {
+    const s = await serve();
+    const path = out();
+    await runProbe({ endpoint: s.url, model: 'm', suite: smallSuite(2), seed: 1, out: path, retry: fast, skipDetection: true });
+    const whole = await readFile(path);
+    // The crash fell between the two bytes of "é": the tail is not UTF-8.
+    await appendFile(path, Buffer.concat([Buffer.from('{"type":"response","probeId":"p9","text":"caf'), Buffer.from([0xc3])]));
+    const resumed = await runProbe({ endpoint: s.url, model: 'm', suite: smallSuite(2), seed: 1, out: path, retry: fast, skipDetection: true });
+    expect(resumed).toMatchObject({ resumed: true, complete: true, recorded: 0 });
+    expect(await readFile(path)).toEqual(whole);
+    // A byte that is not UTF-8 inside a complete line: corruption, not a tear.
+    const lines = whole.toString('utf8').split('\n');
+    const bad = Buffer.concat([Buffer.from(`${lines.slice(0, 2).join('\n')}\n`), Buffer.from(lines[2]!.slice(0, 20)), Buffer.from([0xff]), Buffer.from(`${lines[2]!.slice(20)}\n`)]);
+    await writeFile(path, bad);
+    await expect(runProbe({ endpoint: s.url, model: 'm', suite: smallSuite(2), seed: 1, out: path, retry: fast, skipDetection: true })).rejects.toThrow(
+      new RegExp(`${path.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: invalid UTF-8 at byte ${Buffer.byteLength(`${lines.slice(0, 2).join('\n')}\n`) + 20}`),
+    );
   });
 
   it('starts afresh over an empty file or a torn header (a run that died at once)', async () => {

@@ -5,7 +5,7 @@
  * which `readTranscriptForResume` cuts off before a resumed run appends again.
  */
 import { constants as fsConstants } from 'node:fs';
-import { open, readFile, stat, truncate } from 'node:fs/promises';
+import { open, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   parseTranscript,
@@ -13,6 +13,7 @@ import {
   type TranscriptHeader,
   type TranscriptRecord,
 } from '@tracemark/fingerprint';
+import { readResumable } from './read-resumable.ts';
 
 /** Serialised appends with fsync; one instance per open file. */
 export class TranscriptWriter {
@@ -102,13 +103,13 @@ export interface ExistingTranscript extends ParsedTranscript {
  * @throws TranscriptError for anything else malformed (naming file:line).
  */
 export async function readTranscriptForResume(path: string): Promise<ExistingTranscript | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
+  const file = await readResumable(path);
+  if (!file) return null;
+  if (file.tail === null) {
+    // Torn inside a character: no complete record can end there.
+    await truncate(path, file.completeBytes);
   }
+  const text = file.complete + (file.tail ?? '');
   if (text.trim() === '') return null;
   if (!text.includes('\n')) {
     // Only a torn header: the run died before anything was recorded. Start afresh.

@@ -19,6 +19,8 @@ import { InputError } from '@tracemark/errors';
 import { checkCheckpoint, type LogKind } from './log-checkpoint.ts';
 import { LOG_FORMAT_VERSION } from './chained-log.ts';
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** A line that is not a record of a chained log, and no restart accounts for; names `file:line`. */
 export class LogFormatError extends InputError {
   override name = 'LogFormatError';
@@ -113,7 +115,8 @@ export class LogVerifier {
     const hash = createHash('sha256').update(text, 'latin1').digest('hex');
     let rec: Rec | null = null;
     try {
-      const v: unknown = JSON.parse(Buffer.from(text, 'latin1').toString('utf8'));
+      // Strict: bytes that are not UTF-8 make the line malformed, never a record with U+FFFD in it.
+      const v: unknown = JSON.parse(STRICT_UTF8.decode(Buffer.from(text, 'latin1')));
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) rec = v as Rec;
     } catch {
       rec = null;
