@@ -110,7 +110,8 @@ export async function detectRange(job: DetectRangeJob): Promise<DetectRangeResul
     summary.add(session.prepare({ id: range.input, text }));
   } else {
     for await (const { line, text } of readLines(range.input, range.range)) {
-      summary.add(session.prepare(jsonlDocument(range.input, line, parseJsonlLine(range.input, line, text), o.field, promptField)));
+      // Recorded at once, so the document's arrays can be the session's scratch arrays.
+      summary.add(session.prepareTransient(jsonlDocument(range.input, line, parseJsonlLine(range.input, line, text), o.field, promptField)));
     }
   }
   return { index: range.index, meta: partialSetUp(scoring), summary: summary.toJSON() };

@@ -441,6 +441,14 @@ export class DetectionSession {
     return this.prepareInto(input, false);
   }
 
+  /**
+   * `prepare` into the session's scratch arrays: the result is valid only until the next call on
+   * this session, for a caller that consumes it at once (a range summary of `detect --redis`).
+   */
+  prepareTransient(input: DocumentInput | Uint32Array | string): PreparedDocument {
+    return this.prepareInto(input, true);
+  }
+
   /** `prepare`, into the session's scratch arrays when `scratch` (the result is then valid until the next call). */
   private prepareInto(input: DocumentInput | Uint32Array | string, scratch: boolean): PreparedDocument {
     const doc: DocumentInput = typeof input === 'string' ? { text: input } : input instanceof Uint32Array ? { tokens: input } : input;
