@@ -51,7 +51,7 @@ export async function trafficScan(o: TrafficScanOptions): Promise<TrafficScanRes
   // The output rule of every command: paths checked before the (long) scan, then written together.
   // A scan report is replaced when it exists, as before (a rescan refreshes it).
   for (const path of [o.out, o.html]) if (path) await checkOutput(path, { force: true });
-  // Signed reports name every input by the digest of the whole file.
+  // With --redis, workers ingest the logs first; scanLogs below then finds their databases current.
   if (isDistributed(o)) {
     const { ingestDistributed } = await import('../distributed/traffic-ingest.ts');
     await ingestDistributed({
@@ -65,6 +65,7 @@ export async function trafficScan(o: TrafficScanOptions): Promise<TrafficScanRes
       ...(o.format ? { format: o.format } : {}),
     });
   }
+  // Signed reports name every input by the digest of the whole file.
   const sha256 = o.sign ? new Map(await Promise.all(all.map(async (p) => [p, (await sha256File(p)).sha256] as const))) : undefined;
   const report = await scanLogs(o.logs, {
     alpha: o.alpha,
