@@ -4,9 +4,9 @@
  */
 
 /**
- * An exchange's completion tokens as a whole number, or NULL when the log gives none or an
- * impossible one (negative, fractional beyond rounding, above 10¹²): a hostile or broken log must
- * not crash the scan (ln of a negative) or decide a sum through one absurd value.
+ * An exchange's completion tokens as a whole number (a fractional count is rounded), or NULL when
+ * the log gives none or an impossible one (negative, above 10¹², not finite): a hostile or broken
+ * log must not crash the scan (ln of a negative) or decide a sum through one absurd value.
  */
 export const COMPLETION_TOKENS_SQL = `CASE WHEN completion_tokens BETWEEN 0 AND 1e12 THEN round(completion_tokens)::BIGINT END`;
 

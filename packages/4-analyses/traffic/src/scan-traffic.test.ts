@@ -46,7 +46,7 @@ describe('scanTraffic', () => {
     expect(JSON.stringify(qb.clusters)).toBe(JSON.stringify(qa.clusters));
   }, 120_000);
 
-  it('scans a log whose usage holds impossible completion-token counts (negative, fractional, beyond 1e308)', async () => {
+  it('scans a log whose usage holds odd completion-token counts (negative, fractional, beyond 1e308, a string)', async () => {
     const log = join(dir, 'odd-usage.jsonl');
     await writeSimulation({ seed: 12, accounts: 100, exchanges: 2_000, campaigns: [] }, log, null);
     const odd = ['-3', '12.5', '1e999', '"many"'];
