@@ -17,6 +17,28 @@ export function homeSlot(lo: number, hi: number, mask: number): number {
   return (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
 }
 
+/**
+ * Find (lo, hi) in `lanes` (slots of `stride` lanes, `mask + 1` of them, never full), or claim the
+ * empty slot where its probe ends by writing (lo, hi) there. Returns the slot's first lane index,
+ * negated minus one when the slot was just claimed (its other lanes are the caller's to set).
+ * (lo, hi) must not be (0, 0), the empty mark.
+ */
+export function findOrClaim(lanes: Uint32Array, stride: number, mask: number, lo: number, hi: number): number {
+  let i = homeSlot(lo, hi, mask);
+  for (;;) {
+    const b = i * stride;
+    const a0 = lanes[b]!;
+    const a1 = lanes[b + 1]!;
+    if (a0 === lo && a1 === hi) return b;
+    if (a0 === 0 && a1 === 0) {
+      lanes[b] = lo;
+      lanes[b + 1] = hi;
+      return -b - 1;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
 /** The table `old` (slots of `stride` lanes) regrown to `capacity` slots: every entry reinserted at its home slot, its other lanes carried along. */
 export function rehashTable(old: Uint32Array, stride: number, capacity: number): Uint32Array {
   const next = new Uint32Array(capacity * stride);

@@ -20,7 +20,7 @@
  */
 import { ExactSum } from './exact-sum.ts';
 import { type PreparedDocument } from './detector.ts';
-import { homeSlot, rehashTable, tableCapacity } from './_tuple-table.ts';
+import { findOrClaim, rehashTable, tableCapacity } from './_tuple-table.ts';
 
 export const RANGE_SUMMARY_TYPE = 'tracemark.detect-range';
 
@@ -65,24 +65,13 @@ class TupleEvents {
   slot(lo: number, hi: number): number {
     if (lo === 0 && hi === 0) lo = 1;
     if ((this.used + 1) * 4 > this.capacity * 3) this.grow();
-    const lanes = this.lanes;
-    const mask = this.capacity - 1;
-    let i = homeSlot(lo, hi, mask);
-    for (;;) {
-      const a = lanes[12 * i]!;
-      const b = lanes[12 * i + 1]!;
-      if (a === lo && b === hi) return 6 * i + 2;
-      if (a === 0 && b === 0) {
-        lanes[12 * i] = lo;
-        lanes[12 * i + 1] = hi;
-        const v = 6 * i + 2;
-        this.vals.fill(Infinity, v, v + 3);
-        this.vals[v + 3] = NaN;
-        this.used++;
-        return v;
-      }
-      i = (i + 1) & mask;
-    }
+    const b = findOrClaim(this.lanes, 12, this.capacity - 1, lo, hi);
+    if (b >= 0) return (b >> 1) + 2;
+    const v = ((-b - 1) >> 1) + 2;
+    this.vals.fill(Infinity, v, v + 3);
+    this.vals[v + 3] = NaN;
+    this.used++;
+    return v;
   }
 
   /** Fold in another record of the same tuple: keep the two smallest distinct body documents and the smallest prompt. */
@@ -137,25 +126,14 @@ class PartEvents {
   slot(lo: number, hi: number): number {
     if (lo === 0 && hi === 0) lo = 1;
     if ((this.used + 1) * 4 > this.capacity * 3) this.grow();
-    const lanes = this.lanes;
-    const mask = this.capacity - 1;
-    let i = homeSlot(lo, hi, mask);
-    for (;;) {
-      const b = 8 * i;
-      const a0 = lanes[b]!;
-      const a1 = lanes[b + 1]!;
-      if (a0 === lo && a1 === hi) return b;
-      if (a0 === 0 && a1 === 0) {
-        lanes[b] = lo;
-        lanes[b + 1] = hi;
-        lanes[b + 2] = NONE;
-        lanes[b + 3] = NONE;
-        lanes[b + 4] = NONE;
-        this.used++;
-        return b;
-      }
-      i = (i + 1) & mask;
-    }
+    const b = findOrClaim(this.lanes, 8, this.capacity - 1, lo, hi);
+    if (b >= 0) return b;
+    const c = -b - 1;
+    this.lanes[c + 2] = NONE;
+    this.lanes[c + 3] = NONE;
+    this.lanes[c + 4] = NONE;
+    this.used++;
+    return c;
   }
 
   /** A body occurrence in document `doc`; a part's documents come in increasing order. */
@@ -181,7 +159,6 @@ class PartEvents {
     this.lanes = rehashTable(this.lanes, 8, this.capacity);
     this.scores = new Float64Array(this.lanes.buffer);
   }
-
 }
 
 /** One part's record of its documents' tuples (see the file comment). */
