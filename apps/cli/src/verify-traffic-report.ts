@@ -6,11 +6,10 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { type Statement } from '@tracemark/evidence';
 import { TRAFFIC_REPORT_TYPE, type TrafficReport } from '@tracemark/traffic/report';
-import { sha256File } from './io.ts';
-import { type VerifyCheck } from './verify-check.ts';
+import { checkInputDigests, type VerifyCheck } from './verify-check.ts';
 
 /** The report, if the statement holds one whose fields a verification reads; else why not. */
 function readReport(statement: Statement<unknown>): TrafficReport | string {
@@ -36,7 +35,6 @@ export async function verifyTrafficReport(
   text: string,
   envelopeJson: string,
   places: readonly string[],
-  findInput: (name: string, places: readonly string[]) => Promise<string | undefined>,
   quiet: boolean,
 ): Promise<VerifyCheck[]> {
   const checks: VerifyCheck[] = [];
@@ -50,19 +48,9 @@ export async function verifyTrafficReport(
     checks.push({ check: 'page', ok: same, detail: same ? 'the visible page is exactly the signed report, rendered' : 'the visible page differs from the signed report it embeds (edited after signing)' });
   }
   if (places.length === 0) return checks;
-  const files: string[] = [];
-  for (const input of report.inputs) {
-    const name = basename(input.path);
-    const path = await findInput(name, places);
-    if (!path) {
-      checks.push({ check: `input ${input.role}`, ok: false, detail: `${name} not found in ${places.join(', ')}` });
-      continue;
-    }
-    const d = await sha256File(path);
-    const ok = d.sha256 === input.sha256;
-    checks.push({ check: `input ${input.role}`, ok, detail: ok ? `${path}: sha256 matches` : `${path}: sha256 ${d.sha256} differs from the signed ${input.sha256} (the file changed)` });
-    if (ok) files.push(path);
-  }
+  const digests = await checkInputDigests(report.inputs, places);
+  checks.push(...digests.checks);
+  const files = digests.files.filter((f): f is string => f !== undefined);
   if (files.length !== report.inputs.length) {
     checks.push({ check: 'recompute', ok: false, detail: 'the scan was not recomputed: give --inputs with every log and reference log the report lists, unchanged' });
     return checks;

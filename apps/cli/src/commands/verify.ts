@@ -4,9 +4,9 @@
  * committed key; with the inputs at hand, check every input's digest and recompute every statistic
  * of the report and confirm it matches. Each check is listed; any failure names what failed.
  */
-import { copyFile, mkdtemp, readdir, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { type AuditReport, compareRecomputed } from '@tracemark/audit';
 import {
   AUDIT_PREDICATE_TYPE,
@@ -22,11 +22,11 @@ import {
 import { extractEnvelopeJson } from '@tracemark/report-html';
 import { TRAFFIC_PREDICATE_TYPE } from '@tracemark/traffic/report';
 import { ExitCode, InputError } from '../errors.ts';
-import { readTextInput, sha256File } from '../io.ts';
+import { readTextInput } from '../io.ts';
 import { loadKeyFile } from '../keys.ts';
 import { auditWithKey } from './audit.ts';
 import { argument, defineCommand, flag, listOption, option } from '../command.ts';
-import { type VerifyCheck } from '../verify-check.ts';
+import { checkInputDigests, type VerifyCheck } from '../verify-check.ts';
 
 export interface VerifyOptions {
   file: string;
@@ -75,16 +75,6 @@ export function extractEnvelope(text: string, source: string): Envelope {
   return parseEnvelope(json, `${source} (embedded envelope)`);
 }
 
-async function findInput(name: string, places: readonly string[]): Promise<string | undefined> {
-  for (const place of places) {
-    const s = await stat(place).catch(() => undefined);
-    if (!s) throw new InputError(`${place}: no such file or directory (given with --inputs)`);
-    if (s.isFile() && basename(place) === name) return place;
-    if (s.isDirectory() && (await readdir(place)).includes(name)) return join(place, name);
-  }
-  return undefined;
-}
-
 export async function verify(o: VerifyOptions): Promise<VerifyResult> {
   const text = await readTextInput(o.file);
   const env = extractEnvelope(text, o.file);
@@ -121,7 +111,7 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
   if (statement.predicateType === TRAFFIC_PREDICATE_TYPE) {
     const { verifyTrafficReport } = await import('../verify-traffic-report.ts');
     const envelopeJson = text.trimStart().startsWith('<') ? extractEnvelopeJson(text)! : text;
-    checks.push(...(await verifyTrafficReport(statement, text, envelopeJson, o.inputs, findInput, o.quiet ?? true)));
+    checks.push(...(await verifyTrafficReport(statement, text, envelopeJson, o.inputs, o.quiet ?? true)));
     return { file: o.file, kind: 'traffic-report', signer: signerId, verified: checks.every((c) => c.ok), checks, signed: { signerId } };
   }
   if (statement.predicateType !== AUDIT_PREDICATE_TYPE) return failed('statement', new EvidenceError(`${o.file}: unknown predicate type ${statement.predicateType}`));
@@ -147,24 +137,17 @@ export async function verify(o: VerifyOptions): Promise<VerifyResult> {
     checks.push({ check: 'page', ok: same, detail: same ? 'the visible page is exactly the signed report, rendered' : 'the visible page differs from the signed report it embeds (edited after signing)' });
   }
 
-  // Input digests.
-  // Located input files by role (a role such as fingerprint-reference may have several).
+  // Input digests, and the files found by role (a role such as fingerprint-reference may have several).
   const located = new Map<string, string[]>();
   let found = 0;
   if (o.inputs.length > 0) {
-    for (const input of report.inputs) {
-      const path = await findInput(input.path, o.inputs);
-      if (!path) {
-        checks.push({ check: `input ${input.role}`, ok: false, detail: `${input.path} not found in ${o.inputs.join(', ')}` });
-        continue;
-      }
-      const d = await sha256File(path);
-      const ok = d.sha256 === input.sha256;
-      checks.push({ check: `input ${input.role}`, ok, detail: ok ? `${path}: sha256 matches` : `${path}: sha256 ${d.sha256} differs from the signed ${input.sha256} (the file changed)` });
-      if (ok) {
-        located.set(input.role, [...(located.get(input.role) ?? []), path]);
-        found++;
-      }
+    const digests = await checkInputDigests(report.inputs, o.inputs);
+    checks.push(...digests.checks);
+    for (const [i, path] of digests.files.entries()) {
+      if (path === undefined) continue;
+      const role = report.inputs[i]!.role;
+      located.set(role, [...(located.get(role) ?? []), path]);
+      found++;
     }
   }
 
